@@ -10,8 +10,8 @@ namespace roam::internal {
 [[noreturn]] void CheckFailed(const char* expr, const char* file, int line);
 }  // namespace roam::internal
 
-#define ROAM_CHECK(cond)                                              \
-  do {                                                                \
+#define ROAM_CHECK(cond)                                                   \
+  do {                                                                     \
     if (!(cond)) ::roam::internal::CheckFailed(#cond, __FILE__, __LINE__); \
   } while (0)
 

@@ -19,14 +19,14 @@ namespace roam {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   // caller or user gave a bad value (key, flag, port)
-  kMalformed,         // peer or file bytes failed to parse; drop and count
-  kAuthFailed,        // datagram failed authentication; drop and count
-  kOutOfRange,        // a bound was exceeded (sizes, counts); drop and count
-  kResourceExhausted, // a usage limit was reached; the session must end
-  kUnavailable,       // a transient I/O condition (EAGAIN, unreachable)
-  kIoError,           // an operating-system call failed
-  kInternal,          // a bug; should not happen
+  kInvalidArgument,    // caller or user gave a bad value (key, flag, port)
+  kMalformed,          // peer or file bytes failed to parse; drop and count
+  kAuthFailed,         // datagram failed authentication; drop and count
+  kOutOfRange,         // a bound was exceeded (sizes, counts); drop and count
+  kResourceExhausted,  // a usage limit was reached; the session must end
+  kUnavailable,        // a transient I/O condition (EAGAIN, unreachable)
+  kIoError,            // an operating-system call failed
+  kInternal,           // a bug; should not happen
 };
 
 // Returns a short lowercase name for `code`, e.g. "malformed".
@@ -101,9 +101,9 @@ class [[nodiscard]] Result {
 }  // namespace roam
 
 // Evaluates `expr` (a Status); returns it from the current function if not OK.
-#define ROAM_RETURN_IF_ERROR(expr)      \
-  do {                                  \
-    ::roam::Status roam_st_ = (expr);   \
+#define ROAM_RETURN_IF_ERROR(expr)       \
+  do {                                   \
+    ::roam::Status roam_st_ = (expr);    \
     if (!roam_st_.ok()) return roam_st_; \
   } while (0)
 

@@ -6,7 +6,8 @@ namespace roam {
 namespace {
 
 TEST(ByteReaderTest, ReadsBigEndianIntegers) {
-  ByteReader r(std::string_view("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f", 15));
+  ByteReader r(
+      std::string_view("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f", 15));
   uint8_t a;
   uint16_t b;
   uint32_t c;
