@@ -1,0 +1,158 @@
+// roam-server: mosh-server's command line, roam's server.
+//
+//   roam-server new [-s] [-v] [-i IP] [-p PORT[:PORT2]] [-c COLORS] [-l NAME=VALUE]... [--
+//   COMMAND...]
+//
+// Prints `MOSH CONNECT <port> <key>`, detaches (one fork; the parent prints
+// a banner and exits so ssh can finish), and runs the session. Flags and
+// wiring only: the logic lives in src/session.
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "base/logging.h"
+#include "crypto/key.h"
+#include "net/port_range.h"
+#include "net/udp_endpoint.h"
+#include "session/connect_line.h"
+#include "session/locale.h"
+#include "session/server_options.h"
+#include "session/server_session.h"
+#include "session/server_timeouts.h"
+#include "session/ssh_connection.h"
+
+namespace {
+
+constexpr const char* kProgram = "roam-server";
+
+std::optional<std::string_view> Env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v) return std::nullopt;
+  return std::string_view(v);
+}
+
+void PrintBanner() {
+  std::fprintf(stderr,
+               "\nroam-server (roam %s)\n"
+               "roam speaks the Mosh 1.4 protocol; its code is its own.\n\n",
+               ROAM_VERSION);
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  roam::Result<roam::session::ServerOptions> parsed = roam::session::ParseServerOptions(args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "%s: %s\n%s\n", kProgram, parsed.status().message().c_str(),
+                 roam::session::ServerUsageLine(kProgram).c_str());
+    return 1;
+  }
+  roam::session::ServerOptions& options = *parsed;
+  if (options.mode == roam::session::ServerOptions::Mode::kHelp) {
+    std::printf("%s\n", roam::session::ServerUsageLine(kProgram).c_str());
+    return 0;
+  }
+  if (options.mode == roam::session::ServerOptions::Mode::kVersion) {
+    std::printf("roam-server (roam %s)\n", ROAM_VERSION);
+    return 0;
+  }
+  if (!options.usage_problems.empty()) {
+    // Like mosh-server: unknown options are reported, not fatal.
+    for (const auto& p : options.usage_problems)
+      std::fprintf(stderr, "%s: %s\n", kProgram, p.c_str());
+    std::fprintf(stderr, "%s\n", roam::session::ServerUsageLine(kProgram).c_str());
+  }
+  if (options.verbose) roam::SetLogLevel(roam::LogLevel::kInfo);
+
+  // Locale: never refuse to start; fall back and say so.
+  roam::Result<roam::session::LocaleChoice> locale =
+      roam::session::ChooseServerLocale(roam::session::CurrentEnvironment(), options.locale_vars,
+                                        roam::session::ProbeLocale, kProgram);
+  if (!locale.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram, locale.status().message().c_str());
+    return 1;
+  }
+  if (!locale->warning.empty()) std::fprintf(stderr, "%s\n", locale->warning.c_str());
+  (void)roam::session::ApplyLocaleChoice(*locale);
+
+  // Where to listen.
+  std::string bind_ip = options.bind_ip.value_or("");
+  if (options.bind_from_ssh) {
+    std::optional<std::string> ip = roam::session::LocalIpFromSshConnection(Env("SSH_CONNECTION"));
+    if (ip) {
+      bind_ip = *ip;
+    } else {
+      std::fprintf(stderr, "%s: warning: SSH_CONNECTION not found; binding to any interface\n",
+                   kProgram);
+    }
+  }
+  roam::net::PortRange ports;
+  if (options.port) ports = roam::net::PortRange{options.port->low, options.port->high};
+  roam::Result<roam::net::UdpEndpoint> endpoint =
+      roam::net::UdpEndpoint::BindServer(bind_ip, ports);
+  if (!endpoint.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram, endpoint.status().message().c_str());
+    return 1;
+  }
+  roam::Result<roam::net::Address> local = endpoint->LocalAddress();
+  if (!local.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram, local.status().message().c_str());
+    return 1;
+  }
+
+  roam::crypto::Key key = roam::crypto::Key::Generate();
+  {
+    std::string line =
+        roam::session::FormatConnectLine(local->port(), key.ToBase64(), isatty(STDIN_FILENO) != 0);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+  }
+
+  roam::session::ServerSessionConfig config;
+  config.verbose = options.verbose;
+  config.child.command = options.command;
+  config.child.colors = options.colors;
+  config.child.env_unset = locale->unset;
+  config.child.env_set = locale->set;
+  winsize ws{};
+  if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
+    config.child.cols = ws.ws_col;
+    config.child.rows = ws.ws_row;
+  }
+  config.timeouts = roam::session::ParseServerTimeouts(Env("MOSH_SERVER_NETWORK_TMOUT"),
+                                                       Env("MOSH_SERVER_SIGNAL_TMOUT"));
+  for (const auto& w : config.timeouts.warnings)
+    std::fprintf(stderr, "%s: %s\n", kProgram, w.c_str());
+
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    std::perror("roam-server: fork");
+    return 1;
+  }
+  if (pid > 0) {
+    PrintBanner();
+    std::fprintf(stderr, "[%s detached, pid = %d]\n", kProgram, static_cast<int>(pid));
+    return 0;
+  }
+  if (!options.verbose) {
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      dup2(devnull, STDIN_FILENO);
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+      if (devnull > STDERR_FILENO) close(devnull);
+    }
+  }
+  roam::session::ServerSession session(std::move(key), std::move(*endpoint), std::move(config));
+  return session.Run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Main(argc, argv); }

@@ -1,0 +1,97 @@
+// CompleteTerminal diffs and their application (spec §8.2).
+
+#include "state/complete_terminal.h"
+
+#include <utility>
+
+#include "base/check.h"
+#include "term/display.h"
+#include "term/emulator.h"
+#include "wire/instruction_codec.h"
+
+namespace roam::state {
+
+namespace {
+
+const term::Display& ServerDisplay() {
+  static const term::Display display(term::DisplayCapabilities::Server());
+  return display;
+}
+
+// The replica that applies host bytes keeps no scrollback: the client's
+// screen is all the protocol synchronizes.
+term::EmulatorOptions ReplicaOptions() {
+  term::EmulatorOptions options;
+  options.scrollback_lines = 0;
+  return options;
+}
+
+}  // namespace
+
+CompleteTerminal::CompleteTerminal(int cols, int rows) : fb_(cols, rows) {}
+
+void CompleteTerminal::SetEchoAck(uint64_t echo_ack) {
+  ROAM_CHECK(echo_ack >= echo_ack_);
+  echo_ack_ = echo_ack;
+}
+
+std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
+  HostBuffers::HostMessage message;
+  if (echo_ack_ != old.echo_ack_) {
+    message.add_instruction()->MutableExtension(HostBuffers::echoack)->set_echo_ack_num(echo_ack_);
+  }
+  if (!(fb_ == old.fb_)) {
+    if (fb_.width() != old.fb_.width() || fb_.height() != old.fb_.height()) {
+      HostBuffers::ResizeMessage* resize =
+          message.add_instruction()->MutableExtension(HostBuffers::resize);
+      resize->set_width(fb_.width());
+      resize->set_height(fb_.height());
+    }
+    std::string bytes = ServerDisplay().NewFrame(true, old.fb_, fb_);
+    if (!bytes.empty()) {
+      message.add_instruction()
+          ->MutableExtension(HostBuffers::hostbytes)
+          ->set_hoststring(std::move(bytes));
+    }
+  }
+  if (message.instruction_size() == 0) return std::string();
+  return wire::Serialize(message);
+}
+
+std::string CompleteTerminal::InitDiff() const {
+  return DiffFrom(CompleteTerminal(fb_.width(), fb_.height()));
+}
+
+Status CompleteTerminal::Apply(std::string_view diff) {
+  if (diff.empty()) return Status::Ok();
+  Result<HostBuffers::HostMessage> message = wire::ParseHostMessage(diff);
+  if (!message.ok()) return message.status();
+
+  term::Emulator emulator(fb_.width(), fb_.height(), ReplicaOptions());
+  *emulator.mutable_fb() = fb_;
+  uint64_t echo_ack = echo_ack_;
+  for (const HostBuffers::Instruction& instruction : message->instruction()) {
+    // One extension per instruction; same precedence as Mosh's client.
+    if (instruction.HasExtension(HostBuffers::hostbytes)) {
+      emulator.Write(instruction.GetExtension(HostBuffers::hostbytes).hoststring());
+      if (emulator.has_replies()) {
+        return Malformed("host bytes contain a terminal query");
+      }
+    } else if (instruction.HasExtension(HostBuffers::resize)) {
+      const HostBuffers::ResizeMessage& resize = instruction.GetExtension(HostBuffers::resize);
+      if (!emulator.Resize(resize.width(), resize.height())) {
+        return OutOfRange("host resize to " + std::to_string(resize.width()) + "x" +
+                          std::to_string(resize.height()) + " is outside the emulator's limits");
+      }
+    } else if (instruction.HasExtension(HostBuffers::echoack)) {
+      uint64_t num = instruction.GetExtension(HostBuffers::echoack).echo_ack_num();
+      if (num < echo_ack) return Malformed("host message: echo ack decreased");
+      echo_ack = num;
+    }
+  }
+  fb_ = emulator.fb();
+  echo_ack_ = echo_ack;
+  return Status::Ok();
+}
+
+}  // namespace roam::state

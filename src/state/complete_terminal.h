@@ -1,0 +1,63 @@
+// CompleteTerminal: the server → client synced object of spec §8.2 — a
+// terminal screen plus the echo-ack counter.
+//
+// On the server the live emulator runs elsewhere (it owns scrollback, the
+// parser and the pty's query replies); each frame its framebuffer is copied
+// in here with SetFramebuffer, which is cheap because rows are shared
+// copy-on-write. DiffFrom encodes the change as a HostMessage: EchoAck (if it
+// changed), ResizeMessage (if the size changed), then HostBytes made by the
+// display diff in server mode, i.e. only sequences a stock mosh-client
+// understands. On the client, Apply runs those bytes through roam's own
+// emulator, so a roam client renders a stock mosh-server's output exactly as
+// Mosh's client would.
+//
+// Peer input is never trusted: a malformed message, a decreasing echo-ack, a
+// resize outside the emulator's limits, or host bytes that make the
+// emulator answer a query (Mosh's client aborts on those) are rejected with a
+// Status and the object is left unchanged.
+
+#ifndef ROAM_STATE_COMPLETE_TERMINAL_H_
+#define ROAM_STATE_COMPLETE_TERMINAL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "term/framebuffer.h"
+
+namespace roam::state {
+
+class CompleteTerminal {
+ public:
+  // A blank screen of the given size, echo-ack 0 (state 0 of either side).
+  // REQUIRES: 1 <= cols, rows <= term::Emulator::kMaxDimension.
+  CompleteTerminal(int cols, int rows);
+  // 80x24, the size Mosh assumes when it knows no better.
+  CompleteTerminal() : CompleteTerminal(80, 24) {}
+
+  const term::Framebuffer& fb() const { return fb_; }
+  uint64_t echo_ack() const { return echo_ack_; }
+
+  // Server: the screen to synchronize next.
+  void SetFramebuffer(const term::Framebuffer& fb) { fb_ = fb; }
+  // Server: REQUIRES: echo_ack >= echo_ack() (it never decreases; spec §8.2.3).
+  void SetEchoAck(uint64_t echo_ack);
+
+  // SyncState interface (src/ssp/sync_state.h).
+  friend bool operator==(const CompleteTerminal& a, const CompleteTerminal& b) {
+    return a.echo_ack_ == b.echo_ack_ && a.fb_ == b.fb_;
+  }
+  void Subtract(const CompleteTerminal& /*prefix*/) {}
+  std::string DiffFrom(const CompleteTerminal& old) const;
+  std::string InitDiff() const;
+  Status Apply(std::string_view diff);
+
+ private:
+  term::Framebuffer fb_;
+  uint64_t echo_ack_ = 0;
+};
+
+}  // namespace roam::state
+
+#endif  // ROAM_STATE_COMPLETE_TERMINAL_H_
