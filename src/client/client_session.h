@@ -1,0 +1,52 @@
+// ClientSession: the event loop of roam-client (and of `roam` once the
+// server has been started).
+//
+// It joins the client side: the raw terminal, the escape key, the SSP
+// transport (a UserStream out, a CompleteTerminal in) over a UDP endpoint,
+// the prediction engine and the notification bar, and draws
+// (remote screen + predictions + bar) on the user's terminal with the
+// display diff in client mode. It ends on a clean shutdown handshake (exit
+// status 0), on the user's request through the escape key, on signals, or
+// when the server never answered (exit status 1), and always gives the
+// terminal back as it found it.
+
+#ifndef ROAM_CLIENT_CLIENT_SESSION_H_
+#define ROAM_CLIENT_CLIENT_SESSION_H_
+
+#include <memory>
+#include <string>
+
+#include "client/escape_key.h"
+#include "crypto/key.h"
+#include "net/address.h"
+#include "predict/prediction_engine.h"
+
+namespace roam::client {
+
+struct ClientSessionConfig {
+  net::Address server;
+  predict::DisplayMode predict_mode = predict::DisplayMode::kAdaptive;
+  bool predict_overwrite = false;
+  EscapeKeyConfig escape;
+  std::string term;              // $TERM, for terminfo
+  std::string title_prefix;      // "[roam] ", or "" with MOSH_TITLE_NOPREFIX
+  bool no_term_init = false;     // MOSH_NO_TERM_INIT: no smcup/rmcup
+  std::string program = "roam";  // in messages: "roam: Last contact ..."
+};
+
+class ClientSession {
+ public:
+  ClientSession(crypto::Key key, ClientSessionConfig config);
+  ~ClientSession();
+
+  // Runs the session on stdin/stdout. Returns the process exit status.
+  int Run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace roam::client
+
+#endif  // ROAM_CLIENT_CLIENT_SESSION_H_
