@@ -1,0 +1,249 @@
+// roam: what a user types.
+//
+//   roam [options] [user@]host [-- command]
+//   roam --local [-- command]
+//
+// Starts the server through one `ssh -tt` (or, with --local, directly on
+// this machine), reads its `MOSH CONNECT <port> <key>` line, then runs the
+// client in this process. If the remote host has only mosh-server, that is
+// what runs, and roam speaks plain Mosh to it. Flags and wiring only.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "client/client_session.h"
+#include "client/fake_proxy.h"
+#include "client/ssh_bootstrap.h"
+#include "client/terminal_sequences.h"
+#include "crypto/key.h"
+#include "net/address.h"
+#include "session/connect_line.h"
+#include "session/locale.h"
+
+extern char** environ;
+
+namespace {
+
+using roam::client::RoamOptions;
+
+constexpr auto kBootstrapTimeout = std::chrono::seconds(60);
+
+std::optional<std::string> EnvValue(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+struct Launched {
+  roam::client::BootstrapOutcome outcome;
+  std::optional<roam::session::ConnectInfo> connect;
+  std::optional<std::string> ip;
+};
+
+// Runs `argv` with stdout and stderr merged into a pipe, shows the user every
+// line that is not one of the bootstrap lines, and stops reading at the
+// CONNECT line; then waits for the process to exit (bounded).
+Launched Launch(const std::vector<std::string>& argv,
+                const std::vector<std::pair<std::string, std::optional<std::string>>>& env) {
+  Launched result;
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return result;
+  pid_t pid = fork();
+  if (pid < 0) return result;
+  if (pid == 0) {
+    for (const auto& [name, value] : env) {
+      if (value) {
+        setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        unsetenv(name.c_str());
+      }
+    }
+    dup2(out[1], STDOUT_FILENO);
+    dup2(out[1], STDERR_FILENO);
+    std::vector<char*> cargv;
+    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    execvp(cargv[0], cargv.data());
+    std::fprintf(stderr, "%s: %s\n", argv[0].c_str(), std::strerror(errno));
+    _exit(127);
+  }
+  close(out[1]);
+  roam::session::ConnectLineScanner scanner;
+  const auto deadline = std::chrono::steady_clock::now() + kBootstrapTimeout;
+  char buf[4096];
+  while (!scanner.done() && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{out[0], POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    std::string show = scanner.Feed(std::string_view(buf, static_cast<size_t>(n)));
+    result.outcome.output += show;
+    std::fwrite(show.data(), 1, show.size(), stderr);
+  }
+  if (!scanner.done()) {
+    std::string rest = scanner.Finish();
+    result.outcome.output += rest;
+    std::fwrite(rest.data(), 1, rest.size(), stderr);
+  }
+  close(out[0]);
+  // ssh exits once the server has detached; give it a bounded time.
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      result.outcome.ssh_exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+      break;
+    }
+    if (scanner.done() && i > 50) {
+      kill(pid, SIGTERM);
+    }
+    poll(nullptr, 0, 100);
+  }
+  if (!result.outcome.ssh_exit_status) waitpid(pid, &status, 0);
+  result.outcome.saw_connect = scanner.done();
+  result.connect = scanner.connect();
+  result.ip = scanner.ip();
+  return result;
+}
+
+roam::predict::DisplayMode ToDisplayMode(roam::client::PredictMode m) {
+  switch (m) {
+    case roam::client::PredictMode::kAlways:
+      return roam::predict::DisplayMode::kAlways;
+    case roam::client::PredictMode::kNever:
+      return roam::predict::DisplayMode::kNever;
+    case roam::client::PredictMode::kExperimental:
+      return roam::predict::DisplayMode::kExperimental;
+    case roam::client::PredictMode::kAdaptive:
+      break;
+  }
+  return roam::predict::DisplayMode::kAdaptive;
+}
+
+std::string SelfPath(const char* argv0) {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) return std::string(buf, static_cast<size_t>(n));
+  return argv0;
+}
+
+// The host part of [user@]host.
+std::string HostOf(const std::string& destination) {
+  auto at = destination.rfind('@');
+  return at == std::string::npos ? destination : destination.substr(at + 1);
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  roam::Result<RoamOptions> parsed = roam::client::ParseRoamOptions(args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "roam: %s\n%s", parsed.status().message().c_str(),
+                 roam::client::RoamUsage().c_str());
+    return 255;
+  }
+  RoamOptions& options = *parsed;
+  switch (options.mode) {
+    case RoamOptions::Mode::kHelp:
+      std::fputs(roam::client::RoamUsage().c_str(), stdout);
+      return 0;
+    case RoamOptions::Mode::kVersion:
+      std::printf("roam %s\n", ROAM_VERSION);
+      return 0;
+    case RoamOptions::Mode::kFakeProxy:
+      return roam::client::RunFakeProxy(options.proxy_host, options.proxy_port, options.family);
+    case RoamOptions::Mode::kConnect:
+      break;
+  }
+
+  const std::string term = EnvValue("TERM").value_or("");
+  int colors = 0;
+  if (auto caps = roam::client::LoadTerminalCapabilities(term); caps.ok()) colors = caps->colors;
+  const std::vector<std::string> server_args =
+      roam::client::ServerArguments(options, colors, EnvValue);
+
+  Launched launched;
+  std::string host;
+  if (options.local) {
+    // Prefer the roam-server installed beside this roam.
+    if (!options.server) {
+      std::string self = SelfPath(argv[0]);
+      std::string sibling = self.substr(0, self.rfind('/') + 1) + "roam-server";
+      if (access(sibling.c_str(), X_OK) == 0) options.server = roam::client::ShellQuote(sibling);
+    }
+    roam::Result<std::vector<std::string>> local_argv =
+        roam::client::LocalServerArgv(options, server_args);
+    if (!local_argv.ok()) {
+      std::fprintf(stderr, "roam: %s\n", local_argv.status().message().c_str());
+      return 1;
+    }
+    host = "localhost";
+    launched = Launch(*local_argv, {});
+    if (!launched.ip)
+      launched.ip = options.bind == roam::client::BindServer::kIp ? options.bind_ip : "127.0.0.1";
+  } else {
+    host = HostOf(options.destination);
+    const std::string remote = roam::client::RemoteCommand(options, server_args);
+    launched = Launch(roam::client::SshArgv(options, SelfPath(argv[0]), remote),
+                      roam::client::SshEnvironmentChanges());
+  }
+  roam::client::BootstrapProblem problem = roam::client::ClassifyBootstrap(launched.outcome);
+  if (problem != roam::client::BootstrapProblem::kNone || !launched.connect) {
+    std::fprintf(stderr, "%s\n",
+                 roam::client::BootstrapProblemMessage(problem, launched.outcome, host,
+                                                       options.server.value_or(""))
+                     .c_str());
+    return 1;
+  }
+  if (!launched.ip) {
+    std::fprintf(stderr,
+                 "roam: did not learn the server's address from ssh (is the ssh ProxyCommand "
+                 "disabled by your ssh configuration?)\n");
+    return 1;
+  }
+  roam::Result<roam::net::Address> server =
+      roam::net::Address::Parse(*launched.ip, launched.connect->port);
+  roam::Result<roam::crypto::Key> key = roam::crypto::Key::FromBase64(launched.connect->key);
+  if (!server.ok() || !key.ok()) {
+    std::fprintf(stderr, "roam: the server's startup line was not usable: %s\n",
+                 (!server.ok() ? server.status() : key.status()).message().c_str());
+    return 1;
+  }
+
+  roam::client::ClientSessionConfig config;
+  config.server = *server;
+  config.predict_mode = ToDisplayMode(options.predict);
+  if (auto o = EnvValue("MOSH_PREDICTION_OVERWRITE")) {
+    config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);
+  }
+  auto escape_env = EnvValue("MOSH_ESCAPE_KEY");
+  config.escape = roam::client::EscapeKeyConfig::FromEnv(
+      escape_env ? std::optional<std::string_view>(*escape_env) : std::nullopt);
+  auto nopref = EnvValue("MOSH_TITLE_NOPREFIX");
+  config.title_prefix =
+      roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
+  config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
+  config.term = term;
+
+  roam::Result<roam::session::LocaleChoice> locale = roam::session::ChooseClientLocale(
+      roam::session::CurrentEnvironment(), roam::session::ProbeLocale, "roam");
+  if (locale.ok()) {
+    if (!locale->warning.empty()) std::fprintf(stderr, "%s\n", locale->warning.c_str());
+    (void)roam::session::ApplyLocaleChoice(*locale);
+  }
+
+  roam::client::ClientSession session(std::move(*key), std::move(config));
+  return session.Run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Main(argc, argv); }
