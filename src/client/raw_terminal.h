@@ -1,0 +1,96 @@
+// RawTerminal: the user's terminal in raw mode for the life of the client,
+// and put back the way it was however the client ends.
+//
+// Enter() saves the terminal's termios and switches to raw mode (cfmakeraw
+// plus IUTF8, so the kernel's line discipline handles UTF-8 backspace if the
+// terminal drops back to cooked mode mid-session). The saved settings are
+// restored by the destructor, by Restore() (for suspend; Reenter() undoes
+// it), at exit() through an atexit hook, and on fatal signals (SIGSEGV,
+// SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT, and SIGTERM/SIGINT/SIGHUP while
+// they still have their default action) by an async-signal-safe handler that
+// calls tcsetattr with a copy kept in static storage and then re-raises the
+// signal with its default action. Only one RawTerminal may exist at a time.
+//
+// Also here: the terminal's size (TIOCGWINSZ) and WinchPipe, which turns
+// SIGWINCH into a readable byte on a pipe for the client's poll loop.
+
+#ifndef ROAM_CLIENT_RAW_TERMINAL_H_
+#define ROAM_CLIENT_RAW_TERMINAL_H_
+
+#include <signal.h>
+#include <termios.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "base/status.h"
+#include "base/unique_fd.h"
+
+namespace roam::client {
+
+class RawTerminal {
+ public:
+  // Saves the settings of terminal `fd` (not owned; must stay open) and
+  // switches it to raw mode. Errors: IoError if `fd` is not a terminal or
+  // tcsetattr fails; nothing is changed then.
+  // REQUIRES: no other RawTerminal exists.
+  static Result<std::unique_ptr<RawTerminal>> Enter(int fd);
+
+  // Restores the saved settings and removes the signal handlers.
+  ~RawTerminal();
+  RawTerminal(const RawTerminal&) = delete;
+  RawTerminal& operator=(const RawTerminal&) = delete;
+
+  // Puts the saved settings back (before suspending). Errors: IoError.
+  Status Restore();
+  // Raw mode again (after SIGCONT). Errors: IoError.
+  Status Reenter();
+
+  const struct termios& saved() const { return saved_; }
+
+ private:
+  RawTerminal(int fd, const struct termios& saved) : fd_(fd), saved_(saved) {}
+
+  int fd_;
+  struct termios saved_;
+};
+
+// The raw settings RawTerminal uses: cfmakeraw(original) plus IUTF8.
+struct termios MakeRawTermios(const struct termios& original);
+
+struct WindowSize {
+  uint16_t cols = 0;
+  uint16_t rows = 0;
+  friend bool operator==(const WindowSize&, const WindowSize&) = default;
+};
+
+// The size of terminal `fd`. Errors: IoError if it is not a terminal.
+Result<WindowSize> QueryWindowSize(int fd);
+
+// Turns SIGWINCH into a byte on a non-blocking pipe. Only one may exist at a
+// time; the previous SIGWINCH action is restored on destruction.
+class WinchPipe {
+ public:
+  // Errors: IoError if the pipe or sigaction fails.
+  static Result<std::unique_ptr<WinchPipe>> Install();
+  ~WinchPipe();
+  WinchPipe(const WinchPipe&) = delete;
+  WinchPipe& operator=(const WinchPipe&) = delete;
+
+  // Poll this for POLLIN.
+  int read_fd() const { return read_.get(); }
+  // Empties the pipe. Returns whether at least one SIGWINCH had arrived.
+  bool Drain();
+
+ private:
+  WinchPipe(UniqueFd read, UniqueFd write, const struct sigaction& old)
+      : read_(std::move(read)), write_(std::move(write)), old_(old) {}
+
+  UniqueFd read_;
+  UniqueFd write_;
+  struct sigaction old_;
+};
+
+}  // namespace roam::client
+
+#endif  // ROAM_CLIENT_RAW_TERMINAL_H_

@@ -1,0 +1,477 @@
+// Options of the `roam` command and the ssh command line that starts the
+// server.
+
+#include "client/ssh_bootstrap.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+
+namespace roam::client {
+
+namespace {
+
+std::optional<long> ParsePortNumber(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0 || value > 65535) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+Status ValidatePort(std::string_view text) {
+  Status bad = InvalidArgument("bad port \"" + std::string(text) +
+                               "\": use PORT or LOW:HIGH with numbers 0-65535, LOW >= 1 and "
+                               "LOW <= HIGH");
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return ParsePortNumber(text) ? Status::Ok() : bad;
+  std::optional<long> low = ParsePortNumber(text.substr(0, colon));
+  std::optional<long> high = ParsePortNumber(text.substr(colon + 1));
+  if (!low || !high || *low < 1 || *low > *high) return bad;
+  return Status::Ok();
+}
+
+bool IsNumericIp(const std::string& text) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+// Applies one option that takes a value.
+Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* out) {
+  if (name == "ssh") {
+    Result<std::vector<std::string>> words = SplitShellWords(value);
+    if (!words.ok()) return InvalidArgument("--ssh: " + words.status().message());
+    if (words->empty()) return InvalidArgument("--ssh: empty command");
+    out->ssh = *words;
+  } else if (name == "server") {
+    if (value.empty()) return InvalidArgument("--server: empty command");
+    out->server = value;
+  } else if (name == "port") {
+    ROAM_RETURN_IF_ERROR(ValidatePort(value));
+    out->port = value;
+  } else if (name == "predict") {
+    if (value == "adaptive") {
+      out->predict = PredictMode::kAdaptive;
+    } else if (value == "always") {
+      out->predict = PredictMode::kAlways;
+    } else if (value == "never") {
+      out->predict = PredictMode::kNever;
+    } else if (value == "experimental") {
+      out->predict = PredictMode::kExperimental;
+    } else {
+      return InvalidArgument("unknown --predict value \"" + value +
+                             "\" (use adaptive, always, never or experimental)");
+    }
+  } else if (name == "family") {
+    if (value == "inet") {
+      out->family = AddressFamily::kInet;
+    } else if (value == "inet6") {
+      out->family = AddressFamily::kInet6;
+    } else if (value == "auto") {
+      out->family = AddressFamily::kAuto;
+    } else if (value == "prefer-inet") {
+      out->family = AddressFamily::kPreferInet;
+    } else if (value == "prefer-inet6") {
+      out->family = AddressFamily::kPreferInet6;
+    } else {
+      return InvalidArgument("unknown --family value \"" + value +
+                             "\" (use inet, inet6, auto, prefer-inet or prefer-inet6)");
+    }
+  } else if (name == "bind-server") {
+    if (value == "ssh") {
+      out->bind = BindServer::kSsh;
+    } else if (value == "any") {
+      out->bind = BindServer::kAny;
+    } else if (IsNumericIp(value)) {
+      out->bind = BindServer::kIp;
+      out->bind_ip = value;
+    } else {
+      return InvalidArgument("bad --bind-server value \"" + value +
+                             "\" (use ssh, any or a numeric IP address)");
+    }
+  } else {
+    return Status(StatusCode::kInternal, "unhandled option");
+  }
+  return Status::Ok();
+}
+
+bool TakesValue(std::string_view name) {
+  return name == "ssh" || name == "server" || name == "port" || name == "predict" ||
+         name == "family" || name == "bind-server";
+}
+
+// Applies a flag (an option without a value). Returns false if unknown.
+bool ApplyFlag(std::string_view name, RoamOptions* out) {
+  if (name == "no-init") {
+    out->no_init = true;
+  } else if (name == "no-ssh-pty") {
+    out->no_ssh_pty = true;
+  } else if (name == "local") {
+    out->local = true;
+  } else if (name == "verbose") {
+    ++out->verbose;
+  } else if (name == "help") {
+    out->mode = RoamOptions::Mode::kHelp;
+  } else if (name == "version") {
+    out->mode = RoamOptions::Mode::kVersion;
+  } else if (name == "fake-proxy") {
+    out->mode = RoamOptions::Mode::kFakeProxy;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view PredictModeName(PredictMode mode) {
+  switch (mode) {
+    case PredictMode::kAdaptive:
+      return "adaptive";
+    case PredictMode::kAlways:
+      return "always";
+    case PredictMode::kNever:
+      return "never";
+    case PredictMode::kExperimental:
+      return "experimental";
+  }
+  return "adaptive";
+}
+
+std::string_view AddressFamilyName(AddressFamily family) {
+  switch (family) {
+    case AddressFamily::kInet:
+      return "inet";
+    case AddressFamily::kInet6:
+      return "inet6";
+    case AddressFamily::kAuto:
+      return "auto";
+    case AddressFamily::kPreferInet:
+      return "prefer-inet";
+    case AddressFamily::kPreferInet6:
+      return "prefer-inet6";
+  }
+  return "prefer-inet";
+}
+
+Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
+  RoamOptions out;
+  size_t i = 0;
+  bool options_ended_by_separator = false;
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      ++i;
+      options_ended_by_separator = true;
+      break;
+    }
+    if (arg.size() >= 2 && arg[0] == '-' && arg[1] == '-') {
+      std::string name = arg.substr(2);
+      std::optional<std::string> value;
+      if (size_t eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name.resize(eq);
+      }
+      if (TakesValue(name)) {
+        if (!value) {
+          if (i + 1 >= args.size()) return InvalidArgument("option --" + name + " needs a value");
+          value = args[++i];
+        }
+        ROAM_RETURN_IF_ERROR(ApplyValue(name, *value, &out));
+        continue;
+      }
+      if (value) return InvalidArgument("option --" + name + " takes no value");
+      if (!ApplyFlag(name, &out)) return InvalidArgument("unknown option --" + name);
+      continue;
+    }
+    if (arg.size() >= 2 && arg[0] == '-') {
+      for (size_t j = 1; j < arg.size(); ++j) {
+        char c = arg[j];
+        if (c == 'p') {
+          std::string value;
+          if (j + 1 < arg.size()) {
+            value = arg.substr(j + 1);
+          } else if (i + 1 < args.size()) {
+            value = args[++i];
+          } else {
+            return InvalidArgument("option -p needs a value");
+          }
+          ROAM_RETURN_IF_ERROR(ApplyValue("port", value, &out));
+          break;
+        }
+        switch (c) {
+          case 'a':
+            out.predict = PredictMode::kAlways;
+            break;
+          case 'n':
+            out.predict = PredictMode::kNever;
+            break;
+          case '4':
+            out.family = AddressFamily::kInet;
+            break;
+          case '6':
+            out.family = AddressFamily::kInet6;
+            break;
+          case 'v':
+            ++out.verbose;
+            break;
+          case 'h':
+            out.mode = RoamOptions::Mode::kHelp;
+            break;
+          default:
+            return InvalidArgument(std::string("unknown option -") + c);
+        }
+      }
+      continue;
+    }
+    break;  // the host
+  }
+
+  if (out.mode == RoamOptions::Mode::kHelp || out.mode == RoamOptions::Mode::kVersion) return out;
+
+  std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  if (out.mode == RoamOptions::Mode::kFakeProxy) {
+    if (rest.size() != 2) return InvalidArgument("--fake-proxy needs exactly HOST PORT");
+    if (!ParsePortNumber(rest[1])) return InvalidArgument("--fake-proxy: bad port " + rest[1]);
+    out.proxy_host = rest[0];
+    out.proxy_port = rest[1];
+    return out;
+  }
+  // `roam --local -- command`: no host, everything after `--` is the command.
+  if (out.local && options_ended_by_separator) {
+    out.command = rest;
+    return out;
+  }
+  if (rest.empty()) {
+    if (out.local) return out;
+    return InvalidArgument("no host given (usage: roam [options] [user@]host [-- command])");
+  }
+  out.destination = rest[0];
+  if (out.destination.empty() || out.destination[0] == '-') {
+    return InvalidArgument("bad host \"" + out.destination + "\"");
+  }
+  size_t first = 1;
+  if (rest.size() > 1 && rest[1] == "--") first = 2;
+  out.command.assign(rest.begin() + static_cast<std::ptrdiff_t>(first), rest.end());
+  return out;
+}
+
+std::string RoamUsage() {
+  return "Usage: roam [options] [user@]host [--] [command...]\n"
+         "  --ssh=COMMAND          ssh command to run (default \"ssh\")\n"
+         "  --server=COMMAND       server command on the remote host\n"
+         "                         (default: roam-server, else mosh-server)\n"
+         "  -p, --port=PORT[:PORT2] server-side UDP port or range\n"
+         "  --predict=adaptive|always|never|experimental   local echo\n"
+         "  -a                     --predict=always\n"
+         "  -n                     --predict=never\n"
+         "  --family=inet|inet6|auto|prefer-inet|prefer-inet6\n"
+         "  -4, -6                 --family=inet, --family=inet6\n"
+         "  --bind-server=ssh|any|IP   address the server binds (default ssh)\n"
+         "  --no-init              do not switch to the alternate screen\n"
+         "  --no-ssh-pty           do not ask ssh for a pty\n"
+         "  --local                run the server on this machine, without ssh\n"
+         "  -v, --verbose          more diagnostics\n"
+         "  --help, --version\n";
+}
+
+Result<std::vector<std::string>> SplitShellWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+      ++i;
+      continue;
+    }
+    in_word = true;
+    if (c == '\'') {
+      size_t close = text.find('\'', i + 1);
+      if (close == std::string_view::npos) return InvalidArgument("unterminated ' quote");
+      word.append(text.substr(i + 1, close - i - 1));
+      i = close + 1;
+    } else if (c == '"') {
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        char d = text[i];
+        if (d == '"') {
+          closed = true;
+          ++i;
+          break;
+        }
+        if (d == '\\' && i + 1 < text.size() &&
+            (text[i + 1] == '"' || text[i + 1] == '\\' || text[i + 1] == '$' ||
+             text[i + 1] == '`')) {
+          word.push_back(text[i + 1]);
+          i += 2;
+          continue;
+        }
+        if (d == '\\' && i + 1 < text.size() && text[i + 1] == '\n') {
+          i += 2;
+          continue;
+        }
+        word.push_back(d);
+        ++i;
+      }
+      if (!closed) return InvalidArgument("unterminated \" quote");
+    } else if (c == '\\') {
+      if (i + 1 >= text.size()) return InvalidArgument("trailing backslash");
+      if (text[i + 1] != '\n') word.push_back(text[i + 1]);
+      i += 2;
+    } else {
+      word.push_back(c);
+      ++i;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+std::string ShellQuote(std::string_view word) {
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  out += "'";
+  return out;
+}
+
+std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
+                                         const EnvLookup& env) {
+  std::vector<std::string> args = {"new", "-c", std::to_string(colors)};
+  switch (options.bind) {
+    case BindServer::kSsh:
+      if (options.local) {
+        args.insert(args.end(), {"-i", "127.0.0.1"});
+      } else {
+        args.push_back("-s");
+      }
+      break;
+    case BindServer::kIp:
+      args.insert(args.end(), {"-i", options.bind_ip});
+      break;
+    case BindServer::kAny:
+      break;
+  }
+  if (!options.port.empty()) args.insert(args.end(), {"-p", options.port});
+  for (std::string_view name : kForwardedLocaleVars) {
+    std::optional<std::string> value = env(std::string(name));
+    if (value) args.insert(args.end(), {"-l", std::string(name) + "=" + *value});
+  }
+  if (!options.command.empty()) {
+    args.push_back("--");
+    args.insert(args.end(), options.command.begin(), options.command.end());
+  }
+  return args;
+}
+
+std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args) {
+  std::string quoted;
+  for (const std::string& arg : server_args) {
+    quoted += ' ';
+    quoted += ShellQuote(arg);
+  }
+  if (options.server) return *options.server + quoted;
+  return "sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server \"$@\"; fi; "
+         "exec mosh-server \"$@\"' roam" +
+         quoted;
+}
+
+std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view self_path,
+                                 const std::string& remote_command) {
+  std::vector<std::string> argv = options.ssh;
+  argv.push_back("-n");
+  if (!options.no_ssh_pty) argv.push_back("-tt");
+  argv.insert(argv.end(), {"-S", "none", "-o"});
+  argv.push_back("ProxyCommand=" + ShellQuote(self_path) + " " +
+                 ShellQuote("--family=" + std::string(AddressFamilyName(options.family))) +
+                 " --fake-proxy -- %h %p");
+  argv.push_back(options.destination);
+  argv.push_back("--");
+  argv.push_back(remote_command);
+  return argv;
+}
+
+std::vector<std::pair<std::string, std::optional<std::string>>> SshEnvironmentChanges() {
+  return {{"SHELL", "/bin/sh"}, {"MOSH_PREDICTION_DISPLAY", std::nullopt}};
+}
+
+Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
+                                                 const std::vector<std::string>& server_args) {
+  std::vector<std::string> argv = {"roam-server"};
+  if (options.server) {
+    Result<std::vector<std::string>> words = SplitShellWords(*options.server);
+    if (!words.ok()) return InvalidArgument("--server: " + words.status().message());
+    if (words->empty()) return InvalidArgument("--server: empty command");
+    argv = *words;
+  }
+  argv.insert(argv.end(), server_args.begin(), server_args.end());
+  return argv;
+}
+
+BootstrapProblem ClassifyBootstrap(const BootstrapOutcome& outcome) {
+  if (outcome.saw_connect) return BootstrapProblem::kNone;
+  if (outcome.ssh_exit_status == 255) return BootstrapProblem::kSshFailed;
+  if (outcome.ssh_exit_status == 127 ||
+      outcome.output.find("command not found") != std::string::npos ||
+      outcome.output.find("roam-server: not found") != std::string::npos ||
+      outcome.output.find("mosh-server: not found") != std::string::npos) {
+    return BootstrapProblem::kServerNotFound;
+  }
+  return BootstrapProblem::kNoConnectLine;
+}
+
+std::string BootstrapProblemMessage(BootstrapProblem problem, const BootstrapOutcome& outcome,
+                                    std::string_view host, std::string_view server) {
+  const std::string h(host);
+  switch (problem) {
+    case BootstrapProblem::kNone:
+      return "";
+    case BootstrapProblem::kSshFailed:
+      return "roam: ssh could not connect to " + h + " (exit status 255); check that \"ssh " + h +
+             "\" works on its own";
+    case BootstrapProblem::kServerNotFound:
+      if (!server.empty()) {
+        return "roam: the server command \"" + std::string(server) + "\" was not found on " + h +
+               "; check the --server path";
+      }
+      return "roam: neither roam-server nor mosh-server was found on " + h +
+             "'s PATH; install roam (or mosh) there, or give the server's path with --server=PATH";
+    case BootstrapProblem::kNoConnectLine: {
+      const std::string who = server.empty() ? std::string("the server")
+                                             : "the server command \"" + std::string(server) + "\"";
+      const std::string what = outcome.ssh_exit_status
+                                   ? "exited with status " +
+                                         std::to_string(*outcome.ssh_exit_status) +
+                                         " without printing its \"MOSH CONNECT\" line"
+                                   : std::string("did not print its \"MOSH CONNECT\" line in time");
+      const std::string check = server.empty()
+                                    ? "check that roam-server (or mosh-server) starts there"
+                                    : "check that --server names roam-server or mosh-server";
+      return "roam: " + who + " on " + h + " " + what + " (its output, if any, is above); " + check;
+    }
+  }
+  return "";
+}
+
+std::string UdpUnreachableMessage(std::string_view host, std::string_view ip, uint16_t port) {
+  std::string p = std::to_string(port);
+  return "roam: no reply from " + std::string(host) + " (" + std::string(ip) + ") on UDP port " +
+         p + "; check that UDP port " + p +
+         " is not firewalled on the way (the server uses a port in 60001-60999 unless -p picks "
+         "one)";
+}
+
+}  // namespace roam::client

@@ -1,0 +1,164 @@
+// SshBootstrap: the `roam` command's options and the ssh command line that
+// starts the server, in the style of the `mosh` wrapper (spec §2.1).
+//
+//   roam [options] [user@]host [--] [command...]
+//
+// Options are parsed up to the host; everything after the host (an optional
+// leading "--" is dropped) is the remote command. The server is started by
+//
+//   ssh -n -tt -S none -o "ProxyCommand=<roam> --family=F --fake-proxy -- %h %p"
+//       [user@]host -- "<remote command>"
+//
+// where the remote command is ONE string for the remote login shell. Its
+// server arguments are each single-quoted (' becomes '\''), in this order:
+// `new`, `-c COLORS`, the bind option (`-s` by default, `-i IP` for
+// --bind-server=IP, nothing for any), `-p PORT[:PORT2]` if given, one
+// `-l NAME=VALUE` per locale variable set locally (LANG LANGUAGE LC_CTYPE ...
+// LC_ALL, in that order), then `--` and the command if one was given.
+//
+// With no --server the remote command prefers roam-server and falls back to
+// a stock mosh-server:
+//
+//   sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server "$@"; fi;
+//          exec mosh-server "$@"' roam 'new' '-c' '256' ...
+//
+// (one line). The arguments are quoted once and handed to `sh -c` as its
+// positional parameters, so they are not nested in a second level of
+// quoting, and the script itself contains no single quote, `!` or newline,
+// so it reads the same under sh, bash, zsh, csh/tcsh and fish login shells.
+// If neither program is on the remote PATH, sh exits 127 ("not found").
+// With --server=CMD the command is `CMD 'new' ...` with CMD unquoted, as the
+// mosh wrapper does, so CMD may carry its own arguments.
+//
+// The ProxyCommand makes ssh run `roam --fake-proxy -- HOST PORT`, which
+// resolves HOST, prints "MOSH IP <addr>" on stderr and relays the TCP
+// connection; so roam learns the exact address ssh reached (the app layer
+// implements that mode; this file only parses it).
+//
+// Also here: the user-facing one-line messages for the ways bootstrap fails.
+
+#ifndef ROAM_CLIENT_SSH_BOOTSTRAP_H_
+#define ROAM_CLIENT_SSH_BOOTSTRAP_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+
+namespace roam::client {
+
+enum class PredictMode { kAdaptive, kAlways, kNever, kExperimental };
+enum class AddressFamily { kInet, kInet6, kAuto, kPreferInet, kPreferInet6 };
+enum class BindServer { kSsh, kAny, kIp };
+
+// "adaptive", "always", "never", "experimental" (MOSH_PREDICTION_DISPLAY).
+std::string_view PredictModeName(PredictMode mode);
+// "inet", "inet6", "auto", "prefer-inet", "prefer-inet6".
+std::string_view AddressFamilyName(AddressFamily family);
+
+struct RoamOptions {
+  enum class Mode { kConnect, kHelp, kVersion, kFakeProxy };
+  Mode mode = Mode::kConnect;
+  std::vector<std::string> ssh = {"ssh"};  // --ssh, split shell-style
+  std::optional<std::string> server;       // --server: remote server command
+  std::string port;                        // -p/--port as given, validated; empty if none
+  PredictMode predict = PredictMode::kAdaptive;
+  AddressFamily family = AddressFamily::kPreferInet;
+  BindServer bind = BindServer::kSsh;
+  std::string bind_ip;      // for BindServer::kIp
+  bool no_init = false;     // --no-init: MOSH_NO_TERM_INIT=1
+  bool no_ssh_pty = false;  // --no-ssh-pty: no -tt
+  bool local = false;       // --local: run the server here, no ssh
+  int verbose = 0;          // -v, repeatable
+  std::string destination;  // [user@]host (may be empty with --local)
+  std::vector<std::string> command;
+  // --fake-proxy -- HOST PORT
+  std::string proxy_host;
+  std::string proxy_port;
+};
+
+// Parses `args` (argv without argv[0]). Errors (InvalidArgument, one line fit
+// for the user): unknown option, missing or bad option value (port outside
+// 0-65535, a range with low < 1 or low > high, unknown --predict/--family
+// value, a --bind-server that is not ssh/any/a numeric IP, an --ssh string
+// with an unterminated quote), or no host (outside --local).
+Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args);
+
+// The usage text (several lines, ending in "\n").
+std::string RoamUsage();
+
+// Splits `text` into words like a POSIX shell without expansion: blanks
+// separate words; '...' is literal; "..." allows \" \\ \$ \` escapes;
+// a backslash outside quotes escapes the next character.
+// Errors: InvalidArgument on an unterminated quote or trailing backslash.
+Result<std::vector<std::string>> SplitShellWords(std::string_view text);
+
+// Wraps `word` in single quotes, an embedded ' becoming '\''.
+std::string ShellQuote(std::string_view word);
+
+// The locale variables forwarded with -l, in order.
+inline constexpr std::string_view kForwardedLocaleVars[] = {
+    "LANG",       "LANGUAGE",     "LC_CTYPE",       "LC_NUMERIC",        "LC_TIME",
+    "LC_COLLATE", "LC_MONETARY",  "LC_MESSAGES",    "LC_PAPER",          "LC_NAME",
+    "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION", "LC_ALL"};
+
+// Looks up an environment variable; nullopt if unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// The server's arguments (unquoted), from `new` to the command. `colors` is
+// the local terminal's colour count. With --local and the default bind, the
+// bind option is `-i 127.0.0.1`.
+std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
+                                         const EnvLookup& env);
+
+// The one-string remote command described above.
+std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args);
+
+// The full ssh argv. `self_path` is how ssh should start this program for
+// the ProxyCommand.
+std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view self_path,
+                                 const std::string& remote_command);
+
+// Environment changes for the ssh process: SHELL=/bin/sh (ssh runs the
+// ProxyCommand with $SHELL) and MOSH_PREDICTION_DISPLAY removed (it is the
+// client's, not the server's). A nullopt value means unset.
+std::vector<std::pair<std::string, std::optional<std::string>>> SshEnvironmentChanges();
+
+// The argv to run the server directly for --local: the --server words (or
+// "roam-server"), then `server_args`.
+Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
+                                                 const std::vector<std::string>& server_args);
+
+// What happened when ssh was run, as far as the wrapper can see.
+struct BootstrapOutcome {
+  std::optional<int> ssh_exit_status;  // nullopt: still running or killed
+  bool saw_connect = false;
+  std::string output;  // what ssh printed that was not ours (shown to the user)
+};
+
+enum class BootstrapProblem {
+  kNone,            // the CONNECT line arrived
+  kSshFailed,       // ssh itself failed: exit status 255
+  kServerNotFound,  // exit 127 or "command not found"/"not found" in the output
+  kNoConnectLine,   // anything else without a CONNECT line
+};
+
+BootstrapProblem ClassifyBootstrap(const BootstrapOutcome& outcome);
+
+// One line (no trailing newline), starting "roam: ", naming `host` and, for
+// kServerNotFound and kNoConnectLine, the server that was tried (`server` =
+// --server or empty), and saying what to check.
+std::string BootstrapProblemMessage(BootstrapProblem problem, const BootstrapOutcome& outcome,
+                                    std::string_view host, std::string_view server);
+
+// The one line for a server that started but never answered over UDP.
+std::string UdpUnreachableMessage(std::string_view host, std::string_view ip, uint16_t port);
+
+}  // namespace roam::client
+
+#endif  // ROAM_CLIENT_SSH_BOOTSTRAP_H_

@@ -1,0 +1,158 @@
+// Formatting and scanning of the bootstrap CONNECT line.
+
+#include "session/connect_line.h"
+
+#include <charconv>
+#include <vector>
+
+#include "base/check.h"
+
+namespace roam::session {
+
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+bool IsKeyChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+         c == '+';
+}
+
+std::string_view TrimLeadingCr(std::string_view s) {
+  while (!s.empty() && s.front() == '\r') s.remove_prefix(1);
+  return s;
+}
+
+std::string_view TrimTrailingSpace(std::string_view s) {
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> Words(std::string_view s) {
+  std::vector<std::string_view> words;
+  while (!s.empty()) {
+    size_t start = 0;
+    while (start < s.size() && IsSpace(s[start])) ++start;
+    s.remove_prefix(start);
+    if (s.empty()) break;
+    size_t end = 0;
+    while (end < s.size() && !IsSpace(s[end])) ++end;
+    words.push_back(s.substr(0, end));
+    s.remove_prefix(end);
+  }
+  return words;
+}
+
+}  // namespace
+
+std::string FormatConnectLine(uint16_t port, std::string_view key, bool stdin_is_tty) {
+  ROAM_CHECK(key.size() == kConnectKeyLength);
+  std::string out;
+  if (stdin_is_tty) out = "\r\n\n";
+  out += "MOSH CONNECT " + std::to_string(port) + " ";
+  out.append(key);
+  out += "\n";
+  return out;
+}
+
+BootstrapLine ClassifyBootstrapLine(std::string_view raw) {
+  BootstrapLine result;
+  std::string_view line = TrimLeadingCr(raw);
+
+  constexpr std::string_view kConnect = "MOSH CONNECT ";
+  constexpr std::string_view kIp = "MOSH IP ";
+  constexpr std::string_view kSshConnection = "MOSH SSH_CONNECTION ";
+
+  if (line.substr(0, kConnect.size()) == kConnect) {
+    // Exactly: digits, one space, 22 key characters, then only whitespace.
+    std::string_view rest = line.substr(kConnect.size());
+    size_t digits = 0;
+    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    if (digits == 0 || digits > 5 || digits >= rest.size() || rest[digits] != ' ') return result;
+    unsigned port = 0;
+    std::from_chars(rest.data(), rest.data() + digits, port);
+    if (port < 1 || port > 65535) return result;
+    std::string_view key = rest.substr(digits + 1);
+    if (key.size() < kConnectKeyLength) return result;
+    for (size_t i = 0; i < kConnectKeyLength; ++i) {
+      if (!IsKeyChar(key[i])) return result;
+    }
+    for (size_t i = kConnectKeyLength; i < key.size(); ++i) {
+      if (!IsSpace(key[i])) return result;
+    }
+    result.kind = BootstrapLine::Kind::kConnect;
+    result.connect.port = static_cast<uint16_t>(port);
+    result.connect.key = std::string(key.substr(0, kConnectKeyLength));
+    return result;
+  }
+  if (line.substr(0, kIp.size()) == kIp) {
+    std::vector<std::string_view> words = Words(line.substr(kIp.size()));
+    if (words.size() != 1) return result;
+    result.kind = BootstrapLine::Kind::kIp;
+    result.text = std::string(words[0]);
+    return result;
+  }
+  if (line.substr(0, kSshConnection.size()) == kSshConnection) {
+    result.kind = BootstrapLine::Kind::kSshConnection;
+    result.text = std::string(TrimTrailingSpace(line.substr(kSshConnection.size())));
+    return result;
+  }
+  return result;
+}
+
+std::string ConnectLineScanner::Feed(std::string_view bytes) {
+  std::string shown;
+  while (!bytes.empty()) {
+    if (done()) {
+      shown.append(bytes);
+      return shown;
+    }
+    size_t newline = bytes.find('\n');
+    if (newline == std::string_view::npos) {
+      partial_.append(bytes);
+      if (partial_.size() > kMaxLineBytes) {
+        shown += partial_;
+        partial_.clear();
+      }
+      return shown;
+    }
+    partial_.append(bytes.substr(0, newline + 1));
+    bytes.remove_prefix(newline + 1);
+
+    std::string_view body(partial_.data(), partial_.size() - 1);
+    BootstrapLine line = ClassifyBootstrapLine(body);
+    switch (line.kind) {
+      case BootstrapLine::Kind::kOther:
+        shown += partial_;
+        break;
+      case BootstrapLine::Kind::kConnect:
+        connect_ = line.connect;
+        break;
+      case BootstrapLine::Kind::kIp:
+        ip_ = line.text;
+        break;
+      case BootstrapLine::Kind::kSshConnection: {
+        std::vector<std::string_view> words = Words(line.text);
+        if (words.size() >= 3) ssh_connection_ip_ = std::string(words[2]);
+        break;
+      }
+    }
+    partial_.clear();
+  }
+  return shown;
+}
+
+std::string ConnectLineScanner::Finish() {
+  std::string rest;
+  rest.swap(partial_);
+  if (!done() && !rest.empty()) {
+    BootstrapLine line = ClassifyBootstrapLine(rest);
+    if (line.kind == BootstrapLine::Kind::kConnect) {
+      connect_ = line.connect;
+      return "";
+    }
+  }
+  return rest;
+}
+
+}  // namespace roam::session

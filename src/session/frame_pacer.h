@@ -1,0 +1,58 @@
+// FramePacer: when the server copies the emulator's screen into the
+// transport's current state (a "frame").
+//
+// Copying on every pty read wastes work during bulk output (`cat bigfile`),
+// and copying in the middle of an application's redraw sends half-drawn
+// screens. The pacer pushes a frame:
+//   * as soon as the pty has been quiet for kSettle after the last output
+//     (the redraw is complete; this keeps keystroke echo fast), or
+//   * once the oldest unpushed change is one send interval old, even if
+//     output is still flowing, so long bursts still show progress at the
+//     frame rate the link supports and every stale intermediate screen is
+//     skipped.
+// The send interval follows SSP's: clamp(ceil(SRTT / 2), 20 ms, 250 ms).
+// Pure logic on injected time.
+
+#ifndef ROAM_SESSION_FRAME_PACER_H_
+#define ROAM_SESSION_FRAME_PACER_H_
+
+#include <chrono>
+#include <optional>
+
+#include "base/clock.h"
+
+namespace roam::session {
+
+inline constexpr auto kFrameIntervalMin = std::chrono::milliseconds(20);  // SSP's SEND_INTERVAL_MIN
+inline constexpr auto kFrameIntervalMax =
+    std::chrono::milliseconds(250);  // SSP's SEND_INTERVAL_MAX
+// Quiet time after output that marks a redraw as finished. Short next to
+// SSP's 8 ms server send delay, so echo latency does not grow noticeably.
+inline constexpr auto kSettle = std::chrono::milliseconds(2);
+
+// clamp(ceil(srtt / 2), kFrameIntervalMin, kFrameIntervalMax), in whole ms.
+Duration FrameIntervalFromSrtt(Duration srtt);
+
+class FramePacer {
+ public:
+  // The pty produced output that changed the emulator at `now`.
+  void OnOutput(TimePoint now);
+  // The current screen was pushed to the transport at `now`.
+  void OnPushed(TimePoint now);
+
+  // Whether the screen should be pushed now, given the current send interval.
+  bool ShouldPush(TimePoint now, Duration interval) const;
+  // When ShouldPush will next become true without new events (kNever if
+  // nothing is waiting).
+  TimePoint NextWakeup(Duration interval) const;
+
+  bool dirty() const { return first_unpushed_.has_value(); }
+
+ private:
+  std::optional<TimePoint> first_unpushed_;  // oldest change not yet pushed
+  TimePoint last_output_{};
+};
+
+}  // namespace roam::session
+
+#endif  // ROAM_SESSION_FRAME_PACER_H_

@@ -1,0 +1,189 @@
+// Parsing of roam-server's (mosh-server's) command line.
+
+#include "session/server_options.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+
+namespace roam::session {
+
+namespace {
+
+// Parses a decimal integer made only of digits, within [0, max].
+std::optional<long> ParseDecimal(std::string_view text, long max) {
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0 || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool IsNumericIp(const std::string& text) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+// Whether `c` is an option letter of "@:i:p:c:svl:", and whether it takes an
+// argument.
+bool KnownOption(char c, bool* takes_argument) {
+  switch (c) {
+    case '@':
+    case 'i':
+    case 'p':
+    case 'c':
+    case 'l':
+      *takes_argument = true;
+      return true;
+    case 's':
+    case 'v':
+      *takes_argument = false;
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status ApplyOption(char c, const std::string& arg, ServerOptions* out) {
+  switch (c) {
+    case '@':  // undocumented; takes an argument and ignores it
+      return Status::Ok();
+    case 'i':
+      out->bind_ip = arg;
+      return Status::Ok();
+    case 'p': {
+      Result<PortSpec> port = ParsePortSpec(arg);
+      if (!port.ok()) return port.status();
+      out->port = *port;
+      out->port_text = arg;
+      return Status::Ok();
+    }
+    case 'c': {
+      std::optional<long> colors = ParseDecimal(arg, 1L << 30);
+      if (!colors) return InvalidArgument("bad color count \"" + arg + "\" for -c");
+      out->colors = static_cast<int>(*colors);
+      return Status::Ok();
+    }
+    case 'l': {
+      size_t eq = arg.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return InvalidArgument("bad locale setting \"" + arg + "\" for -l (want NAME=VALUE)");
+      }
+      out->locale_vars.push_back(arg);
+      return Status::Ok();
+    }
+    case 's':
+      out->bind_from_ssh = true;
+      return Status::Ok();
+    case 'v':
+      out->verbose = true;
+      return Status::Ok();
+    default:
+      return Status(StatusCode::kInternal, "unhandled option");
+  }
+}
+
+}  // namespace
+
+Result<PortSpec> ParsePortSpec(std::string_view text) {
+  auto bad = [&] {
+    return InvalidArgument("bad UDP port \"" + std::string(text) +
+                           "\" (want PORT or LOW:HIGH, 0-65535, LOW >= 1, LOW <= HIGH)");
+  };
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    std::optional<long> port = ParseDecimal(text, 65535);
+    if (!port) return bad();
+    return PortSpec{static_cast<uint16_t>(*port), static_cast<uint16_t>(*port)};
+  }
+  std::optional<long> low = ParseDecimal(text.substr(0, colon), 65535);
+  std::optional<long> high = ParseDecimal(text.substr(colon + 1), 65535);
+  if (!low || !high || *low < 1 || *low > *high) return bad();
+  return PortSpec{static_cast<uint16_t>(*low), static_cast<uint16_t>(*high)};
+}
+
+Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
+  ServerOptions out;
+
+  // Everything after the first "--" is the command, whatever form is used.
+  std::vector<std::string> head;
+  bool saw_separator = false;
+  for (const std::string& arg : args) {
+    if (saw_separator) {
+      out.command.push_back(arg);
+    } else if (arg == "--") {
+      saw_separator = true;
+    } else {
+      head.push_back(arg);
+    }
+  }
+  for (const std::string& arg : head) {
+    if (arg == "--help" || arg == "-h") {
+      out.mode = ServerOptions::Mode::kHelp;
+      return out;
+    }
+    if (arg == "--version") {
+      out.mode = ServerOptions::Mode::kVersion;
+      return out;
+    }
+  }
+
+  if (head.empty()) return out;  // legacy: `roam-server` alone
+
+  if (head[0] != "new") {
+    // Legacy forms: `roam-server IP` and `roam-server IP PORT`.
+    if (head.size() > 2 || !IsNumericIp(head[0])) {
+      return InvalidArgument("unexpected argument \"" + head[0] + "\" (did you mean \"new\"?)");
+    }
+    out.bind_ip = head[0];
+    if (head.size() == 2) {
+      std::optional<long> port = ParseDecimal(head[1], 65535);
+      if (!port) return InvalidArgument("bad UDP port \"" + head[1] + "\"");
+      out.port = PortSpec{static_cast<uint16_t>(*port), static_cast<uint16_t>(*port)};
+      out.port_text = head[1];
+    }
+    return out;
+  }
+
+  // getopt over the arguments after `new`.
+  for (size_t i = 1; i < head.size(); ++i) {
+    const std::string& arg = head[i];
+    if (arg.size() < 2 || arg[0] != '-') {
+      return InvalidArgument("unexpected argument \"" + arg + "\"");
+    }
+    for (size_t j = 1; j < arg.size(); ++j) {
+      char c = arg[j];
+      bool takes_argument = false;
+      if (!KnownOption(c, &takes_argument)) {
+        out.usage_problems.push_back(std::string("unknown option -") + c);
+        continue;
+      }
+      if (!takes_argument) {
+        ROAM_RETURN_IF_ERROR(ApplyOption(c, "", &out));
+        continue;
+      }
+      std::string value;
+      if (j + 1 < arg.size()) {
+        value = arg.substr(j + 1);
+      } else if (i + 1 < head.size()) {
+        value = head[++i];
+      } else {
+        out.usage_problems.push_back(std::string("option -") + c + " needs an argument");
+        break;
+      }
+      ROAM_RETURN_IF_ERROR(ApplyOption(c, value, &out));
+      break;  // the rest of this word was the argument
+    }
+  }
+  return out;
+}
+
+std::string ServerUsageLine(std::string_view program) {
+  return "Usage: " + std::string(program) +
+         " new [-s] [-v] [-i LOCALADDR] [-p PORT[:PORT2]] [-c COLORS] [-l NAME=VALUE] [-- "
+         "COMMAND...]";
+}
+
+}  // namespace roam::session

@@ -1,0 +1,71 @@
+// ServerOptions: roam-server's command line, which is mosh-server's.
+//
+// `roam-server new [-s] [-v] [-i IP] [-p PORT[:PORT2]] [-c COLORS]
+// [-l NAME=VALUE]... [-- COMMAND...]`, parsed getopt-style with the option
+// string `@:i:p:c:svl:` (so `-sv`, `-p60001` and `-p 60001` all work). `-@ X`
+// is accepted and ignored. Unknown options and options missing their argument
+// are not fatal: they are reported in `usage_problems` so the caller prints the
+// usage line and carries on, as mosh-server does. The legacy forms
+// `roam-server`, `roam-server IP` and `roam-server IP PORT` are accepted too.
+// Parsing is pure: nothing here reads the environment or prints.
+
+#ifndef ROAM_SESSION_SERVER_OPTIONS_H_
+#define ROAM_SESSION_SERVER_OPTIONS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace roam::session {
+
+// A UDP port or an inclusive range to search. A single port may be 0 (the OS
+// chooses); a range has 1 <= low <= high <= 65535.
+struct PortSpec {
+  uint16_t low = 0;
+  uint16_t high = 0;
+  bool is_range() const { return low != high; }
+  friend bool operator==(const PortSpec&, const PortSpec&) = default;
+};
+
+// The default search range when no -p is given (the man page says
+// 60000-61000; the real server searches 60001-60999).
+inline constexpr PortSpec kDefaultPortRange{60001, 60999};
+
+// Parses "N" (0-65535) or "LOW:HIGH" (1 <= LOW <= HIGH <= 65535).
+// Errors: InvalidArgument with a message naming the bad text.
+Result<PortSpec> ParsePortSpec(std::string_view text);
+
+struct ServerOptions {
+  enum class Mode { kRun, kHelp, kVersion };
+  Mode mode = Mode::kRun;
+  std::optional<std::string> bind_ip;    // -i, or the legacy IP argument
+  bool bind_from_ssh = false;            // -s: bind the ssh connection's local IP
+  std::optional<PortSpec> port;          // -p, or the legacy PORT argument
+  std::string port_text;                 // the -p text as given (empty if none)
+  int colors = 0;                        // -c; 256 selects TERM=xterm-256color
+  bool verbose = false;                  // -v
+  std::vector<std::string> locale_vars;  // -l NAME=VALUE, in the order given
+  std::vector<std::string> command;      // after `--`; empty = login shell
+  // One line per unknown option or missing argument ("unknown option -x").
+  // The caller prints ServerUsageLine() once when this is not empty.
+  std::vector<std::string> usage_problems;
+};
+
+// Parses `args` (argv without argv[0]).
+// Errors (InvalidArgument, message fit for the user): a bad -p or legacy port,
+// a -c that is not a non-negative integer, a -l without '=', an unexpected
+// positional argument, or a first argument that is neither `new`, an option
+// nor a legacy IP.
+Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args);
+
+// "Usage: <program> new [-s] [-v] [-i LOCALADDR] [-p PORT[:PORT2]] [-c COLORS]
+// [-l NAME=VALUE] [-- COMMAND...]"
+std::string ServerUsageLine(std::string_view program);
+
+}  // namespace roam::session
+
+#endif  // ROAM_SESSION_SERVER_OPTIONS_H_

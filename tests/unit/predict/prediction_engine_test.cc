@@ -1,0 +1,834 @@
+// PredictionEngine: the scenarios of spec §10 on a fake clock. The host is a
+// real term::Emulator the test writes echo bytes into; the client side is
+// played by the fixture's verbs (Type, Send, HostWrites, Ack).
+
+#include "predict/prediction_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "term/emulator.h"
+#include "term/framebuffer.h"
+
+namespace roam::predict {
+namespace {
+
+using std::chrono::milliseconds;
+using term::Framebuffer;
+using term::Underline;
+
+class PredictionEngineTest : public ::testing::Test {
+ protected:
+  PredictionEngineTest() { MakeHost(20, 5); }
+
+  void MakeHost(int cols, int rows) { host_ = std::make_unique<term::Emulator>(cols, rows); }
+  void UseEngine(DisplayMode mode, bool overwrite = false) {
+    engine_ = PredictionEngine(mode, overwrite);
+  }
+
+  TimePoint Now() const { return clock_.Now(); }
+  void Advance(Millis d) { clock_.Advance(d); }
+
+  // The host shows `screen`; the link runs at `interval`; the client has
+  // seen that screen.
+  void Start(std::string_view screen, Millis interval) {
+    host_->Write(screen);
+    engine_.SetSendInterval(interval);
+    engine_.Cull(host_->fb(), Now());
+  }
+  // The user types `keys` (one read).
+  void Type(std::string_view keys) { engine_.NewUserBytes(keys, host_->fb(), Now()); }
+  // The client sends a new state carrying everything typed so far.
+  uint64_t Send() {
+    ++sent_;
+    engine_.SetLocalFrameSent(sent_);
+    return sent_;
+  }
+  void HostWrites(std::string_view bytes) { host_->Write(bytes); }
+  // A server state arrives with echo_ack `n` and the host's current screen.
+  void Ack(uint64_t n) {
+    engine_.SetLocalFrameAcked(n);
+    engine_.SetLocalFrameLateAcked(n);
+    engine_.Cull(host_->fb(), Now());
+  }
+  // Types, sends, lets the host echo and acknowledges: a confirmed round.
+  void TypeEchoAck(std::string_view keys, std::string_view echo) {
+    Type(keys);
+    uint64_t n = Send();
+    HostWrites(echo);
+    Ack(n);
+  }
+  // What the user sees: the server screen with predictions drawn on a copy.
+  Framebuffer Shown() const {
+    Framebuffer fb = host_->fb();
+    engine_.Apply(&fb);
+    return fb;
+  }
+  static std::string Text(const Framebuffer& fb, int row) {
+    std::string out;
+    for (int c = 0; c < fb.width(); ++c) {
+      std::string t = fb.row(row).CellText(c);
+      out += t.empty() ? " " : t;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+  }
+  static bool Underlined(const Framebuffer& fb, int row, int col) {
+    return fb.row(row).cell(col).rend.underline() != Underline::kNone;
+  }
+  static std::pair<int, int> Cursor(const Framebuffer& fb) {
+    return {fb.ds().cursor_row, fb.ds().cursor_col};
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<term::Emulator> host_;
+  PredictionEngine engine_;
+  uint64_t sent_ = 0;
+};
+
+TEST(ParseDisplayModeTest, KnownNamesAndEmpty) {
+  EXPECT_EQ(*ParseDisplayMode("adaptive"), DisplayMode::kAdaptive);
+  EXPECT_EQ(*ParseDisplayMode(""), DisplayMode::kAdaptive);
+  EXPECT_EQ(*ParseDisplayMode("always"), DisplayMode::kAlways);
+  EXPECT_EQ(*ParseDisplayMode("never"), DisplayMode::kNever);
+  EXPECT_EQ(*ParseDisplayMode("experimental"), DisplayMode::kExperimental);
+}
+
+TEST(ParseDisplayModeTest, UnknownNameIsAnError) {
+  for (std::string_view bad : {"Always", "sometimes", "adaptive ", "1"}) {
+    Result<DisplayMode> r = ParseDisplayMode(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().message().rfind("Unknown prediction mode", 0), 0u);
+  }
+}
+
+TEST(ParseOverwriteModeTest, OnlyExactYes) {
+  EXPECT_TRUE(ParseOverwriteMode("yes"));
+  EXPECT_FALSE(ParseOverwriteMode("Yes"));
+  EXPECT_FALSE(ParseOverwriteMode("1"));
+  EXPECT_FALSE(ParseOverwriteMode(""));
+}
+
+TEST_F(PredictionEngineTest, SlowLinkTypingShowsPredictionsOnceConfirmed) {
+  Start("$ ", milliseconds(150));
+  Type("l");
+  Send();
+  // Epoch 1 is not confirmed yet: nothing drawn.
+  EXPECT_EQ(Text(Shown(), 0), "$");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 2));
+
+  Advance(milliseconds(300));
+  HostWrites("l");
+  Ack(1);
+  EXPECT_EQ(engine_.confirmed_epoch(), 1u);
+
+  Type("s");
+  Send();
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$ ls");
+  EXPECT_TRUE(Underlined(shown, 0, 3)) << "send interval 150 ms > 80 ms flags predictions";
+  EXPECT_FALSE(Underlined(shown, 0, 2)) << "the echoed 'l' is the server's";
+  EXPECT_FALSE(Underlined(shown, 0, 5)) << "blank over blank is never underlined";
+  EXPECT_EQ(Cursor(shown), std::make_pair(0, 4));
+  EXPECT_EQ(Text(host_->fb(), 0), "$ l") << "the server screen itself is untouched";
+
+  Advance(milliseconds(300));
+  HostWrites("s");
+  Ack(2);
+  shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$ ls");
+  EXPECT_FALSE(Underlined(shown, 0, 3));
+  EXPECT_FALSE(engine_.HasOutstanding());
+
+  const PredictionStats& s = engine_.stats();
+  EXPECT_EQ(s.keystrokes_predicted, 2u);
+  EXPECT_EQ(s.echoes_seen, 2u);
+  EXPECT_EQ(s.shown_before_echo, 1u);
+  EXPECT_EQ(s.confirmed_correct, 2u);
+  EXPECT_EQ(s.judged_wrong, 0u);
+  EXPECT_EQ(s.resets, 0u);
+}
+
+TEST_F(PredictionEngineTest, ModerateLinkDrawsWithoutUnderline) {
+  Start("$ ", milliseconds(40));
+  TypeEchoAck("l", "l");
+  Type("s");
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$ ls");
+  EXPECT_FALSE(Underlined(shown, 0, 3));
+  EXPECT_TRUE(engine_.srtt_trigger());
+  EXPECT_FALSE(engine_.flagging());
+}
+
+TEST_F(PredictionEngineTest, FastLinkAdaptiveDrawsNothing) {
+  Start("$ ", milliseconds(20));
+  TypeEchoAck("l", "l");
+  EXPECT_EQ(engine_.confirmed_epoch(), 1u);
+  Type("s");
+  EXPECT_TRUE(engine_.HasOutstanding());
+  EXPECT_FALSE(engine_.ShouldDisplay());
+  EXPECT_EQ(Text(Shown(), 0), "$ l");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 3));
+}
+
+TEST_F(PredictionEngineTest, AlwaysModeDrawsConfirmedOnFastLink) {
+  UseEngine(DisplayMode::kAlways);
+  Start("$ ", milliseconds(20));
+  Type("l");
+  EXPECT_EQ(Text(Shown(), 0), "$") << "always still waits for confirmation";
+  Send();
+  HostWrites("l");
+  Ack(1);
+  Type("s");
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$ ls");
+  EXPECT_FALSE(Underlined(shown, 0, 3));
+}
+
+TEST_F(PredictionEngineTest, NeverModeDrawsNothing) {
+  UseEngine(DisplayMode::kNever);
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(Text(Shown(), 0), "$ l");
+  EXPECT_EQ(engine_.stats().keystrokes_predicted, 0u);
+  EXPECT_EQ(engine_.NextWakeup(Now()), kNever);
+}
+
+TEST_F(PredictionEngineTest, OneCorrectGuessMakesItsEpochVisible) {
+  Start("$ ", milliseconds(150));
+  Type("a");
+  Send();
+  Type("b");
+  Send();
+  EXPECT_EQ(Text(Shown(), 0), "$");
+  // The host has echoed only 'a' so far.
+  HostWrites("a");
+  Ack(1);
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$ ab") << "'b' of the confirmed epoch is now drawn";
+  EXPECT_EQ(Cursor(shown), std::make_pair(0, 4));
+}
+
+TEST_F(PredictionEngineTest, ConfirmationGivesLaterGuessesTheHostRendition) {
+  Start("$ ", milliseconds(150));
+  Type("a");
+  Send();
+  Type("b");
+  Send();
+  HostWrites("\x1b[31ma");
+  Ack(1);
+  Framebuffer shown = Shown();
+  ASSERT_EQ(Text(shown, 0), "$ ab");
+  EXPECT_EQ(shown.row(0).cell(3).rend.fg, term::PaletteColor(1));
+}
+
+TEST_F(PredictionEngineTest, NoEchoKillsTentativeEpoch) {
+  Start("Password: ", milliseconds(150));
+  Type("abc");
+  Send();
+  EXPECT_EQ(Text(Shown(), 0), "Password:");
+  Ack(1);  // the host echoed nothing
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_GE(engine_.stats().epochs_killed, 1u);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_EQ(engine_.stats().shown_wrong, 0u);
+  EXPECT_EQ(engine_.confirmed_epoch(), 0u);
+  Type("d");
+  EXPECT_EQ(Text(Shown(), 0), "Password:") << "a fresh epoch is tentative again";
+}
+
+TEST_F(PredictionEngineTest, NoGuessesFromALaggingCursorAfterAKill) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("ec", "ec");
+  Type("\t");  // the host completes "ec" to "echo "
+  Send();
+  Type("f");
+  Send();
+  Type("o");
+  Send();
+  HostWrites("ho f");
+  Ack(3);  // 'f' was guessed at column 4, where the host put 'h'
+  ASSERT_EQ(engine_.stats().epochs_killed, 1u);
+  // The first 'o' is still in flight: the server cursor (column 8) is where
+  // it will land, not the second 'o'. A guess there would even be
+  // "confirmed" by the first 'o'.
+  Type("o");
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(engine_.stats().blind_bytes, 1u);
+  uint64_t n = Send();
+  HostWrites("oo");
+  Ack(n);
+  // Everything typed is judged: guessing resumes at the right place.
+  Type("b");
+  EXPECT_TRUE(engine_.HasOutstanding());
+  n = Send();
+  HostWrites("b");
+  Ack(n);
+  EXPECT_EQ(engine_.confirmed_epoch(), engine_.prediction_epoch());
+  EXPECT_EQ(engine_.stats().judged_wrong, 1u);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+}
+
+TEST_F(PredictionEngineTest, WrongDisplayedGuessDropsEverything) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("x");
+  Send();
+  Type("y");
+  Send();
+  ASSERT_EQ(Text(Shown(), 0), "$ lxy");
+  Ack(1);  // frame 1 judged ('l'); frame 2 pending
+  Ack(2);  // the host did not echo 'x'
+  EXPECT_EQ(engine_.stats().resets, 1u);
+  EXPECT_EQ(engine_.stats().shown_wrong, 1u);
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(Text(Shown(), 0), "$ l");
+}
+
+TEST_F(PredictionEngineTest, ExperimentalDropsOnlyTheWrongCell) {
+  UseEngine(DisplayMode::kExperimental);
+  Start("$ ", milliseconds(150));
+  Type("a");
+  Send();
+  Type("b");
+  Send();
+  EXPECT_EQ(Text(Shown(), 0), "$ ab") << "experimental never holds guesses back";
+  HostWrites("X");
+  Ack(1);  // 'a' is wrong
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_EQ(Text(Shown(), 0), "$ Xb") << "'b' survives";
+}
+
+TEST_F(PredictionEngineTest, ExperimentalNeverHoldsBackAfterControls) {
+  UseEngine(DisplayMode::kExperimental);
+  Start("$ ", milliseconds(150));
+  Type("\t");
+  Type("x");
+  EXPECT_EQ(Text(Shown(), 0), "$ x");
+}
+
+TEST_F(PredictionEngineTest, TypedCharactersTakeTheServerPen) {
+  Start("$ \x1b[1;32m", milliseconds(40));
+  TypeEchoAck("l", "l");
+  Type("s");
+  Framebuffer shown = Shown();
+  ASSERT_EQ(Text(shown, 0), "$ ls");
+  EXPECT_TRUE(shown.row(0).cell(3).rend.Has(term::kBold));
+  EXPECT_EQ(shown.row(0).cell(3).rend.fg, term::PaletteColor(2));
+}
+
+TEST_F(PredictionEngineTest, BackspaceOverAGuessSupersedesIt) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("ab");
+  Type("\x7f");
+  EXPECT_EQ(Text(Shown(), 0), "$ la");
+  EXPECT_EQ(engine_.stats().superseded, 1u);
+  EXPECT_EQ(engine_.stats().keystrokes_predicted, 3u);
+}
+
+TEST_F(PredictionEngineTest, CursorDisagreementResets) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  Send();
+  HostWrites("s\x1b[3;1H");  // echoed, but the cursor went elsewhere
+  Ack(2);
+  EXPECT_EQ(engine_.stats().resets, 1u);
+  EXPECT_EQ(engine_.stats().judged_wrong, 0u);
+}
+
+TEST_F(PredictionEngineTest, BackspaceMovesLeftAndShiftsRow) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("ab", "ab");
+  Type("\x7f");
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$ a");
+  EXPECT_EQ(Cursor(shown), std::make_pair(0, 3));
+  EXPECT_TRUE(Underlined(shown, 0, 3)) << "a blank over a character is underlined";
+  Send();
+  HostWrites("\b \b");
+  Ack(2);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(Text(Shown(), 0), "$ a");
+}
+
+TEST_F(PredictionEngineTest, BackspaceInsideTextPullsTheRestLeft) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("abc\x1b[D\x1b[D", "abc\b\b");
+  ASSERT_EQ(Cursor(host_->fb()), std::make_pair(0, 3));
+  Type("\x7f");
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$ bc");
+  EXPECT_EQ(Cursor(shown), std::make_pair(0, 2));
+}
+
+TEST_F(PredictionEngineTest, BackspaceNeverErasesThePrompt) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("a", "a");
+  Type("\x7f");
+  Type("\x7f");  // one more than was typed
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "$");
+  EXPECT_EQ(Cursor(shown), std::make_pair(0, 2));
+  uint64_t n = Send();
+  HostWrites("\b \b\a");
+  Ack(n);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_EQ(engine_.stats().judged_wrong, 0u);
+}
+
+TEST_F(PredictionEngineTest, LeftArrowStopsAtTheStartOfTypedText) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("ab", "ab");
+  Type("\x1b[D\x1b[D\x1b[D");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 2));
+  uint64_t n = Send();
+  HostWrites("\b\b\a");
+  Ack(n);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+}
+
+TEST_F(PredictionEngineTest, BackspaceAfterHistoryRecallIsNotPredicted) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("ls", "ls");
+  Type("\x1b[A");  // the host may redraw the line with anything
+  Type("\x7f");
+  EXPECT_FALSE(engine_.HasOutstanding());
+}
+
+TEST_F(PredictionEngineTest, BackspaceAtColumnZeroPredictsNothing) {
+  Start("", milliseconds(150));
+  uint64_t epoch = engine_.prediction_epoch();
+  Type("\x7f");
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(engine_.prediction_epoch(), epoch + 1);
+}
+
+TEST_F(PredictionEngineTest, ArrowsMoveThePredictedCursor) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("abc", "abc");
+  Type("\x1b[D");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 4));
+  Type("\x1bOD");  // application cursor form
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 3));
+  Type("\x1b");  // split across two reads
+  Type("[C");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 4));
+  Send();
+  HostWrites("\b\b\x1b[C");
+  Ack(2);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_FALSE(engine_.HasOutstanding());
+}
+
+TEST_F(PredictionEngineTest, TypingAfterLeftArrowInsertsAndShifts) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("ac", "ac");
+  Type("\x1b[Db");
+  EXPECT_EQ(Text(Shown(), 0), "$ abc");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 4));
+}
+
+TEST_F(PredictionEngineTest, RightArrowAtEndOfTextIsNotPredicted) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("abc", "abc");
+  uint64_t epoch = engine_.prediction_epoch();
+  Type("\x1b[C");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 5));
+  EXPECT_EQ(engine_.prediction_epoch(), epoch + 1);
+}
+
+TEST_F(PredictionEngineTest, OtherEscapeSequencesStartANewEpoch) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("\x1b[A");  // up arrow: history recall is unguessable
+  Type("s");
+  EXPECT_EQ(Text(Shown(), 0), "$ l");
+  EXPECT_TRUE(engine_.HasOutstanding());
+}
+
+TEST_F(PredictionEngineTest, ControlCharacterStartsANewEpoch) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("\t");
+  Type("s");
+  EXPECT_EQ(Text(Shown(), 0), "$ l");
+}
+
+TEST_F(PredictionEngineTest, OverwriteModeReplacesInsteadOfInserting) {
+  UseEngine(DisplayMode::kAdaptive, /*overwrite=*/true);
+  Start("$ abc\b\b\b", milliseconds(150));
+  TypeEchoAck("X", "X");
+  ASSERT_EQ(engine_.confirmed_epoch(), 1u);
+  Type("Y");
+  EXPECT_EQ(Text(Shown(), 0), "$ XYc");
+}
+
+TEST_F(PredictionEngineTest, InsertModeShiftsTheRestOfTheRow) {
+  Start("$ abc\b\b\b", milliseconds(150));
+  TypeEchoAck("X", "\x1b[4hX\x1b[4l");
+  ASSERT_EQ(Text(host_->fb(), 0), "$ Xabc");
+  Type("Y");
+  EXPECT_EQ(Text(Shown(), 0), "$ XYabc");
+}
+
+TEST_F(PredictionEngineTest, RightHandPromptDoesNotMove) {
+  MakeHost(40, 3);
+  Start("$ \x1b[1;35H[main]\x1b[1;3H", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  EXPECT_EQ(Text(Shown(), 0), "$ ls                              [main]");
+  uint64_t n = Send();
+  HostWrites("s");
+  Ack(n);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_EQ(engine_.stats().judged_wrong, 0u);
+}
+
+TEST_F(PredictionEngineTest, InsertBeforeAGapMovesTextIntoIt) {
+  MakeHost(40, 3);
+  Start("$ ac\x1b[1;35H[main]\x1b[1;4H", milliseconds(150));  // cursor on 'c'
+  TypeEchoAck("x", "xc\b");                                   // a line editor redraws the tail
+  ASSERT_EQ(Text(host_->fb(), 0), "$ axc                             [main]");
+  ASSERT_EQ(engine_.confirmed_epoch(), 1u);
+  Type("y");
+  EXPECT_EQ(Text(Shown(), 0), "$ axyc                            [main]");
+  uint64_t n = Send();
+  HostWrites("yc\b");
+  Ack(n);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_EQ(engine_.stats().judged_wrong, 0u);
+}
+
+TEST_F(PredictionEngineTest, WidthOneUtf8IsPredictedWideIsNot) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("\xC3\xA9");  // U+00E9
+  EXPECT_EQ(Text(Shown(), 0), "$ l\xC3\xA9");
+  Type("\xE3\x81\x82");  // U+3042, width 2
+  Type("z");
+  EXPECT_EQ(Text(Shown(), 0), "$ l\xC3\xA9");
+}
+
+TEST_F(PredictionEngineTest, CarriageReturnIsTentative) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("ls", "ls");
+  Type("\r");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 4));
+}
+
+TEST_F(PredictionEngineTest, CarriageReturnAtBottomPredictsBlankLineNotScroll) {
+  UseEngine(DisplayMode::kExperimental);
+  MakeHost(10, 3);
+  Start("a\r\nb\r\n$ x", milliseconds(150));
+  Type("\r");
+  Framebuffer shown = Shown();
+  EXPECT_EQ(Text(shown, 0), "a");
+  EXPECT_EQ(Text(shown, 1), "b");
+  EXPECT_EQ(Text(shown, 2), "");
+  EXPECT_EQ(Cursor(shown), std::make_pair(2, 0));
+}
+
+TEST_F(PredictionEngineTest, CarriageReturnAboveBottomMovesToNextRow) {
+  UseEngine(DisplayMode::kExperimental);
+  Start("$ x", milliseconds(150));
+  Type("\r");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(1, 0));
+  EXPECT_EQ(Text(Shown(), 0), "$ x");
+}
+
+TEST_F(PredictionEngineTest, PasteOfMoreThan100BytesPredictsNothing) {
+  MakeHost(200, 3);
+  Start("$ ", milliseconds(150));
+  Type(std::string(100, 'a'));
+  EXPECT_TRUE(engine_.HasOutstanding());
+  EXPECT_EQ(engine_.stats().keystrokes_predicted, 100u);
+  Type(std::string(101, 'b'));
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(engine_.stats().pastes, 1u);
+  EXPECT_EQ(engine_.stats().keystrokes_predicted, 100u);
+  // The pasted text is in flight: where the next key lands is unknown
+  // until the server has answered it.
+  Type("c");
+  EXPECT_FALSE(engine_.HasOutstanding());
+  uint64_t n = Send();
+  HostWrites(std::string(100, 'a') + std::string(101, 'b') + "c");
+  Ack(n);
+  Type("d");
+  EXPECT_TRUE(engine_.HasOutstanding());
+}
+
+TEST_F(PredictionEngineTest, PasteDropsEarlierPredictions) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  ASSERT_EQ(Text(Shown(), 0), "$ ls");
+  Type(std::string(150, 'p'));
+  EXPECT_EQ(Text(Shown(), 0), "$ l");
+  EXPECT_EQ(engine_.stats().resets, 1u);
+}
+
+TEST_F(PredictionEngineTest, TypingIntoLastColumnIsTentativeAndWrapAgrees) {
+  MakeHost(10, 3);
+  Start("$ 123456", milliseconds(150));
+  TypeEchoAck("7", "7");
+  ASSERT_EQ(Cursor(host_->fb()), std::make_pair(0, 9));
+  Type("x");
+  EXPECT_EQ(Text(Shown(), 0), "$ 1234567") << "the last column opens a new epoch";
+  Send();
+  HostWrites("x");  // the host's cursor now waits to wrap at (0, 9)
+  Ack(2);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_EQ(engine_.stats().epochs_killed, 0u);
+  EXPECT_EQ(engine_.stats().confirmed_correct, 2u);
+  EXPECT_FALSE(engine_.HasOutstanding());
+}
+
+TEST_F(PredictionEngineTest, LastColumnIsUnknownAfterInsert) {
+  MakeHost(10, 3);
+  Start("$ Zbcdefgh\x1b[3G", milliseconds(150));  // cursor on 'Z'
+  TypeEchoAck("a", "\x1b[4ha\x1b[4l");            // the host inserts
+  ASSERT_EQ(Text(host_->fb(), 0), "$ aZbcdefg");
+  ASSERT_EQ(engine_.confirmed_epoch(), 1u);
+  Type("X");
+  Framebuffer shown = Shown();
+  // Where 'f' goes depends on the host's wrapping: the last column is left
+  // as the server has it.
+  EXPECT_EQ(Text(shown, 0), "$ aXZbcdeg");
+  EXPECT_TRUE(Underlined(shown, 0, 8));
+  EXPECT_FALSE(Underlined(shown, 0, 9)) << "unknown cells in the last column are never flagged";
+}
+
+TEST_F(PredictionEngineTest, UnknownCellsUnderlinedOnlyWhenFlagging) {
+  UseEngine(DisplayMode::kExperimental);
+  MakeHost(10, 3);
+  Start(
+      "$ \xE3\x81\x82"
+      "b\x1b[3G",
+      milliseconds(150));  // wide char at column 2
+  Type("x");
+  Framebuffer shown = Shown();
+  EXPECT_EQ(shown.row(0).CellText(2), "x");
+  EXPECT_TRUE(Underlined(shown, 0, 3)) << "unknown, flagging, not the last column";
+  EXPECT_TRUE(Underlined(shown, 0, 5));
+  EXPECT_EQ(shown.row(0).CellText(5), "b");
+  EXPECT_FALSE(Underlined(shown, 0, 9));
+
+  engine_.SetSendInterval(milliseconds(40));
+  engine_.Cull(host_->fb(), Now());
+  ASSERT_FALSE(engine_.flagging());
+  shown = Shown();
+  EXPECT_FALSE(Underlined(shown, 0, 3));
+  EXPECT_FALSE(Underlined(shown, 0, 2));
+}
+
+TEST_F(PredictionEngineTest, GlitchTriggerThresholds) {
+  Start("$ ", milliseconds(20));
+  Type("a");
+  Send();
+  Advance(milliseconds(249));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_EQ(engine_.glitch_trigger(), 0);
+  EXPECT_FALSE(engine_.ShouldDisplay());
+  Advance(milliseconds(1));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_EQ(engine_.glitch_trigger(), 10);
+  EXPECT_TRUE(engine_.ShouldDisplay());
+  EXPECT_FALSE(engine_.flagging());
+  Advance(milliseconds(4749));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_EQ(engine_.glitch_trigger(), 10);
+  Advance(milliseconds(1));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_EQ(engine_.glitch_trigger(), 20);
+  EXPECT_TRUE(engine_.flagging()) << "glitch > 10 underlines even on a fast link";
+
+  // A late confirmation repairs nothing.
+  HostWrites("a");
+  Ack(1);
+  EXPECT_EQ(engine_.glitch_trigger(), 20);
+
+  // Quick confirmations lower it by one, at most every 150 ms.
+  auto quick_round = [&](char ch) {
+    Type(std::string(1, ch));
+    uint64_t n = Send();
+    Advance(milliseconds(100));
+    HostWrites(std::string(1, ch));
+    Ack(n);
+  };
+  quick_round('b');
+  EXPECT_EQ(engine_.glitch_trigger(), 19);
+  quick_round('c');  // 100 ms after the last repair
+  EXPECT_EQ(engine_.glitch_trigger(), 19);
+  quick_round('d');  // 200 ms after it
+  EXPECT_EQ(engine_.glitch_trigger(), 18);
+}
+
+TEST_F(PredictionEngineTest, GlitchRepairsDownToFlaggingOff) {
+  Start("$ ", milliseconds(20));
+  Type("a");
+  Send();
+  Advance(milliseconds(5000));
+  engine_.Cull(host_->fb(), Now());  // the timer fires while it is pending
+  HostWrites("a");
+  Ack(1);
+  ASSERT_EQ(engine_.glitch_trigger(), 20);
+  for (char ch = 'b'; ch < 'b' + 9; ++ch) {
+    Type(std::string(1, ch));
+    uint64_t n = Send();
+    Advance(milliseconds(150));
+    HostWrites(std::string(1, ch));
+    Ack(n);
+  }
+  EXPECT_EQ(engine_.glitch_trigger(), 11);
+  EXPECT_TRUE(engine_.flagging());
+  Type("k");
+  uint64_t n = Send();
+  Advance(milliseconds(150));
+  HostWrites("k");
+  Ack(n);
+  EXPECT_EQ(engine_.glitch_trigger(), 10);
+  EXPECT_FALSE(engine_.flagging());
+  EXPECT_TRUE(engine_.ShouldDisplay());
+}
+
+TEST_F(PredictionEngineTest, SrttTriggerHysteresis) {
+  Start("$ ", milliseconds(31));
+  EXPECT_TRUE(engine_.srtt_trigger());
+  engine_.SetSendInterval(milliseconds(21));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_TRUE(engine_.srtt_trigger());
+  Type("a");
+  engine_.SetSendInterval(milliseconds(20));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_TRUE(engine_.srtt_trigger()) << "stays on while predictions are outstanding";
+  uint64_t n = Send();
+  HostWrites("a");
+  Ack(n);
+  EXPECT_FALSE(engine_.srtt_trigger());
+}
+
+TEST_F(PredictionEngineTest, FlaggingHysteresis) {
+  Start("$ ", milliseconds(81));
+  EXPECT_TRUE(engine_.flagging());
+  engine_.SetSendInterval(milliseconds(51));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_TRUE(engine_.flagging());
+  engine_.SetSendInterval(milliseconds(50));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_FALSE(engine_.flagging());
+  engine_.SetSendInterval(milliseconds(80));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_FALSE(engine_.flagging());
+}
+
+TEST_F(PredictionEngineTest, WakesEvery50msWhileATriggerIsUnset) {
+  Start("$ ", milliseconds(20));
+  EXPECT_EQ(engine_.NextWakeup(Now()), kNever) << "nothing outstanding";
+  Type("a");
+  EXPECT_EQ(engine_.NextWakeup(Now()), Now() + milliseconds(50));
+  engine_.SetSendInterval(milliseconds(150));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_EQ(engine_.NextWakeup(Now()), kNever) << "display and underline both on already";
+}
+
+TEST_F(PredictionEngineTest, ResizeResetsEverything) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  engine_.OnResize();
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(engine_.stats().resets, 1u);
+  uint64_t n = Send();
+  HostWrites("s");
+  Ack(n);
+
+  Type("t");
+  ASSERT_TRUE(engine_.HasOutstanding());
+  ASSERT_TRUE(host_->Resize(30, 5));
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_FALSE(engine_.HasOutstanding()) << "a remote size change resets too";
+  EXPECT_EQ(engine_.stats().resets, 2u);
+}
+
+TEST_F(PredictionEngineTest, ApplyToOtherSizeDrawsNothing) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  Framebuffer other(10, 2);
+  engine_.Apply(&other);
+  EXPECT_EQ(Text(other, 0), "");
+}
+
+TEST_F(PredictionEngineTest, ApplyTouchesOnlyChangedRows) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  const Framebuffer& server = host_->fb();
+  Framebuffer shown = server;
+  engine_.Apply(&shown);
+  EXPECT_NE(shown.row_ptr(0), server.row_ptr(0));
+  for (int r = 1; r < server.height(); ++r) {
+    EXPECT_EQ(shown.row_ptr(r), server.row_ptr(r)) << "row " << r;
+  }
+  EXPECT_EQ(Text(server, 0), "$ l");
+}
+
+TEST_F(PredictionEngineTest, ApplyWithNothingToDrawSharesEveryRow) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type(" ");  // blank over blank: nothing visible but the cursor
+  const Framebuffer& server = host_->fb();
+  Framebuffer shown = server;
+  engine_.Apply(&shown);
+  for (int r = 0; r < server.height(); ++r) EXPECT_EQ(shown.row_ptr(r), server.row_ptr(r));
+  EXPECT_EQ(Cursor(shown), std::make_pair(0, 4));
+}
+
+TEST_F(PredictionEngineTest, DecreasingEchoAckIsIgnored) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("s");
+  uint64_t n = Send();
+  HostWrites("s");
+  engine_.SetLocalFrameLateAcked(n);
+  engine_.SetLocalFrameLateAcked(n - 1);  // a broken peer goes backwards
+  engine_.Cull(host_->fb(), Now());
+  EXPECT_FALSE(engine_.HasOutstanding()) << "judged against the highest echo_ack seen";
+  EXPECT_EQ(engine_.stats().confirmed_correct, 2u);
+}
+
+TEST_F(PredictionEngineTest, AlreadyPresentCharacterEarnsNoCredit) {
+  UseEngine(DisplayMode::kAdaptive, /*overwrite=*/true);
+  Start("$ ", milliseconds(150));
+  // The screen already shows "x" where the next character will land.
+  HostWrites("x\b");
+  Type("x");
+  uint64_t n = Send();
+  HostWrites("x");
+  Ack(n);
+  EXPECT_EQ(engine_.confirmed_epoch(), 0u) << "a no-credit match confirms nothing";
+  EXPECT_EQ(engine_.stats().resets, 0u);
+}
+
+TEST_F(PredictionEngineTest, NbspAndSpaceMatchBlank) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("\xC2\xA0");  // NBSP predicted; the host echoes nothing visible
+  uint64_t n = Send();
+  HostWrites("\x1b[C");
+  Ack(n);
+  EXPECT_EQ(engine_.stats().resets, 0u);
+  EXPECT_EQ(engine_.stats().judged_wrong, 0u);
+}
+
+}  // namespace
+}  // namespace roam::predict
