@@ -8,6 +8,8 @@
 // wiring only: the logic lives in src/session.
 
 #include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@
 #include "session/server_session.h"
 #include "session/server_timeouts.h"
 #include "session/ssh_connection.h"
+#include "session/utmp_record.h"
 
 namespace {
 
@@ -130,6 +133,11 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s: %s\n", kProgram, w.c_str());
 
   std::fflush(nullptr);
+  // Ignore SIGHUP and SIGPIPE before the fork (spec §2.4): when the parent
+  // exits, the kernel may hang up ssh's pty at once, and the child must not
+  // die of that before its session installs its own handlers.
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
   pid_t pid = fork();
   if (pid < 0) {
     std::perror("roam-server: fork");
@@ -148,6 +156,11 @@ int Main(int argc, char** argv) {
       dup2(devnull, STDERR_FILENO);
       if (devnull > STDERR_FILENO) close(devnull);
     }
+  }
+  // A login shell hears about this user's other detached sessions.
+  if (const passwd* pw = getpwuid(getuid()); pw && config.child.command.empty()) {
+    config.child.login_notice = roam::session::DetachedSessionsWarning(
+        roam::session::ReadUtmpEntries(), pw->pw_name, getpid());
   }
   roam::session::ServerSession session(std::move(key), std::move(*endpoint), std::move(config));
   return session.Run();
