@@ -95,7 +95,7 @@ int Main(int argc, char** argv) {
     }
   }
   roam::net::PortRange ports;
-  if (options.port) ports = roam::net::PortRange{options.port->low, options.port->high};
+  if (options.port) ports = *options.port;
   roam::Result<roam::net::UdpEndpoint> endpoint =
       roam::net::UdpEndpoint::BindServer(bind_ip, ports);
   if (!endpoint.ok()) {

@@ -54,7 +54,7 @@ Status ApplyOption(char c, const std::string& arg, ServerOptions* out) {
       out->bind_ip = arg;
       return Status::Ok();
     case 'p': {
-      Result<PortSpec> port = ParsePortSpec(arg);
+      Result<net::PortRange> port = net::PortRange::Parse(arg);
       if (!port.ok()) return port.status();
       out->port = *port;
       out->port_text = arg;
@@ -86,23 +86,6 @@ Status ApplyOption(char c, const std::string& arg, ServerOptions* out) {
 }
 
 }  // namespace
-
-Result<PortSpec> ParsePortSpec(std::string_view text) {
-  auto bad = [&] {
-    return InvalidArgument("bad UDP port \"" + std::string(text) +
-                           "\" (want PORT or LOW:HIGH, 0-65535, LOW >= 1, LOW <= HIGH)");
-  };
-  size_t colon = text.find(':');
-  if (colon == std::string_view::npos) {
-    std::optional<long> port = ParseDecimal(text, 65535);
-    if (!port) return bad();
-    return PortSpec{static_cast<uint16_t>(*port), static_cast<uint16_t>(*port)};
-  }
-  std::optional<long> low = ParseDecimal(text.substr(0, colon), 65535);
-  std::optional<long> high = ParseDecimal(text.substr(colon + 1), 65535);
-  if (!low || !high || *low < 1 || *low > *high) return bad();
-  return PortSpec{static_cast<uint16_t>(*low), static_cast<uint16_t>(*high)};
-}
 
 Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
   ServerOptions out;
@@ -141,7 +124,7 @@ Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
     if (head.size() == 2) {
       std::optional<long> port = ParseDecimal(head[1], 65535);
       if (!port) return InvalidArgument("bad UDP port \"" + head[1] + "\"");
-      out.port = PortSpec{static_cast<uint16_t>(*port), static_cast<uint16_t>(*port)};
+      out.port = net::PortRange{static_cast<uint16_t>(*port), static_cast<uint16_t>(*port)};
       out.port_text = head[1];
     }
     return out;

@@ -19,32 +19,16 @@
 #include <vector>
 
 #include "base/status.h"
+#include "net/port_range.h"
 
 namespace roam::session {
-
-// A UDP port or an inclusive range to search. A single port may be 0 (the OS
-// chooses); a range has 1 <= low <= high <= 65535.
-struct PortSpec {
-  uint16_t low = 0;
-  uint16_t high = 0;
-  bool is_range() const { return low != high; }
-  friend bool operator==(const PortSpec&, const PortSpec&) = default;
-};
-
-// The default search range when no -p is given (the man page says
-// 60000-61000; the real server searches 60001-60999).
-inline constexpr PortSpec kDefaultPortRange{60001, 60999};
-
-// Parses "N" (0-65535) or "LOW:HIGH" (1 <= LOW <= HIGH <= 65535).
-// Errors: InvalidArgument with a message naming the bad text.
-Result<PortSpec> ParsePortSpec(std::string_view text);
 
 struct ServerOptions {
   enum class Mode { kRun, kHelp, kVersion };
   Mode mode = Mode::kRun;
   std::optional<std::string> bind_ip;    // -i, or the legacy IP argument
   bool bind_from_ssh = false;            // -s: bind the ssh connection's local IP
-  std::optional<PortSpec> port;          // -p, or the legacy PORT argument
+  std::optional<net::PortRange> port;          // -p, or the legacy PORT argument
   std::string port_text;                 // the -p text as given (empty if none)
   int colors = 0;                        // -c; 256 selects TERM=xterm-256color
   bool verbose = false;                  // -v

@@ -21,7 +21,7 @@ TEST(ServerOptionsTest, WrapperCommandLineInFull) {
   EXPECT_TRUE(o.bind_from_ssh);
   EXPECT_FALSE(o.bind_ip.has_value());
   ASSERT_TRUE(o.port.has_value());
-  EXPECT_EQ(*o.port, (PortSpec{60100, 60200}));
+  EXPECT_EQ(*o.port, (net::PortRange{60100, 60200}));
   EXPECT_EQ(o.port_text, "60100:60200");
   EXPECT_EQ(o.locale_vars, (Args{"LANG=C.UTF-8", "LC_CTYPE=C.UTF-8"}));
   EXPECT_EQ(o.command, (Args{"/bin/bash", "--norc"}));
@@ -33,7 +33,7 @@ TEST(ServerOptionsTest, GetoptStyleClusteringAndAttachedArguments) {
   ServerOptions o = ParseOk({"new", "-sv", "-p60001", "-c16", "-i127.0.0.1"});
   EXPECT_TRUE(o.bind_from_ssh);
   EXPECT_TRUE(o.verbose);
-  EXPECT_EQ(*o.port, (PortSpec{60001, 60001}));
+  EXPECT_EQ(*o.port, (net::PortRange{60001, 60001}));
   EXPECT_EQ(o.colors, 16);
   EXPECT_EQ(o.bind_ip, "127.0.0.1");
 }
@@ -41,7 +41,7 @@ TEST(ServerOptionsTest, GetoptStyleClusteringAndAttachedArguments) {
 TEST(ServerOptionsTest, ClusterEndingInOptionTakesNextWord) {
   ServerOptions o = ParseOk({"new", "-vp", "0"});
   EXPECT_TRUE(o.verbose);
-  EXPECT_EQ(*o.port, (PortSpec{0, 0}));
+  EXPECT_EQ(*o.port, (net::PortRange{0, 0}));
 }
 
 TEST(ServerOptionsTest, AtOptionIsIgnoredWithItsArgument) {
@@ -80,7 +80,7 @@ TEST(ServerOptionsTest, LegacyForms) {
 
   ServerOptions ip_port = ParseOk({"::1", "60005"});
   EXPECT_EQ(ip_port.bind_ip, "::1");
-  EXPECT_EQ(*ip_port.port, (PortSpec{60005, 60005}));
+  EXPECT_EQ(*ip_port.port, (net::PortRange{60005, 60005}));
 
   ServerOptions with_command = ParseOk({"127.0.0.1", "--", "top"});
   EXPECT_EQ(with_command.command, (Args{"top"}));
@@ -106,19 +106,7 @@ TEST(ServerOptionsTest, Errors) {
   Result<ServerOptions> bad_port = ParseServerOptions({"new", "-p", "0:10"});
   ASSERT_FALSE(bad_port.ok());
   EXPECT_EQ(bad_port.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(bad_port.status().message().find("\"0:10\""), std::string::npos);
-}
-
-TEST(PortSpecTest, SinglePortsAndRanges) {
-  EXPECT_EQ(*ParsePortSpec("0"), (PortSpec{0, 0}));
-  EXPECT_EQ(*ParsePortSpec("65535"), (PortSpec{65535, 65535}));
-  EXPECT_EQ(*ParsePortSpec("1:1"), (PortSpec{1, 1}));
-  EXPECT_EQ(*ParsePortSpec("60001:60999"), (PortSpec{60001, 60999}));
-  EXPECT_TRUE(ParsePortSpec("60001:60999")->is_range());
-  for (const char* bad : {"", "65536", "-1", "1:", ":5", "0:5", "9:8", "1:65536", "12a", " 1",
-                          "1:2:3", "99999999999"}) {
-    EXPECT_FALSE(ParsePortSpec(bad).ok()) << bad;
-  }
+  EXPECT_NE(bad_port.status().message().find("'0:10'"), std::string::npos);
 }
 
 TEST(ServerOptionsTest, UsageLineNamesProgram) {
