@@ -11,7 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libvterm-dev
   mosh tmux openssh-server openssh-client vttest
-  locales python3
+  locales python3 unicode-data
+  vim-tiny vim less htop man-db manpages bash
 )
 
 missing=()
