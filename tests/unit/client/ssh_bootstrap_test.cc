@@ -95,6 +95,13 @@ TEST(RoamOptionsTest, HelpVersionLocalAndFakeProxy) {
   RoamOptions local = ParseOk({"--local"});
   EXPECT_TRUE(local.local);
   EXPECT_EQ(local.destination, "");
+  // With --local there is no host: everything after `--` is the command.
+  RoamOptions local_command = ParseOk({"--local", "--", "/bin/bash", "--norc"});
+  EXPECT_EQ(local_command.destination, "");
+  EXPECT_EQ(local_command.command, (std::vector<std::string>{"/bin/bash", "--norc"}));
+  RoamOptions local_host = ParseOk({"--local", "127.0.0.1", "--", "top"});
+  EXPECT_EQ(local_host.destination, "127.0.0.1");
+  EXPECT_EQ(local_host.command, (std::vector<std::string>{"top"}));
   RoamOptions proxy = ParseOk({"--family=inet", "--fake-proxy", "--", "example.org", "22"});
   EXPECT_EQ(proxy.mode, RoamOptions::Mode::kFakeProxy);
   EXPECT_EQ(proxy.proxy_host, "example.org");
