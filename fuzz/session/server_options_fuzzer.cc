@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ROAM_CHECK(!r.status().message().empty());
     return 0;
   }
-  if (r->port && r->port->is_range()) {
+  if (r->port && r->port->low != r->port->high) {
     ROAM_CHECK(r->port->low >= 1 && r->port->low <= r->port->high);
   }
   ROAM_CHECK(r->colors >= 0);
