@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,20 +96,31 @@ Launched Launch(const std::vector<std::string>& argv,
     std::fwrite(rest.data(), 1, rest.size(), stderr);
   }
   close(out[0]);
-  // ssh exits once the server has detached; give it a bounded time.
+  // ssh exits once the server has detached (or, without a CONNECT line,
+  // once the remote command ended); give it a bounded time, then end it, so
+  // a server that never answers cannot keep roam waiting.
+  // An ssh ended that way has no exit status of its own to report.
   int status = 0;
-  for (int i = 0; i < 100; ++i) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      result.outcome.ssh_exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+  bool reaped = false;
+  bool ended_by_us = false;
+  for (int i = 0; i < 100 && !reaped; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      reaped = true;
       break;
     }
-    if (scanner.done() && i > 50) {
+    if (i > 50) {
       kill(pid, SIGTERM);
+      ended_by_us = true;
     }
     poll(nullptr, 0, 100);
   }
-  if (!result.outcome.ssh_exit_status) waitpid(pid, &status, 0);
+  if (!reaped) {
+    kill(pid, SIGKILL);
+    ended_by_us = true;
+    waitpid(pid, &status, 0);
+  } else if (!ended_by_us) {
+    result.outcome.ssh_exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+  }
   result.outcome.saw_connect = scanner.done();
   result.connect = scanner.connect();
   result.ip = scanner.ip();
