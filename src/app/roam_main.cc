@@ -244,6 +244,8 @@ int Main(int argc, char** argv) {
       roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
   config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
   config.term = term;
+  config.connect_failure_message = roam::client::UdpUnreachableMessage(
+      options.local ? "localhost" : host, *launched.ip, launched.connect->port);
 
   roam::Result<roam::session::LocaleChoice> locale = roam::session::ChooseClientLocale(
       roam::session::CurrentEnvironment(), roam::session::ProbeLocale, "roam");

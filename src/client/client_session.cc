@@ -197,6 +197,9 @@ void ClientSession::Impl::HandleRemoteState(TimePoint now) {
   const uint64_t num = transport->latest_remote_state_num();
   if (num == seen_remote_num) return;
   seen_remote_num = num;
+  // The first server state ends the connect phase: its permanent "Nothing
+  // received" message (shown when the reply takes over 250 ms) must go.
+  if (!ever_connected) bar->ClearMessage();
   ever_connected = true;
   bar->ServerHeard(transport->last_heard());
   const state::CompleteTerminal& remote = transport->latest_remote_state();
@@ -342,8 +345,10 @@ int ClientSession::Impl::Run() {
   (void)raw->Restore();
   WriteAll(STDOUT_FILENO, ExitingText(config.program));
   if (gave_up || !ever_connected) {
-    std::string text = predict::ConnectFailureText(config.program, config.server.HostString(),
-                                                   config.server.port());
+    std::string text = config.connect_failure_message.empty()
+                           ? predict::ConnectFailureText(config.program, config.server.HostString(),
+                                                         config.server.port())
+                           : config.connect_failure_message + "\n";
     std::fputs(text.c_str(), stderr);
     return 1;
   }

@@ -32,6 +32,9 @@ struct ClientSessionConfig {
   std::string title_prefix;      // "[roam] ", or "" with MOSH_TITLE_NOPREFIX
   bool no_term_init = false;     // MOSH_NO_TERM_INIT: no smcup/rmcup
   std::string program = "roam";  // in messages: "roam: Last contact ..."
+  // Printed when the server never answered; empty: the Mosh-style text of
+  // predict::ConnectFailureText.
+  std::string connect_failure_message;
 };
 
 class ClientSession {

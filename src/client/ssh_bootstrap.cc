@@ -468,8 +468,9 @@ std::string BootstrapProblemMessage(BootstrapProblem problem, const BootstrapOut
 
 std::string UdpUnreachableMessage(std::string_view host, std::string_view ip, uint16_t port) {
   std::string p = std::to_string(port);
-  return "roam: no reply from " + std::string(host) + " (" + std::string(ip) + ") on UDP port " +
-         p + "; check that UDP port " + p +
+  const std::string where =
+      host == ip ? std::string(host) : std::string(host) + " (" + std::string(ip) + ")";
+  return "roam: no reply from " + where + " on UDP port " + p + "; check that UDP port " + p +
          " is not firewalled on the way (the server uses a port in 60001-60999 unless -p picks "
          "one)";
 }

@@ -28,7 +28,7 @@ struct ServerOptions {
   Mode mode = Mode::kRun;
   std::optional<std::string> bind_ip;    // -i, or the legacy IP argument
   bool bind_from_ssh = false;            // -s: bind the ssh connection's local IP
-  std::optional<net::PortRange> port;          // -p, or the legacy PORT argument
+  std::optional<net::PortRange> port;    // -p, or the legacy PORT argument
   std::string port_text;                 // the -p text as given (empty if none)
   int colors = 0;                        // -c; 256 selects TERM=xterm-256color
   bool verbose = false;                  // -v

@@ -343,6 +343,8 @@ TEST(BootstrapProblemTest, Messages) {
             "roam: no reply from h (192.0.2.1) on UDP port 60001; check that UDP port 60001 is "
             "not firewalled on the way (the server uses a port in 60001-60999 unless -p picks "
             "one)");
+  EXPECT_EQ(UdpUnreachableMessage("127.0.0.1", "127.0.0.1", 9).substr(0, 44),
+            "roam: no reply from 127.0.0.1 on UDP port 9;");
 }
 
 TEST(NamesTest, PredictAndFamily) {
