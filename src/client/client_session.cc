@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "base/signal_pipe.h"
 #include "base/unique_fd.h"
 #include "client/bar_overlay.h"
 #include "client/raw_terminal.h"
@@ -39,16 +40,6 @@ constexpr int kPollCapMs = 1000;
 constexpr size_t kReadChunk = 16384;
 constexpr char kCtrlL = 0x0C;
 
-int g_signal_pipe_write = -1;
-
-void OnSignal(int sig) {
-  const int saved = errno;
-  const unsigned char byte = static_cast<unsigned char>(sig);
-  ssize_t ignored = write(g_signal_pipe_write, &byte, 1);
-  (void)ignored;
-  errno = saved;
-}
-
 bool WriteAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = write(fd, bytes.data(), bytes.size());
@@ -72,7 +63,6 @@ struct ClientSession::Impl {
   Impl(crypto::Key k, ClientSessionConfig c) : key(std::move(k)), config(std::move(c)) {}
 
   int Run();
-  Status InstallSignals();
   void StartShutdown(TimePoint now, const std::string& why);
   void HandleInput(TimePoint now);
   void HandleSignals(TimePoint now);
@@ -95,8 +85,7 @@ struct ClientSession::Impl {
   std::optional<predict::ConnectPhase> connect;
   predict::PredictionEngine prediction;
   std::optional<EscapeKey> escape;
-  UniqueFd signal_read;
-  UniqueFd signal_write;
+  std::unique_ptr<SignalPipe> signals;
 
   std::optional<term::Framebuffer> last_drawn;  // what the terminal shows
   bool repaint = true;                          // next draw is a full redraw
@@ -113,21 +102,6 @@ ClientSession::ClientSession(crypto::Key key, ClientSessionConfig config)
 ClientSession::~ClientSession() = default;
 
 int ClientSession::Run() { return impl_->Run(); }
-
-Status ClientSession::Impl::InstallSignals() {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
-    return IoError("pipe: " + std::string(strerror(errno)));
-  signal_read.Reset(fds[0]);
-  signal_write.Reset(fds[1]);
-  g_signal_pipe_write = fds[1];
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT}) sigaction(sig, &sa, nullptr);
-  return Status::Ok();
-}
 
 void ClientSession::Impl::StartShutdown(TimePoint now, const std::string& why) {
   if (transport->shutdown_in_progress()) return;
@@ -182,10 +156,8 @@ void ClientSession::Impl::HandleInput(TimePoint now) {
 }
 
 void ClientSession::Impl::HandleSignals(TimePoint now) {
-  unsigned char sigs[64];
-  ssize_t n = read(signal_read.get(), sigs, sizeof sigs);
-  for (ssize_t i = 0; i < n; ++i) {
-    if (sigs[i] == SIGCONT) {
+  for (int sig : signals->Drain()) {
+    if (sig == SIGCONT) {
       repaint = true;
       continue;
     }
@@ -247,10 +219,13 @@ int ClientSession::Impl::Run() {
   raw = std::move(*entered);
   Result<std::unique_ptr<WinchPipe>> w = WinchPipe::Install();
   if (w.ok()) winch = std::move(*w);
-  if (Status s = InstallSignals(); !s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), s.message().c_str());
+  Result<std::unique_ptr<SignalPipe>> installed =
+      SignalPipe::Install({SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT});
+  if (!installed.ok()) {
+    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), installed.status().message().c_str());
     return 1;
   }
+  signals = std::move(*installed);
   fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
 
   WindowSize size{80, 24};
@@ -279,7 +254,7 @@ int ClientSession::Impl::Run() {
     std::vector<pollfd> fds;
     pump->AddPollFds(&fds);
     const size_t first_local = fds.size();
-    fds.push_back(pollfd{signal_read.get(), POLLIN, 0});
+    fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
     fds.push_back(pollfd{winch ? winch->read_fd() : -1, POLLIN, 0});
     fds.push_back(pollfd{stdin_open ? STDIN_FILENO : -1, POLLIN, 0});
 

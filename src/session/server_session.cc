@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/logging.h"
 #include "base/random.h"
+#include "base/signal_pipe.h"
 #include "base/unique_fd.h"
 #include "net/connection.h"
 #include "session/echo_ack.h"
@@ -42,18 +43,6 @@ constexpr size_t kMaxPendingPtyInput = 1 << 20;
 constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
 constexpr int kPollCapMs = 1000;
 
-// Signals arrive through a self-pipe, so the loop sees them as readable fds
-// and the child (forked before the handlers exist) inherits no odd mask.
-int g_signal_pipe_write = -1;
-
-void OnSignal(int sig) {
-  const int saved = errno;
-  const unsigned char byte = static_cast<unsigned char>(sig);
-  ssize_t ignored = write(g_signal_pipe_write, &byte, 1);
-  (void)ignored;
-  errno = saved;
-}
-
 }  // namespace
 
 struct ServerSession::Impl {
@@ -61,7 +50,6 @@ struct ServerSession::Impl {
       : key(std::move(k)), endpoint(std::move(e)), config(std::move(c)) {}
 
   int Run();
-  Status InstallSignals();
   void HandleSignals(TimePoint now);
   void HandleUserEvents(TimePoint now);
   void ReadPty(TimePoint now);
@@ -82,8 +70,7 @@ struct ServerSession::Impl {
   EchoAckTracker echo_ack;
   FramePacer pacer;
   std::optional<ServerTimeouts> timeouts;
-  UniqueFd signal_read;
-  UniqueFd signal_write;
+  std::unique_ptr<SignalPipe> signals;
 
   std::string pty_input;  // keystrokes waiting for the application
   uint64_t dropped_input_bytes = 0;
@@ -101,23 +88,6 @@ ServerSession::~ServerSession() = default;
 
 int ServerSession::Run() { return impl_->Run(); }
 
-Status ServerSession::Impl::InstallSignals() {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
-    return IoError("pipe: " + std::string(strerror(errno)));
-  signal_read.Reset(fds[0]);
-  signal_write.Reset(fds[1]);
-  g_signal_pipe_write = fds[1];
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  for (int sig : {SIGTERM, SIGINT, SIGUSR1, SIGCHLD}) sigaction(sig, &sa, nullptr);
-  signal(SIGHUP, SIG_IGN);
-  signal(SIGPIPE, SIG_IGN);
-  return Status::Ok();
-}
-
 void ServerSession::Impl::StartShutdown(TimePoint now) {
   if (transport->shutdown_in_progress()) return;
   if (!transport->connection().has_remote()) {
@@ -129,10 +99,8 @@ void ServerSession::Impl::StartShutdown(TimePoint now) {
 }
 
 void ServerSession::Impl::HandleSignals(TimePoint now) {
-  unsigned char sigs[64];
-  ssize_t n = read(signal_read.get(), sigs, sizeof sigs);
-  for (ssize_t i = 0; i < n; ++i) {
-    switch (sigs[i]) {
+  for (int sig : signals->Drain()) {
+    switch (sig) {
       case SIGTERM:
       case SIGINT:
         Log(LogLevel::kInfo, "signal received, shutting down");
@@ -215,11 +183,17 @@ void ServerSession::Impl::WritePty() {
 }
 
 int ServerSession::Impl::Run() {
-  Status st = InstallSignals();
-  if (!st.ok()) {
-    Log(LogLevel::kError, st.message());
+  // Signals arrive through a self-pipe the loop polls; SIGHUP and SIGPIPE
+  // were already ignored before the server detached.
+  Result<std::unique_ptr<SignalPipe>> installed =
+      SignalPipe::Install({SIGTERM, SIGINT, SIGUSR1, SIGCHLD});
+  if (!installed.ok()) {
+    Log(LogLevel::kError, installed.status().message());
     return 1;
   }
+  signals = std::move(*installed);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
   Result<std::unique_ptr<PtyChild>> started = PtyChild::Start(config.child);
   if (!started.ok()) {
     Log(LogLevel::kError, "cannot start the session's program: " + started.status().message());
@@ -243,7 +217,7 @@ int ServerSession::Impl::Run() {
     now = clock.Now();
     std::vector<pollfd> fds;
     pump->AddPollFds(&fds);
-    fds.push_back(pollfd{signal_read.get(), POLLIN, 0});
+    fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
     const size_t pty_index = fds.size();
     if (pty_open) {
       short events = POLLIN;
