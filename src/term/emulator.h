@@ -1,0 +1,189 @@
+// Emulator: roam's terminal emulator. It runs on the server over the host
+// application's output and on the client as the replica that Mosh
+// HostBytes are applied to, so everything in spec §9.1-§9.3 behaves exactly
+// as in Mosh's emulator (deferred autowrap, BCE, scroll regions, origin
+// mode, insert mode, tab stops, resize rules, combining/fallback cells,
+// IL/DL moving the cursor to column 0, which functions keep the pending
+// wrap, ...).
+//
+// Beyond Mosh (intentional differences). None of these changes how a
+// HostBytes stream from a stock mosh-server renders, because that stream
+// only ever contains the subset of spec §9.4, which never uses them; on a
+// roam server they appear in application output, and the roam server's
+// display diff re-encodes the resulting screen in the Mosh subset.
+//   * Alternate screen: DECSET 47, 1047, 1049 (1049 also saves/restores the
+//     cursor in its own slot), 1048 (save/restore cursor). The alternate
+//     screen has no scrollback. Mosh ignores these modes.
+//   * Charsets: ESC ( X / ESC ) X designate G0/G1 (0 = DEC special
+//     graphics, A = UK, anything else = ASCII), SO/SI select G1/G0; DEC
+//     graphics are translated to Unicode line drawing when printed. Mosh
+//     ignores designations and SO/SI (they still clear the pending wrap, as
+//     in Mosh, since Mosh treats them as unknown controls).
+//   * CSI s / CSI u save/restore the cursor (own slot, same contents as
+//     DECSC); CNL/CPL (CSI E / F); REP (CSI b); DECSCUSR (CSI Ps SP q).
+//   * SGR: faint (2, cleared by 22), strikethrough (9 / 29), double
+//     underline (21), colon forms 38:5:n, 38:2::r:g:b, 38:2:r:g:b (and 48),
+//     underline styles 4:0..4:5; 58/59 (underline colour) are consumed and
+//     ignored. Mosh drops any CSI with ':' and ignores 2, 9, 21.
+//     Truecolor components above 255 are taken modulo 256.
+//   * OSC 8 hyperlinks: stored per cell (Rendition::link) with a link table.
+//   * OSC 52: any selection letters are accepted (Mosh: only "c"); the data
+//     is stored verbatim with its selection. A query ("?") is neither
+//     stored nor answered nor forwarded: the server has no clipboard to
+//     read, and forwarding would let the application read the user's.
+//     (Mosh stores "?" and its client forwards it.)
+//   * Queries: DSR 5/6, DA, DA2 as Mosh; DECRQM (CSI ? Ps $ p, CSI Ps $ p)
+//     and OSC 4/10/11 colour queries (answered from EmulatorOptions) are
+//     answered too. Replies only go to TakeReplies(), i.e. to the
+//     application, never into the screen state.
+//   * ED 3 clears the scrollback (the screen is untouched, as in Mosh).
+//   * DECSTR also resets the charsets.
+//   * Lines scrolled off the top of the primary screen (top margin at row 0)
+//     are captured in a Scrollback.
+//   * TranslateUserInput keeps its ESC O state across calls (as Mosh's
+//     UserInput does) so an arrow key split between calls is still
+//     rewritten; hence it is not const.
+
+#ifndef ROAM_TERM_EMULATOR_H_
+#define ROAM_TERM_EMULATOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "term/framebuffer.h"
+#include "term/parser.h"
+#include "term/scrollback.h"
+#include "term/utf8_decoder.h"
+
+namespace roam::term {
+
+struct EmulatorOptions {
+  // Lines kept in the scrollback; 0 disables capture.
+  size_t scrollback_lines = 10000;
+  // Colours reported to OSC 10 / 11 queries (0xRRGGBB).
+  uint32_t default_foreground_rgb = 0xFFFFFF;
+  uint32_t default_background_rgb = 0x000000;
+};
+
+class Emulator {
+ public:
+  static constexpr int kMaxDimension = 4096;  // rows or columns
+
+  // REQUIRES: 1 <= cols, rows <= kMaxDimension.
+  Emulator(int cols, int rows, EmulatorOptions options = {});
+
+  // Interprets `host_bytes` (any split of the stream is fine).
+  void Write(std::string_view host_bytes);
+
+  // Returns and clears the answers to queries (DSR, CPR, DA, DA2, DECRQM,
+  // OSC colour queries), to be written back to the application only.
+  std::string TakeReplies();
+  bool has_replies() const { return !replies_.empty(); }
+
+  // Resizes following spec §9.3 (both screens; scrollback untouched).
+  // Returns false and changes nothing when a dimension is outside
+  // [1, kMaxDimension] (peer-controlled values are checked here).
+  bool Resize(int cols, int rows);
+
+  // Rewrites user keystrokes before they reach the application (spec
+  // §8.4): while DECCKM is off, ESC O A..D becomes ESC [ A..D; all other
+  // bytes pass through. An ESC O at the end of `keys` is held until the
+  // next call decides it.
+  std::string TranslateUserInput(std::string_view keys);
+
+  // State access (serialization and display diff live in other files).
+  const Framebuffer& fb() const { return fb_; }
+  Framebuffer* mutable_fb() { return &fb_; }
+  const Parser& parser() const { return parser_; }
+  Parser* mutable_parser() { return &parser_; }
+  const Utf8Decoder& decoder() const { return decoder_; }
+  Utf8Decoder* mutable_decoder() { return &decoder_; }
+  const Scrollback& scrollback() const { return scrollback_; }
+  Scrollback* mutable_scrollback() { return &scrollback_; }
+  const EmulatorOptions& options() const { return options_; }
+  // TranslateUserInput's state: 0 ground, 1 after ESC, 2 after ESC O.
+  int input_state() const { return input_state_; }
+  void set_input_state(int s) { input_state_ = s; }
+
+ private:
+  friend class Parser;
+
+  // Parser handler (called by Parser::Step).
+  void Print(char32_t c);
+  void Execute(char32_t c);
+  void EscDispatch(const ParserState& s, char32_t final);
+  void CsiDispatch(const ParserState& s, char32_t final);
+  void OscDispatch(const ParserState& s);
+
+  // Ground-state fast path for a complete "ESC [ params final" at `p`
+  // (parameters digits and ';' only). Returns the bytes consumed, or 0 to
+  // let the parser handle the input.
+  size_t FastCsi(const char* p, const char* end);
+  // Prints a run of printable ASCII bytes (the ground-state fast path).
+  void PrintAscii(const char* p, size_t n);
+  // Prints consecutive complete multi-byte characters of width 1 or 2 at
+  // `p` (ground-state fast path); returns the bytes consumed (0: none, let
+  // the general path handle the input).
+  size_t PrintText(const char* p, const char* end);
+  void PrintWide(char32_t c, int width);
+  void PrintCombining(char32_t c);
+
+  // Cursor motion with Mosh's DrawState semantics.
+  void MoveRow(int n, bool relative);
+  void MoveCol(int n, bool relative);
+  void MoveColImplicit(int n);
+  void SnapCursor();
+  void NewGrapheme();
+  void Home() {
+    MoveRow(0, false);
+    MoveCol(0, false);
+  }
+  // Moves down (n > 0) or up, scrolling the region when crossing a margin
+  // from inside it (Mosh's move_rows_autoscroll).
+  void Autoscroll(int n);
+  // Scrolls the region up (n > 0) or down (n < 0).
+  void Scroll(int n);
+  void Tab(int count);
+  void SetScrollRegion(int top, int bottom);
+  void ClearRowRange(int row, int begin, int end);
+  void ResetRow(int row);
+  void SaveCursor(SavedCursor* slot) const;
+  void RestoreCursor(const SavedCursor& slot);
+  void FullReset();
+  void SoftReset();
+
+  // CSI groups (csi_dispatch.cc).
+  void SetMode(const ParserState& s, bool on);
+  void SetDecMode(int mode, bool on);
+  void ReportMode(int mode, bool dec);
+  void EraseInDisplay(int mode);
+  void EraseInLine(int mode);
+  void SetAlternateScreen(bool on, bool clear_alt);
+  // SGR (sgr.cc).
+  void SelectGraphicRendition(const ParserState& s);
+
+  // OSC pieces.
+  void OscHyperlink(std::string_view rest);
+  void OscColorQuery(int code, std::string_view rest, const char* terminator);
+
+  Color bg() const { return fb_.ds().rend.bg; }
+  DrawState& ds() { return *fb_.mutable_ds(); }
+  Scrollback* ScrollbackFor(int top) {
+    return (top == 0 && !fb_.ds().alternate_screen && scrollback_.max_lines() > 0) ? &scrollback_
+                                                                                   : nullptr;
+  }
+
+  EmulatorOptions options_;
+  Framebuffer fb_;
+  Parser parser_;
+  Utf8Decoder decoder_;
+  Scrollback scrollback_;
+  std::string replies_;
+  int input_state_ = 0;
+};
+
+}  // namespace roam::term
+
+#endif  // ROAM_TERM_EMULATOR_H_

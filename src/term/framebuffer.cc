@@ -1,0 +1,187 @@
+// Framebuffer: rows (copy-on-write, in a ring), draw state, title,
+// clipboard, bell and hyperlinks (see framebuffer.h).
+
+#include "term/framebuffer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/check.h"
+#include "term/scrollback.h"
+
+namespace roam::term {
+namespace {
+
+void InitTabs(DrawState* ds, int from) {
+  for (int i = from; i < ds->width; ++i) ds->tabs[static_cast<size_t>(i)] = (i % 8) == 0;
+}
+
+}  // namespace
+
+Framebuffer::Framebuffer(int width, int height)
+    : links_(std::make_shared<const std::vector<Hyperlink>>()) {
+  ROAM_CHECK(width >= 1 && height >= 1);
+  ds_.width = width;
+  ds_.height = height;
+  ds_.scroll_top = 0;
+  ds_.scroll_bottom = height - 1;
+  ds_.tabs.assign(static_cast<size_t>(width), false);
+  InitTabs(&ds_, 0);
+  rows_.reserve(static_cast<size_t>(height));
+  inactive_rows_.reserve(static_cast<size_t>(height));
+  for (int r = 0; r < height; ++r) {
+    rows_.push_back(std::make_shared<Row>(width, kDefaultColor));
+    inactive_rows_.push_back(std::make_shared<Row>(width, kDefaultColor));
+  }
+}
+
+Row* Framebuffer::MutableRow(int r) {
+  RowPtr& p = rows_[Index(r)];
+  if (p.use_count() != 1) p = std::make_shared<Row>(*p);
+  p->Touch();
+  return p.get();
+}
+
+RowPtr Framebuffer::BlankRow(RowPtr recycled, Color bg) const {
+  if (recycled && recycled.use_count() == 1 && recycled->width() == ds_.width) {
+    recycled->Reset(bg);
+    recycled->Touch();
+    return recycled;
+  }
+  return std::make_shared<Row>(ds_.width, bg);
+}
+
+void Framebuffer::DeleteLines(int row, int n, int top, int bottom, Color bg,
+                              Scrollback* scrollback) {
+  if (row < top || row > bottom || n <= 0) return;
+  n = std::min(n, bottom + 1 - row);
+  const int h = ds_.height;
+  if (row == 0 && bottom == h - 1) {
+    // Whole screen: rotate the ring.
+    for (int i = 0; i < n; ++i) {
+      RowPtr& slot = rows_[static_cast<size_t>(top_)];
+      if (scrollback != nullptr) scrollback->Push(*slot);
+      slot = BlankRow(std::move(slot), bg);
+      top_ = top_ + 1 == h ? 0 : top_ + 1;
+    }
+    return;
+  }
+  std::vector<RowPtr> removed;
+  removed.reserve(static_cast<size_t>(n));
+  for (int r = row; r < row + n; ++r) {
+    RowPtr& slot = rows_[Index(r)];
+    if (scrollback != nullptr) scrollback->Push(*slot);
+    removed.push_back(std::move(slot));
+  }
+  for (int r = row; r + n <= bottom; ++r) rows_[Index(r)] = std::move(rows_[Index(r + n)]);
+  for (int i = 0; i < n; ++i) {
+    rows_[Index(bottom - n + 1 + i)] = BlankRow(std::move(removed[static_cast<size_t>(i)]), bg);
+  }
+}
+
+void Framebuffer::InsertLines(int row, int n, int top, int bottom, Color bg) {
+  if (row < top || row > bottom || n <= 0) return;
+  n = std::min(n, bottom + 1 - row);
+  std::vector<RowPtr> removed;
+  removed.reserve(static_cast<size_t>(n));
+  for (int r = bottom - n + 1; r <= bottom; ++r) removed.push_back(std::move(rows_[Index(r)]));
+  for (int r = bottom; r - n >= row; --r) rows_[Index(r)] = std::move(rows_[Index(r - n)]);
+  for (int i = 0; i < n; ++i) {
+    rows_[Index(row + i)] = BlankRow(std::move(removed[static_cast<size_t>(i)]), bg);
+  }
+}
+
+void Framebuffer::ClearScreen(Color bg) {
+  for (int r = 0; r < ds_.height; ++r) MutableRow(r)->Reset(bg);
+}
+
+void Framebuffer::Normalize() {
+  if (top_ == 0) return;
+  std::rotate(rows_.begin(), rows_.begin() + top_, rows_.end());
+  top_ = 0;
+}
+
+void Framebuffer::SwapScreens() {
+  Normalize();
+  std::swap(rows_, inactive_rows_);
+}
+
+void Framebuffer::Resize(int width, int height) {
+  ROAM_CHECK(width >= 1 && height >= 1);
+  Normalize();
+  const int old_width = ds_.width;
+  const int old_height = ds_.height;
+  const Color bg = ds_.rend.bg;
+  DrawState& ds = ds_;
+  if (width != old_width || height != old_height) {
+    ds.scroll_top = 0;
+    ds.scroll_bottom = height - 1;
+  }
+  ds.tabs.resize(static_cast<size_t>(width), false);
+  ds.width = width;
+  ds.height = height;
+  if (ds.default_tabs) InitTabs(&ds, old_width);
+  ds.cursor_row = std::clamp(ds.cursor_row, ds.LimitTop(), ds.LimitBottom());
+  ds.cursor_col = std::clamp(ds.cursor_col, 0, width - 1);
+  if (ds.combining_col >= width || ds.combining_row >= height) {
+    ds.combining_col = -1;
+    ds.combining_row = -1;
+  }
+  for (std::vector<RowPtr>* screen : {&rows_, &inactive_rows_}) {
+    if (width != old_width) {
+      for (RowPtr& p : *screen) {
+        if (p.use_count() != 1) p = std::make_shared<Row>(*p);
+        p->Touch();
+        p->Resize(width, bg);
+      }
+    }
+    if (height != old_height) {
+      screen->resize(static_cast<size_t>(height));
+      for (int r = old_height; r < height; ++r) {
+        (*screen)[static_cast<size_t>(r)] = std::make_shared<Row>(width, bg);
+      }
+    }
+  }
+}
+
+uint16_t Framebuffer::InternLink(const Hyperlink& link) {
+  const std::vector<Hyperlink>& table = *links_;
+  // Links with an explicit id are shared; anonymous ones match on URI too.
+  for (size_t i = table.size(); i-- > 0;) {
+    if (table[i] == link) return static_cast<uint16_t>(i + 1);
+  }
+  if (table.size() >= kMaxLinks) return 0;
+  auto copy = std::make_shared<std::vector<Hyperlink>>(table);
+  copy->push_back(link);
+  links_ = std::move(copy);
+  return static_cast<uint16_t>(links_->size());
+}
+
+void Framebuffer::set_links(std::vector<Hyperlink> links) {
+  links_ = std::make_shared<const std::vector<Hyperlink>>(std::move(links));
+}
+
+bool Framebuffer::operator==(const Framebuffer& o) const {
+  const DrawState& a = ds_;
+  const DrawState& b = o.ds_;
+  if (a.width != b.width || a.height != b.height) return false;
+  if (a.cursor_row != b.cursor_row || a.cursor_col != b.cursor_col ||
+      a.cursor_visible != b.cursor_visible || !(a.rend == b.rend) ||
+      a.reverse_video != b.reverse_video || a.bracketed_paste != b.bracketed_paste ||
+      a.mouse_reporting != b.mouse_reporting || a.mouse_focus_events != b.mouse_focus_events ||
+      a.mouse_encoding != b.mouse_encoding ||
+      a.mouse_alternate_scroll != b.mouse_alternate_scroll) {
+    return false;
+  }
+  if (title_ != o.title_ || clipboard_ != o.clipboard_ || bell_count_ != o.bell_count_) {
+    return false;
+  }
+  for (int r = 0; r < a.height; ++r) {
+    const RowPtr& x = row_ptr(r);
+    const RowPtr& y = o.row_ptr(r);
+    if (x != y && !(*x == *y)) return false;
+  }
+  return true;
+}
+
+}  // namespace roam::term

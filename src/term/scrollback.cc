@@ -1,0 +1,411 @@
+// Scrollback: compact bounded line history (see scrollback.h).
+//
+// Line format (all integers LEB128 varints):
+//   width, flags (bit 0: wrapped), cell count n, text length, text, run
+//   count, runs (cells, fg, bg, attrs, link).
+// Text holds the n cells in order: a code point >= U+0020 with no flags is
+// its UTF-8 bytes; anything else is a marker byte 0x10 | bits (1 wide,
+// 2 fallback, 4 cluster, 8 empty) followed by, for a cluster, its byte
+// length and bytes, or, for a non-empty cell, its code point as a varint.
+// Runs cover cells 0..n-1 in order; no runs means all default renditions.
+
+#include "term/scrollback.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/check.h"
+
+namespace roam::term {
+namespace {
+
+constexpr uint8_t kMarker = 0x10;
+constexpr uint8_t kMarkWide = 1;
+constexpr uint8_t kMarkFallback = 2;
+constexpr uint8_t kMarkCluster = 4;
+constexpr uint8_t kMarkEmpty = 8;
+
+struct Reader {
+  const unsigned char* p;
+  const unsigned char* end;
+  bool ok = true;
+
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p == end) break;
+      unsigned char b = *p++;
+      v |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    ok = false;
+    return 0;
+  }
+  unsigned char Byte() {
+    if (p == end) {
+      ok = false;
+      return 0;
+    }
+    return *p++;
+  }
+};
+
+// Decodes one UTF-8 code point starting at r->p (input produced by
+// AppendUtf8, but checked anyway).
+char32_t Utf8At(Reader* r) {
+  unsigned char b = r->Byte();
+  int extra = b < 0x80 ? 0 : b < 0xE0 ? 1 : b < 0xF0 ? 2 : 3;
+  char32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
+  for (int i = 0; i < extra; ++i) cp = (cp << 6) | (r->Byte() & 0x3F);
+  return cp;
+}
+
+char* PutVarintRaw(uint64_t v, char* p) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+char* PutUtf8Raw(char32_t cp, char* p) {
+  if (cp < 0x80) {
+    *p++ = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *p++ = static_cast<char>(0xC0 | (cp >> 6));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *p++ = static_cast<char>(0xE0 | (cp >> 12));
+    *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *p++ = static_cast<char>(0xF0 | (cp >> 18));
+    *p++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return p;
+}
+
+// Cells of `row` worth keeping: trailing pristine cells are dropped.
+int TrimmedCells(const Row& row) {
+  int n = std::min(row.used(), row.width());
+  while (n > 0 && row.cell(n - 1).pristine()) --n;
+  return n;
+}
+
+// An upper bound of the encoded size of the first `n` cells of `row`.
+size_t EncodedBound(const Row& row, int n) {
+  size_t bound = 48 + static_cast<size_t>(n) * 24;
+  if (!row.clusters().empty()) {
+    for (int i = 0; i < n; ++i) {
+      const Cell& c = row.cell(i);
+      if (c.is_cluster()) bound += row.clusters()[c.cluster_index()].size() + 5;
+    }
+  }
+  return bound;
+}
+
+// Encodes the first `n` cells of `row` at `out`, which has room for
+// EncodedBound(row, n) bytes. Returns the encoded length.
+size_t EncodeTo(const Row& row, int n, char* out) {
+  char* p = out;
+  p = PutVarintRaw(static_cast<uint64_t>(row.width()), p);
+  *p++ = row.wrap() ? 1 : 0;
+  p = PutVarintRaw(static_cast<uint64_t>(n), p);
+  const Cell* cells = row.cells().data();
+  // Fast path: plain ASCII with default renditions (most scrolled lines),
+  // copied optimistically in one pass.
+  {
+    char* q = PutVarintRaw(static_cast<uint64_t>(n), p);
+    uint32_t bad = 0;
+    for (int i = 0; i < n; ++i) {
+      const Cell& c = cells[i];
+      const uint32_t bits = c.raw_bits();
+      if (bits >= 0x80) {  // non-ASCII or flags: general path
+        bad = 1;
+        break;
+      }
+      bad |=
+          static_cast<uint32_t>(bits < 0x20) | c.rend.fg | c.rend.bg | c.rend.attrs | c.rend.link;
+      q[i] = static_cast<char>(bits);
+    }
+    if (bad == 0) {
+      q[n] = 0;  // no runs
+      return static_cast<size_t>(q + n + 1 - out);
+    }
+  }
+  int i = 0;
+  // General path. The text length goes in a fixed 4-byte varint.
+  char* len_pos = p;
+  p += 4;
+  char* text_start = p;
+  bool plain = true;
+  for (i = 0; i < n; ++i) {
+    const Cell& c = cells[i];
+    uint32_t bits = c.raw_bits();
+    if (!c.rend.IsDefault()) plain = false;
+    if ((bits & Cell::kFlagMask) == 0 && bits >= 0x20) {
+      p = PutUtf8Raw(static_cast<char32_t>(bits), p);
+      continue;
+    }
+    uint8_t mark = kMarker;
+    if (c.wide()) mark |= kMarkWide;
+    if (c.fallback()) mark |= kMarkFallback;
+    if (c.is_cluster()) {
+      mark |= kMarkCluster;
+    } else if (c.empty()) {
+      mark |= kMarkEmpty;
+    }
+    *p++ = static_cast<char>(mark);
+    if (c.is_cluster()) {
+      const std::string& text = row.clusters()[c.cluster_index()];
+      p = PutVarintRaw(text.size(), p);
+      std::memcpy(p, text.data(), text.size());
+      p += text.size();
+    } else if (!c.empty()) {
+      p = PutVarintRaw(c.code_point(), p);
+    }
+  }
+  size_t text_len = static_cast<size_t>(p - text_start);
+  len_pos[0] = static_cast<char>(0x80 | (text_len & 0x7F));
+  len_pos[1] = static_cast<char>(0x80 | ((text_len >> 7) & 0x7F));
+  len_pos[2] = static_cast<char>(0x80 | ((text_len >> 14) & 0x7F));
+  len_pos[3] = static_cast<char>((text_len >> 21) & 0x7F);
+  if (plain) {
+    *p++ = 0;
+    return static_cast<size_t>(p - out);
+  }
+  // Runs: count them first so the run count can precede them.
+  uint64_t nruns = 0;
+  for (int start = 0; start < n;) {
+    int end = start + 1;
+    while (end < n && cells[end].rend == cells[start].rend) ++end;
+    ++nruns;
+    start = end;
+  }
+  p = PutVarintRaw(nruns, p);
+  for (int start = 0; start < n;) {
+    const Rendition& r = cells[start].rend;
+    int end = start + 1;
+    while (end < n && cells[end].rend == r) ++end;
+    p = PutVarintRaw(static_cast<uint64_t>(end - start), p);
+    p = PutVarintRaw(r.fg, p);
+    p = PutVarintRaw(r.bg, p);
+    p = PutVarintRaw(r.attrs, p);
+    p = PutVarintRaw(r.link, p);
+    start = end;
+  }
+  return static_cast<size_t>(p - out);
+}
+
+}  // namespace
+
+void EncodeScrollbackLine(const Row& row, std::string* out) {
+  int n = TrimmedCells(row);
+  out->resize(EncodedBound(row, n));
+  out->resize(EncodeTo(row, n, out->data()));
+}
+
+bool DecodeScrollbackLine(std::string_view in, Row* out) {
+  Reader r{reinterpret_cast<const unsigned char*>(in.data()),
+           reinterpret_cast<const unsigned char*>(in.data()) + in.size()};
+  uint64_t width = r.Varint();
+  uint8_t flags = r.Byte();
+  uint64_t n = r.Varint();
+  uint64_t text_len = r.Varint();
+  if (!r.ok || width == 0 || width > 65535 || n > width ||
+      text_len > static_cast<uint64_t>(r.end - r.p)) {
+    return false;
+  }
+  Row row(static_cast<int>(width), kDefaultColor);
+  Reader text{r.p, r.p + text_len};
+  r.p += text_len;
+  for (int i = 0; i < static_cast<int>(n); ++i) {
+    if (text.p == text.end) return false;
+    unsigned char b = *text.p;
+    Cell& c = row.mutable_cell(i);
+    if (b >= 0x20) {
+      char32_t cp = Utf8At(&text);
+      if (cp > 0x10FFFF) return false;
+      c.set_code_point(cp);
+      continue;
+    }
+    ++text.p;
+    if ((b & 0xF0) != kMarker) return false;
+    if (b & kMarkCluster) {
+      uint64_t len = text.Varint();
+      if (!text.ok || len == 0 || len > Row::kMaxCellBytes + 4 ||
+          len > static_cast<uint64_t>(text.end - text.p)) {
+        return false;
+      }
+      row.SetCellText(i, std::string_view(reinterpret_cast<const char*>(text.p), len));
+      text.p += len;
+    } else if (!(b & kMarkEmpty)) {
+      uint64_t cp = text.Varint();
+      if (!text.ok || cp > 0x10FFFF || cp == 0) return false;
+      c.set_code_point(static_cast<char32_t>(cp));
+    }
+    Cell& cc = row.mutable_cell(i);
+    cc.set_wide(b & kMarkWide);
+    cc.set_fallback(b & kMarkFallback);
+  }
+  if (!text.ok || text.p != text.end) return false;
+  uint64_t nruns = r.Varint();
+  int col = 0;
+  for (uint64_t k = 0; k < nruns && r.ok; ++k) {
+    uint64_t count = r.Varint();
+    Rendition rend;
+    rend.fg = static_cast<Color>(r.Varint());
+    rend.bg = static_cast<Color>(r.Varint());
+    rend.attrs = static_cast<uint16_t>(r.Varint());
+    rend.link = static_cast<uint16_t>(r.Varint());
+    if (!r.ok || count > n - static_cast<uint64_t>(col)) return false;
+    for (uint64_t j = 0; j < count; ++j) row.mutable_cell(col++).rend = rend;
+  }
+  if (!r.ok || r.p != r.end) return false;
+  row.set_wrap(flags & 1);
+  *out = std::move(row);
+  return true;
+}
+
+Scrollback::Scrollback(size_t max_lines) : max_lines_(max_lines) {}
+
+void Scrollback::set_max_lines(size_t max_lines) {
+  while (count_ > max_lines) DropOldest();
+  // Re-lay the ring in order so it can be resized.
+  std::vector<LineRef> ordered;
+  ordered.reserve(std::min(max_lines, count_ + 1024));
+  for (size_t i = 0; i < count_; ++i) ordered.push_back(Ref(i));
+  ring_ = std::move(ordered);
+  head_ = 0;
+  max_lines_ = max_lines;
+}
+
+const Scrollback::LineRef& Scrollback::Ref(size_t i) const {
+  size_t idx = head_ + i;
+  if (idx >= ring_.size()) idx -= ring_.size();
+  return ring_[idx];
+}
+
+void Scrollback::Push(const Row& row) {
+  if (max_lines_ == 0) return;
+  const int n = TrimmedCells(row);
+  const size_t bound = EncodedBound(row, n);
+  char* dest = Reserve(bound);
+  Commit(EncodeTo(row, n, dest));
+}
+
+bool Scrollback::PushEncoded(std::string_view encoded) {
+  Row row(1, kDefaultColor);
+  if (!DecodeScrollbackLine(encoded, &row)) return false;
+  if (max_lines_ == 0) return true;
+  Store(encoded);
+  return true;
+}
+
+void Scrollback::Store(std::string_view encoded) {
+  char* dest = Reserve(encoded.size());
+  std::memcpy(dest, encoded.data(), encoded.size());
+  Commit(encoded.size());
+}
+
+char* Scrollback::Reserve(size_t bytes) {
+  if (count_ == max_lines_) DropOldest();
+  while (count_ > 0 && chunk_bytes_ + bytes > kMaxBytes) DropOldest();
+  if (chunks_.empty() || chunks_.back().capacity - chunks_.back().used < bytes) {
+    Chunk c;
+    c.capacity = std::max(kChunkBytes, bytes);
+    c.data = std::make_unique<char[]>(c.capacity);
+    chunk_bytes_ += c.capacity;
+    chunks_.push_back(std::move(c));
+  }
+  Chunk& c = chunks_.back();
+  return c.data.get() + c.used;
+}
+
+void Scrollback::Commit(size_t length) {
+  Chunk& c = chunks_.back();
+  LineRef ref{first_chunk_ + static_cast<uint32_t>(chunks_.size() - 1),
+              static_cast<uint32_t>(c.used), static_cast<uint32_t>(length)};
+  c.used += length;
+  ++c.live;
+  // Append to the ring.
+  if (count_ == ring_.size()) {
+    if (head_ != 0) {
+      std::rotate(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(head_), ring_.end());
+      head_ = 0;
+    }
+    ring_.push_back(ref);
+  } else {
+    size_t idx = head_ + count_;
+    if (idx >= ring_.size()) idx -= ring_.size();
+    ring_[idx] = ref;
+  }
+  ++count_;
+}
+
+void Scrollback::DropOldest() {
+  ROAM_CHECK(count_ > 0);
+  const LineRef& ref = ring_[head_];
+  Chunk& c = chunks_[ref.chunk - first_chunk_];
+  --c.live;
+  head_ = head_ + 1 == ring_.size() ? 0 : head_ + 1;
+  --count_;
+  if (count_ == 0) {
+    head_ = 0;
+    ring_.clear();
+  }
+  while (chunks_.size() > 1 && chunks_.front().live == 0) {
+    chunk_bytes_ -= chunks_.front().capacity;
+    chunks_.erase(chunks_.begin());
+    ++first_chunk_;
+  }
+  if (count_ == 0 && !chunks_.empty() && chunks_.front().live == 0) chunks_.front().used = 0;
+}
+
+std::string_view Scrollback::EncodedLine(size_t i) const {
+  ROAM_CHECK(i < count_);
+  const LineRef& ref = Ref(i);
+  const Chunk& c = chunks_[ref.chunk - first_chunk_];
+  return std::string_view(c.data.get() + ref.offset, ref.length);
+}
+
+Row Scrollback::Line(size_t i) const {
+  Row row(1, kDefaultColor);
+  bool ok = DecodeScrollbackLine(EncodedLine(i), &row);
+  ROAM_CHECK(ok);
+  return row;
+}
+
+std::string Scrollback::LineText(size_t i) const {
+  Row row = Line(i);
+  std::string out;
+  int n = row.width();
+  while (n > 0 && row.cell(n - 1).empty()) --n;
+  for (int c = 0; c < n; ++c) {
+    if (row.cell(c).empty()) {
+      if (c > 0 && row.cell(c - 1).wide()) continue;
+      out.push_back(' ');
+    } else {
+      row.AppendCellText(c, &out);
+    }
+  }
+  return out;
+}
+
+bool Scrollback::LineWrapped(size_t i) const { return Line(i).wrap(); }
+
+void Scrollback::Clear() {
+  ring_.clear();
+  head_ = 0;
+  count_ = 0;
+  chunks_.clear();
+  first_chunk_ = 0;
+  chunk_bytes_ = 0;
+}
+
+size_t Scrollback::MemoryBytes() const { return chunk_bytes_ + ring_.capacity() * sizeof(LineRef); }
+
+}  // namespace roam::term
