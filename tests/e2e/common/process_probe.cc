@@ -1,0 +1,55 @@
+#include "e2e/common/process_probe.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/subprocess.h"
+
+namespace roam::testing {
+
+std::string RoamProgram(const std::string& name) { return std::string(ROAM_BIN_DIR) + "/" + name; }
+
+bool ProcessAlive(pid_t pid) {
+  if (pid <= 0 || kill(pid, 0) != 0) return false;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // "pid (comm) S ...": the state follows the last ')'.
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return false;
+  return stat[close + 2] != 'Z';
+}
+
+bool WaitForProcessExit(pid_t pid, std::chrono::milliseconds timeout) {
+  return PollUntil([&] { return !ProcessAlive(pid); }, timeout, std::chrono::milliseconds(20));
+}
+
+std::optional<long> VmRssKib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      std::istringstream fields(line.substr(6));
+      long kib = -1;
+      fields >> kib;
+      if (kib >= 0) return kib;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ChildrenOf(pid_t pid) {
+  std::string all;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(task.path() / "children");
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    all += s;
+  }
+  return all;
+}
+
+}  // namespace roam::testing
