@@ -78,6 +78,10 @@ SEEDS = {
         a(1),
     "host_resized_before_cull":
         i(75) + h("$ ") + t("ab") + S + r(11, 4) + h("x") + C + t("c"),
+    "typing_while_blind_then_replay":
+        i(75) + h("$ ") + t("ls") + S + t("\r") + S + t("e") + S + h("ls\r\nfile\r\n$ ") +
+        a(2) + t("c") + S + t("h\x1b[D") + S + t("o\x1b") + S + h("e") + a(3) + t("[C") + S +
+        h("c") + a(4) + h("h\x08") + a(5) + h("o") + a(6),
     "one_by_one_screen":
         r(1, 1) + i(75) + t("abc") + S + h("abc") + a(1) + t("\x7f\r\x1b[C\x1b[D") + S + a(2),
 }

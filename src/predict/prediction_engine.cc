@@ -80,8 +80,10 @@ void PredictionEngine::NewUserBytes(std::string_view bytes, const Framebuffer& s
   // Experimental mode never holds guesses back.
   if (mode_ == DisplayMode::kExperimental) prediction_epoch_ = confirmed_epoch_;
   if (Blind()) {
-    blind_until_ = last_input_frame_;
     stats_.blind_bytes += bytes.size();
+    // With the log overflowed, the backlog cannot be replayed: stay blind
+    // until everything typed is answered.
+    if (blind_log_overflow_) blind_until_ = last_input_frame_;
   }
   for (char ch : bytes) HandleByte(static_cast<uint8_t>(ch), server_fb, now);
   MarkShown();
@@ -101,7 +103,7 @@ void PredictionEngine::HandleByte(uint8_t b, const Framebuffer& fb, TimePoint no
       }
       // ESC + anything else (Alt-key, a lone ESC then a key): unguessable.
       esc_state_ = EscState::kGround;
-      BecomeTentative();
+      InputUnguessable();
       return;
     case EscState::kCsi:
       if (b >= 0x20 && b <= 0x3F) {  // parameter and intermediate bytes
@@ -115,7 +117,7 @@ void PredictionEngine::HandleByte(uint8_t b, const Framebuffer& fb, TimePoint no
       }
       // The sequence was cut by another byte: treat it as unguessable and
       // read the byte afresh.
-      BecomeTentative();
+      InputUnguessable();
       break;
     case EscState::kSs3:
       esc_state_ = EscState::kGround;
@@ -123,7 +125,7 @@ void PredictionEngine::HandleByte(uint8_t b, const Framebuffer& fb, TimePoint no
         HandleEscapeFinal(b, false, fb);
         return;
       }
-      BecomeTentative();
+      InputUnguessable();
       break;
     case EscState::kGround:
       break;
@@ -136,13 +138,16 @@ void PredictionEngine::HandleCodePoint(char32_t cp, const Framebuffer& fb, TimeP
     // A second code point from one Feed after ESC cannot happen (ESC is
     // ASCII and ends its Feed); be safe anyway.
     esc_state_ = EscState::kGround;
-    BecomeTentative();
+    InputUnguessable();
   }
   if (cp == 0x1B) {
     esc_state_ = EscState::kEscape;
     return;
   }
-  if (Blind()) return;
+  if (Blind()) {
+    LogBlind(BlindEvent{last_input_frame_, BlindEvent::kCodePoint, cp, false});
+    return;
+  }
   if (cp == '\r') {
     BecomeTentative();
     NewlineCarriageReturn(fb, now);
@@ -161,7 +166,10 @@ void PredictionEngine::HandleCodePoint(char32_t cp, const Framebuffer& fb, TimeP
 }
 
 void PredictionEngine::HandleEscapeFinal(char32_t final, bool has_params, const Framebuffer& fb) {
-  if (Blind()) return;
+  if (Blind()) {
+    LogBlind(BlindEvent{last_input_frame_, BlindEvent::kEscapeFinal, final, has_params});
+    return;
+  }
   if (!has_params && final == 'C') {
     PredictCursorMove(1, fb);
   } else if (!has_params && final == 'D') {
@@ -169,6 +177,55 @@ void PredictionEngine::HandleEscapeFinal(char32_t final, bool has_params, const 
   } else {
     BecomeTentative();
   }
+}
+
+void PredictionEngine::InputUnguessable() {
+  if (Blind()) LogBlind(BlindEvent{last_input_frame_, BlindEvent::kUnguessable, 0, false});
+  BecomeTentative();
+}
+
+void PredictionEngine::LogBlind(const BlindEvent& event) {
+  if (blind_log_overflow_) return;
+  if (blind_log_.size() >= kMaxBlindLog) {
+    // Too much to replay: fall back to staying blind for the backlog.
+    blind_log_.clear();
+    blind_log_overflow_ = true;
+    blind_until_ = std::max(blind_until_, last_input_frame_);
+    return;
+  }
+  blind_log_.push_back(event);
+}
+
+void PredictionEngine::ReplayBlindLog(const Framebuffer& fb, TimePoint now) {
+  if (Blind()) return;
+  blind_log_overflow_ = false;
+  if (blind_log_.empty()) return;
+  std::vector<BlindEvent> log;
+  log.swap(blind_log_);
+  // The server screen answers everything up to late_ack, so the events
+  // after it are guessed from there, in a fresh tentative epoch, each with
+  // the expiration frame it had when typed.
+  BecomeTentative();
+  const uint64_t sent = local_frame_sent_;
+  const EscState esc_state = esc_state_;  // a sequence may be half typed
+  esc_state_ = EscState::kGround;
+  for (const BlindEvent& e : log) {
+    if (e.frame <= local_frame_late_acked_) continue;  // already answered
+    local_frame_sent_ = e.frame - 1;
+    switch (e.kind) {
+      case BlindEvent::kCodePoint:
+        HandleCodePoint(e.value, fb, now);
+        break;
+      case BlindEvent::kEscapeFinal:
+        HandleEscapeFinal(e.value, e.has_params, fb);
+        break;
+      case BlindEvent::kUnguessable:
+        BecomeTentative();
+        break;
+    }
+  }
+  local_frame_sent_ = sent;
+  esc_state_ = esc_state;
 }
 
 void PredictionEngine::PredictedCursor(const Framebuffer& fb, int* row, int* col) const {
@@ -432,6 +489,7 @@ void PredictionEngine::Cull(const Framebuffer& server_fb, TimePoint now) {
     return std::none_of(entry.second.begin(), entry.second.end(),
                         [](const CellGuess& g) { return g.active; });
   });
+  ReplayBlindLog(server_fb, now);
   UpdateTriggers();
   MarkShown();
 }

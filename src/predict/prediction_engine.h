@@ -55,9 +55,15 @@
 //     is still unjudged, the server cursor lags behind that input, so a
 //     guess made from it would land in the wrong cell and could even be
 //     "confirmed" by a repeated letter (after a tab completion, "foo b"
-//     would be drawn as "fo b"). Until late_ack covers every byte
-//     typed so far, nothing is predicted ("blind"); each byte typed while
-//     blind extends it.
+//     would be drawn as "fo b"). Until late_ack covers the input typed
+//     before the drop, nothing is predicted ("blind"). Input typed while
+//     blind is logged with its expiration frame instead (at most
+//     kMaxBlindLog decoded events; beyond that the engine stays blind
+//     until everything typed so far is answered). When blind mode ends, the
+//     logged input the server has not answered yet is guessed afresh from
+//     the server screen, in a new tentative epoch, each guess keeping the
+//     expiration frame it had when typed; so typing faster than a round
+//     trip does not keep predictions off.
 //   * A character typed while the server cursor waits to wrap (and no
 //     cursor guess is outstanding) is not predicted; it opens a new epoch.
 //   * An insertion moves the text after the cursor only up to the first run
@@ -128,7 +134,8 @@ struct PredictionStats {
   // Times all predictions were dropped (wrong guess, cursor, resize, paste).
   uint64_t resets = 0;
   uint64_t pastes = 0;
-  // Bytes not predicted because input in flight made positions unknown.
+  // Bytes typed while blind (input in flight made positions unknown); they
+  // are guessed once blind mode ends unless the blind log overflowed.
   uint64_t blind_bytes = 0;
 };
 
@@ -154,6 +161,9 @@ class PredictionEngine {
   static constexpr int kShiftGapBlanks = 8;
   // Wake-up period while a timing trigger may still change.
   static constexpr Millis kTimerPeriod{50};
+  // Decoded input events remembered while blind, to be guessed once
+  // blind mode ends.
+  static constexpr size_t kMaxBlindLog = 4 * kPasteThreshold;
 
   explicit PredictionEngine(DisplayMode mode = DisplayMode::kAdaptive, bool overwrite = false);
 
@@ -236,6 +246,14 @@ class PredictionEngine {
     uint64_t expiration_frame = 0;
   };
   enum class Validity { kPending, kCorrect, kCorrectNoCredit, kWrong };
+  // One decoded input event typed while blind.
+  struct BlindEvent {
+    enum Kind { kCodePoint, kEscapeFinal, kUnguessable };
+    uint64_t frame = 0;  // expiration frame when typed
+    Kind kind = kCodePoint;
+    char32_t value = 0;  // the code point or the escape final byte
+    bool has_params = false;
+  };
 
   // Byte-level input handling.
   void HandleByte(uint8_t b, const term::Framebuffer& fb, TimePoint now);
@@ -247,6 +265,13 @@ class PredictionEngine {
   int ShiftLimit(const term::Framebuffer& fb, int row, int col) const;
   void PredictCursorMove(int delta, const term::Framebuffer& fb);
   void NewlineCarriageReturn(const term::Framebuffer& fb, TimePoint now);
+  // Unguessable input: opens a new epoch (and is logged while blind).
+  void InputUnguessable();
+  // Remembers an event typed while blind (see kMaxBlindLog).
+  void LogBlind(const BlindEvent& event);
+  // Once blind mode has ended: guesses the logged events the server has not
+  // answered yet from `fb` and clears the log.
+  void ReplayBlindLog(const term::Framebuffer& fb, TimePoint now);
 
   void BecomeTentative();
   void KillEpoch(uint64_t epoch);
@@ -295,6 +320,10 @@ class PredictionEngine {
   // reach before guessing resumes after a drop.
   uint64_t last_input_frame_ = 0;
   uint64_t blind_until_ = 0;
+  // Input typed while blind, oldest first; the flag is set when some was
+  // not logged (blind_until_ then covers it).
+  std::vector<BlindEvent> blind_log_;
+  bool blind_log_overflow_ = false;
   // Where the text typed since the last unguessable input begins (-1: no
   // such text); backspace and left arrow are predicted only right of it.
   int floor_row_ = -1;

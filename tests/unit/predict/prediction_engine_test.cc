@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "term/emulator.h"
@@ -273,6 +275,62 @@ TEST_F(PredictionEngineTest, NoGuessesFromALaggingCursorAfterAKill) {
   EXPECT_EQ(engine_.confirmed_epoch(), engine_.prediction_epoch());
   EXPECT_EQ(engine_.stats().judged_wrong, 1u);
   EXPECT_EQ(engine_.stats().resets, 0u);
+}
+
+// Keys typed while blind are guessed once the input outstanding at the kill
+// is answered, from the server cursor, in a tentative epoch.
+TEST_F(PredictionEngineTest, KeysTypedWhileBlindAreGuessedWhenBlindModeEnds) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("ec", "ec");
+  Type("\t");
+  Send();
+  Type("f");
+  Send();
+  Type("o");
+  Send();
+  HostWrites("ho f");
+  Ack(3);  // kills the epoch; the first 'o' (state 4) is in flight
+  Type("o");
+  Send();
+  Type("x");
+  Send();
+  EXPECT_FALSE(engine_.HasOutstanding());
+  HostWrites("o");
+  Ack(4);  // answers the input outstanding at the kill, not the keys after it
+  EXPECT_TRUE(engine_.HasOutstanding()) << "the second 'o' and the 'x' are guessed now";
+  EXPECT_EQ(Text(Shown(), 0), "$ echo fo") << "a fresh epoch is not drawn";
+  HostWrites("ox");
+  Ack(6);
+  EXPECT_FALSE(engine_.HasOutstanding());
+  EXPECT_EQ(engine_.confirmed_epoch(), engine_.prediction_epoch());
+  EXPECT_EQ(engine_.stats().judged_wrong, 1u);
+  EXPECT_EQ(engine_.stats().blind_bytes, 2u);
+  Type("y");
+  EXPECT_EQ(Text(Shown(), 0), "$ echo fooxy");
+}
+
+// Beyond kMaxBlindLog events typed while blind, the backlog is not guessed:
+// the engine stays blind until everything typed is answered.
+TEST_F(PredictionEngineTest, BlindLogOverflowStaysBlindUntilAllIsAnswered) {
+  Start("$ ", milliseconds(150));
+  TypeEchoAck("l", "l");
+  Type("a");
+  const uint64_t a = Send();
+  engine_.Reset();  // with 'a' unanswered: blind until it is
+  const std::string block(PredictionEngine::kPasteThreshold, '\x01');
+  for (size_t i = 0; i <= PredictionEngine::kMaxBlindLog / block.size(); ++i) {
+    Type(block);
+    Send();
+  }
+  EXPECT_FALSE(engine_.HasOutstanding());
+  HostWrites("a");
+  Ack(a);  // answers the input outstanding at the reset
+  Type("z");
+  EXPECT_FALSE(engine_.HasOutstanding()) << "still blind: the backlog overflowed";
+  const uint64_t n = Send();
+  Ack(n);
+  Type("b");
+  EXPECT_TRUE(engine_.HasOutstanding());
 }
 
 TEST_F(PredictionEngineTest, WrongDisplayedGuessDropsEverything) {
@@ -828,6 +886,121 @@ TEST_F(PredictionEngineTest, NbspAndSpaceMatchBlank) {
   Ack(n);
   EXPECT_EQ(engine_.stats().resets, 0u);
   EXPECT_EQ(engine_.stats().judged_wrong, 0u);
+}
+
+// A user who keeps typing faster than one round trip after a wrong guess
+// (here: the keys typed right after Enter) gets predictions again about one round trip
+// after the input outstanding at the reset is answered, and no guess drawn
+// ever differs from what the host finally shows. Keys every 120 ms over a
+// 300 ms round trip; the server answers each state with its screen.
+TEST_F(PredictionEngineTest, ContinuousTypingAfterAResetIsPredictedAgain) {
+  MakeHost(60, 6);
+  const Millis kTick(10);
+  const Millis kKeyEvery(120);
+  const Millis kOneWay(150);
+  const std::string keys = "ls\recho quick brown fox jumps over";
+  const size_t kLineStart = 3;  // keys[3] is the first key of the new line
+  const std::vector<std::string> final_rows = {"$ ls", "file", "$ echo quick brown fox jumps over"};
+  Start("$ ", milliseconds(150));
+
+  struct ToServer {
+    TimePoint at;
+    uint64_t frame;
+    char key;
+  };
+  struct ToClient {
+    TimePoint at;
+    uint64_t echo_ack;
+    Framebuffer fb;
+  };
+  std::deque<ToServer> to_server;
+  std::deque<ToClient> to_client;
+  Framebuffer client_fb = host_->fb();
+  std::vector<bool> early(keys.size(), false);
+  const TimePoint start = Now();
+  size_t next_key = 0;
+  int misplaced = 0;
+  int drawn = 0;
+  for (int step = 0; step < 2000; ++step) {
+    if (next_key == keys.size() && to_server.empty() && to_client.empty()) break;
+    if (next_key < keys.size() && Now() >= start + kKeyEvery * static_cast<int>(next_key)) {
+      engine_.NewUserBytes(keys.substr(next_key, 1), client_fb, Now());
+      to_server.push_back(ToServer{Now() + kOneWay, Send(), keys[next_key]});
+      ++next_key;
+    }
+    while (!to_server.empty() && to_server.front().at <= Now()) {
+      const ToServer& in = to_server.front();
+      HostWrites(in.key == '\r' ? std::string("\r\nfile\r\n$ ") : std::string(1, in.key));
+      to_client.push_back(ToClient{Now() + kOneWay, in.frame, host_->fb()});
+      to_server.pop_front();
+    }
+    while (!to_client.empty() && to_client.front().at <= Now()) {
+      client_fb = to_client.front().fb;
+      engine_.SetLocalFrameAcked(to_client.front().echo_ack);
+      engine_.SetLocalFrameLateAcked(to_client.front().echo_ack);
+      to_client.pop_front();
+    }
+    engine_.Cull(client_fb, Now());
+
+    Framebuffer shown = client_fb;
+    engine_.Apply(&shown);
+    for (int row = 0; row < shown.height(); ++row) {
+      const std::string want = row < static_cast<int>(final_rows.size())
+                                   ? final_rows[static_cast<size_t>(row)]
+                                   : std::string();
+      for (int col = 0; col < shown.width(); ++col) {
+        std::string have = shown.row(row).CellText(col);
+        std::string server = client_fb.row(row).CellText(col);
+        if (have.empty()) have = " ";
+        if (server.empty()) server = " ";
+        if (have == server) continue;
+        ++drawn;
+        const std::string expect =
+            col < static_cast<int>(want.size()) ? want.substr(static_cast<size_t>(col), 1) : " ";
+        if (have != expect) {
+          ++misplaced;
+          ADD_FAILURE() << "drawn '" << have << "' at " << row << "," << col << " where the host"
+                        << " finally shows '" << expect << "'";
+        }
+      }
+    }
+    for (size_t i = kLineStart; i < next_key; ++i) {
+      const int col = 2 + static_cast<int>(i - kLineStart);
+      const std::string key(1, keys[i]);
+      if (shown.row(2).CellText(col) == key && client_fb.row(2).CellText(col) != key) {
+        early[i] = true;
+      }
+    }
+    Advance(kTick);
+  }
+  ASSERT_EQ(next_key, keys.size());
+  EXPECT_EQ(Text(host_->fb(), 2), final_rows[2]);
+  EXPECT_EQ(misplaced, 0);
+  EXPECT_GE(engine_.stats().epochs_killed, 1u) << "the guesses after Enter were wrong";
+
+  // The guess for 'e' (typed at 360 ms, right after Enter) is judged wrong
+  // at 660 ms: the host put "file" there. That kills its epoch while the
+  // 'h' typed at 600 ms is unanswered, so the engine is blind until 900 ms.
+  // The keys typed meanwhile are guessed then, from the right cursor, and
+  // confirmed by the next answer (1020 ms). Every visible key typed from
+  // 840 ms on (one round trip after the kill) is drawn before its echo.
+  int early_count = 0;
+  int late_count = 0;
+  std::string late_keys;
+  for (size_t i = kLineStart; i < keys.size(); ++i) {
+    if (keys[i] == ' ') continue;  // a space over a blank cannot be seen early
+    if (early[i]) {
+      ++early_count;
+    } else if (kKeyEvery * static_cast<int>(i) >= Millis(840)) {
+      ++late_count;
+      late_keys += std::to_string(i) + " ";
+    }
+  }
+  EXPECT_GT(drawn, 0);
+  EXPECT_EQ(late_count, 0) << "keys not drawn before their echo: " << late_keys;
+  EXPECT_GE(early_count, 22);
+  EXPECT_GT(engine_.stats().blind_bytes, 0u);
+  EXPECT_EQ(engine_.stats().shown_wrong, 0u);
 }
 
 }  // namespace
