@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "base/check.h"
 #include "term/unicode_width.h"
@@ -21,10 +22,11 @@ constexpr char32_t kDecGraphics[32] = {
     0x252C, 0x2502, 0x2264, 0x2265, 0x03C0, 0x2260, 0x00A3, 0x00B7,  // w x y z { | } ~
 };
 
-// Decodes one complete well-formed UTF-8 sequence of 2-4 bytes at `p`.
+// Decodes one complete well-formed UTF-8 sequence of 2-4 bytes at `p`
+// (always inlined: it runs once per character on the text fast path).
 // Returns its length, or 0 if it is incomplete or invalid (the caller then
 // goes through Utf8Decoder, which handles every such case).
-size_t DecodeComplete(const char* p, const char* end, char32_t* cp) {
+[[gnu::always_inline]] inline size_t DecodeComplete(const char* p, const char* end, char32_t* cp) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   const size_t avail = static_cast<size_t>(end - p);
   const unsigned char b = u[0];
@@ -47,6 +49,34 @@ size_t DecodeComplete(const char* p, const char* end, char32_t* cp) {
   return 4;
 }
 
+bool IsPrintableAscii(char c) {
+  return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+}
+
+// Returns the end of the run of printable ASCII bytes (0x20..0x7E) that
+// starts at `p`: the first byte out of range, or `end`. The first bytes go
+// one by one (short runs such as `seq` lines end there), then eight at a
+// time while all eight are in range, then one by one again.
+const char* ScanPrintableAscii(const char* p, const char* end) {
+  constexpr uint64_t kOnes = 0x0101010101010101;
+  constexpr uint64_t kHigh = 0x8080808080808080;
+  const char* const first = end - p > 8 ? p + 8 : end;
+  while (p < first && IsPrintableAscii(*p)) ++p;
+  if (p != first) return p;
+  while (end - p >= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, sizeof(x));
+    // Nonzero iff some byte is < 0x20 (exact while no byte is >= 0x80,
+    // and `above` catches those) or some byte is > 0x7E.
+    const uint64_t below = (x - kOnes * 0x20) & ~x & kHigh;
+    const uint64_t above = ((x + kOnes) | x) & kHigh;
+    if ((below | above) != 0) break;
+    p += 8;
+  }
+  while (p < end && IsPrintableAscii(*p)) ++p;
+  return p;
+}
+
 char32_t TranslateCharset(Charset cs, char32_t c) {
   if (cs == Charset::kDecSpecial && c >= 0x5F && c <= 0x7E) return kDecGraphics[c - 0x5F];
   if (cs == Charset::kUnitedKingdom && c == '#') return 0x00A3;
@@ -66,12 +96,8 @@ void Emulator::Write(std::string_view host_bytes) {
   auto step = [this](char32_t cp) { parser_.Step(cp, *this); };
   while (p < end) {
     if (parser_.in_ground() && decoder_.idle()) {
-      const char* q = p;
-      while (q < end && static_cast<unsigned char>(*q) >= 0x20 &&
-             static_cast<unsigned char>(*q) < 0x7F) {
-        ++q;
-      }
-      if (q != p) {
+      if (IsPrintableAscii(*p)) {
+        const char* q = ScanPrintableAscii(p + 1, end);
         PrintAscii(p, static_cast<size_t>(q - p));
         p = q;
         continue;
@@ -79,6 +105,17 @@ void Emulator::Write(std::string_view host_bytes) {
       // C0 controls other than ESC execute directly in ground state (the
       // parser would do just that, CAN and SUB included).
       const unsigned char b = static_cast<unsigned char>(*p);
+      // CR and LF as Execute would do them, without its dispatch.
+      if (b == '\r') {
+        MoveCol(0, false);
+        ++p;
+        continue;
+      }
+      if (b == '\n') {
+        LineFeed();
+        ++p;
+        continue;
+      }
       if (b < 0x20 && b != 0x1B) {
         Execute(b);
         ++p;
@@ -125,7 +162,34 @@ size_t Emulator::FastCsi(const char* p, const char* end) {
   while (q < end && ((*q >= '0' && *q <= '9') || *q == ';')) ++q;
   if (q == end || *q < 0x40 || *q > 0x7E) return 0;  // anything else: parser
   s->Clear();
-  for (const char* r = p + 2; r < q; ++r) Parser::PushParamChar(s, static_cast<unsigned char>(*r));
+  const char* r = p + 2;
+  if (q - r > ParserState::kMaxParamChars) {
+    // Over-long: PushParamChar applies the character limit.
+    for (; r < q; ++r) Parser::PushParamChar(s, static_cast<unsigned char>(*r));
+  } else if (r < q) {
+    // What PushParamChar does for each of these characters (digits and ';'
+    // only, within the limit), with the current value kept in a register:
+    // every parameter starts missing (-1), digits accumulate saturating at
+    // kParamMax + 1, ';' closes a parameter (never a sub-parameter).
+    s->param_chars = static_cast<int>(q - r);
+    int n = 0;
+    int32_t v = -1;
+    for (; r < q; ++r) {
+      if (*r == ';') {
+        s->params[n] = v;
+        s->sub_param[n] = false;
+        ++n;
+        v = -1;
+        continue;
+      }
+      const int32_t digit = *r - '0';
+      v = v < 0 ? digit : v * 10 + digit;
+      if (v > ParserState::kParamMax) v = ParserState::kParamMax + 1;
+    }
+    s->params[n] = v;
+    s->sub_param[n] = false;
+    s->num_params = n + 1;
+  }
   CsiDispatch(*s, static_cast<unsigned char>(*q));
   return static_cast<size_t>(q + 1 - p);
 }
@@ -239,6 +303,25 @@ void Emulator::Scroll(int n) {
   } else {
     fb_.InsertLines(d.scroll_top, -n, d.scroll_top, d.scroll_bottom, bg());
   }
+}
+
+void Emulator::LineFeed() {
+  DrawState& d = ds();
+  d.next_print_will_wrap = false;
+  if (d.cursor_row == d.scroll_bottom && d.scroll_top == 0 && d.scroll_bottom == d.height - 1 &&
+      d.height >= 2) {
+    // Fast path for Autoscroll(1) on the bottom row of a full-screen
+    // region (every line of scrolling output). Autoscroll would Scroll(1),
+    // then MoveRow(-1) and MoveRow(+1): with height >= 2 the row bottom-1
+    // is within [LimitTop, LimitBottom] in either origin mode, so the
+    // cursor ends on the bottom row again, its column snapped, the
+    // combining cell at the cursor and no pending wrap.
+    fb_.DeleteLines(0, 1, 0, d.scroll_bottom, bg(), ScrollbackFor(0));
+    d.cursor_col = std::clamp(d.cursor_col, 0, d.width - 1);
+    NewGrapheme();
+    return;
+  }
+  Autoscroll(1);
 }
 
 void Emulator::Tab(int count) {
@@ -377,6 +460,11 @@ size_t Emulator::PrintText(const char* p, const char* end) {
   DrawState& d = ds();
   if (d.insert_mode || d.charsets[d.active_charset] != Charset::kAscii) return 0;
   const Rendition rend = d.rend;
+  const Cell blank = Cell::Blank(rend.bg);
+  // Nothing below changes the width or the autowrap mode; as locals they
+  // need not be reloaded after every cell store.
+  const int width = d.width;
+  const bool autowrap = d.autowrap;
   const char* q = p;
   Row* row = nullptr;
   while (q < end) {
@@ -389,33 +477,33 @@ size_t Emulator::PrintText(const char* p, const char* end) {
     if (w <= 0) break;         // combining and unprintable: the general path
     if (q == p) SnapCursor();  // as the first print's cursor advance would
     q += len;
-    if (d.autowrap && d.next_print_will_wrap) {
+    if (autowrap && d.next_print_will_wrap) {
       fb_.MutableRow(d.cursor_row)->set_wrap(true);
       MoveCol(0, false);
       Autoscroll(1);
       row = nullptr;
-    } else if (d.autowrap && w == 2 && d.cursor_col == d.width - 1) {
+    } else if (autowrap && w == 2 && d.cursor_col == width - 1) {
       PrintWide(cp, w);
       row = nullptr;
       continue;
     }
     if (row == nullptr) row = fb_.MutableRow(d.cursor_row);
     const int col = d.cursor_col;
-    Cell& cell = row->mutable_cell(col);
-    cell = Cell(cp, rend);
+    Cell cell(cp, rend);
+    cell.set_wide(w == 2);
+    row->mutable_cell(col) = cell;
     if (w == 2) {
-      cell.set_wide(true);
-      if (col + 1 < d.width) row->mutable_cell(col + 1) = Cell::Blank(rend.bg);
-      if (col + 2 >= d.width) row->set_wrap(false);
-    } else if (col + 1 == d.width) {
+      if (col + 1 < width) row->mutable_cell(col + 1) = blank;
+      if (col + 2 >= width) row->set_wrap(false);
+    } else if (col + 1 == width) {
       row->set_wrap(false);
     }
     d.combining_row = d.cursor_row;
     d.combining_col = col;
     d.last_graphic = cp;
     const int next = col + w;
-    d.next_print_will_wrap = next >= d.width;
-    d.cursor_col = next >= d.width ? d.width - 1 : next;
+    d.next_print_will_wrap = next >= width;
+    d.cursor_col = next >= width ? width - 1 : next;
   }
   return static_cast<size_t>(q - p);
 }
@@ -493,8 +581,7 @@ void Emulator::Execute(char32_t c) {
     case 0x0B:  // VT
     case 0x0C:  // FF
     case 0x84:  // IND
-      d.next_print_will_wrap = false;
-      Autoscroll(1);
+      LineFeed();
       return;
     case 0x0D:  // CR
       MoveCol(0, false);

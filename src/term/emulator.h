@@ -145,6 +145,8 @@ class Emulator {
   void Autoscroll(int n);
   // Scrolls the region up (n > 0) or down (n < 0).
   void Scroll(int n);
+  // LF, VT, FF and IND: clears the pending wrap, then Autoscroll(1).
+  void LineFeed();
   void Tab(int count);
   void SetScrollRegion(int top, int bottom);
   void ClearRowRange(int row, int begin, int end);

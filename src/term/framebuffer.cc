@@ -35,12 +35,7 @@ Framebuffer::Framebuffer(int width, int height)
   }
 }
 
-Row* Framebuffer::MutableRow(int r) {
-  RowPtr& p = rows_[Index(r)];
-  if (p.use_count() != 1) p = std::make_shared<Row>(*p);
-  p->Touch();
-  return p.get();
-}
+void Framebuffer::Unshare(RowPtr* p) { *p = std::make_shared<Row>(**p); }
 
 RowPtr Framebuffer::BlankRow(RowPtr recycled, Color bg) const {
   if (recycled && recycled.use_count() == 1 && recycled->width() == ds_.width) {
@@ -57,11 +52,18 @@ void Framebuffer::DeleteLines(int row, int n, int top, int bottom, Color bg,
   n = std::min(n, bottom + 1 - row);
   const int h = ds_.height;
   if (row == 0 && bottom == h - 1) {
-    // Whole screen: rotate the ring.
+    // Whole screen: rotate the ring. The row leaving the top is blanked in
+    // place and becomes the new bottom row; this is BlankRow() without
+    // moving the pointer out and back (same recycle condition).
     for (int i = 0; i < n; ++i) {
       RowPtr& slot = rows_[static_cast<size_t>(top_)];
       if (scrollback != nullptr) scrollback->Push(*slot);
-      slot = BlankRow(std::move(slot), bg);
+      if (slot.use_count() == 1 && slot->width() == ds_.width) {
+        slot->Reset(bg);
+        slot->Touch();
+      } else {
+        slot = std::make_shared<Row>(ds_.width, bg);
+      }
       top_ = top_ + 1 == h ? 0 : top_ + 1;
     }
     return;

@@ -160,7 +160,12 @@ class Framebuffer {
   const RowPtr& row_ptr(int r) const { return rows_[Index(r)]; }
   // The row for writing: cloned first if shared with another frame, then
   // its gen() is renewed. REQUIRES: 0 <= r < height().
-  Row* MutableRow(int r);
+  Row* MutableRow(int r) {
+    RowPtr& p = rows_[Index(r)];
+    if (p.use_count() != 1) Unshare(&p);
+    p->Touch();
+    return p.get();
+  }
   // Replaces row `r` (serialization). REQUIRES: row->width() == width().
   void SetRow(int r, RowPtr row) { rows_[Index(r)] = std::move(row); }
 
@@ -232,6 +237,9 @@ class Framebuffer {
     if (i >= ds_.height) i -= ds_.height;
     return static_cast<size_t>(i);
   }
+  // Points *p at a private copy of its row (MutableRow's copy-on-write;
+  // out of line, as it is the rare case).
+  static void Unshare(RowPtr* p);
   // Puts the ring in screen order (top_ = 0).
   void Normalize();
   // A blank row: `recycled` reset when this frame owns it, else a new one.

@@ -24,6 +24,8 @@ constexpr uint8_t kMarkWide = 1;
 constexpr uint8_t kMarkFallback = 2;
 constexpr uint8_t kMarkCluster = 4;
 constexpr uint8_t kMarkEmpty = 8;
+static_assert(Cell::kWideBit >> 24 == kMarkWide && Cell::kFallbackBit >> 24 == kMarkFallback &&
+              Cell::kClusterBit >> 24 == kMarkCluster);
 
 struct Reader {
   const unsigned char* p;
@@ -95,6 +97,24 @@ int TrimmedCells(const Row& row) {
   return n;
 }
 
+// Rendition equality as one 12-byte compare (Rendition is four integers
+// with no padding, so this is exactly operator==).
+bool SameRendition(const Rendition& a, const Rendition& b) {
+  static_assert(sizeof(Rendition) == 2 * sizeof(Color) + 2 * sizeof(uint16_t));
+  return std::memcmp(&a, &b, sizeof(Rendition)) == 0;
+}
+
+// Zero exactly when r.IsDefault(), in two loads: a Rendition is four
+// integers with no padding and the default one is all zero bytes.
+uint64_t RenditionBits(const Rendition& r) {
+  static_assert(sizeof(Rendition) == 12 && kDefaultColor == 0);
+  uint64_t colors;
+  uint32_t rest;
+  std::memcpy(&colors, &r, sizeof(colors));
+  std::memcpy(&rest, reinterpret_cast<const char*>(&r) + sizeof(colors), sizeof(rest));
+  return colors | rest;
+}
+
 // An upper bound of the encoded size of the first `n` cells of `row`.
 size_t EncodedBound(const Row& row, int n) {
   size_t bound = 48 + static_cast<size_t>(n) * 24;
@@ -123,12 +143,12 @@ size_t EncodeTo(const Row& row, int n, char* out) {
     for (int i = 0; i < n; ++i) {
       const Cell& c = cells[i];
       const uint32_t bits = c.raw_bits();
-      if (bits >= 0x80) {  // non-ASCII or flags: general path
+      // One test for "0x20 <= bits < 0x80" (bits >= 0x80: non-ASCII or
+      // flags; bits < 0x20: empty) and one for a default rendition.
+      if (bits - 0x20 >= 0x60 || RenditionBits(c.rend) != 0) {
         bad = 1;
         break;
       }
-      bad |=
-          static_cast<uint32_t>(bits < 0x20) | c.rend.fg | c.rend.bg | c.rend.attrs | c.rend.link;
       q[i] = static_cast<char>(bits);
     }
     if (bad == 0) {
@@ -141,23 +161,23 @@ size_t EncodeTo(const Row& row, int n, char* out) {
   char* len_pos = p;
   p += 4;
   char* text_start = p;
-  bool plain = true;
+  uint64_t rend_bits = 0;  // stays 0 while every rendition is the default
   for (i = 0; i < n; ++i) {
     const Cell& c = cells[i];
     uint32_t bits = c.raw_bits();
-    if (!c.rend.IsDefault()) plain = false;
+    rend_bits |= RenditionBits(c.rend);
+    if (bits - 0x20 < 0x60) {  // ASCII, no flags: PutUtf8Raw's one-byte case
+      *p++ = static_cast<char>(bits);
+      continue;
+    }
     if ((bits & Cell::kFlagMask) == 0 && bits >= 0x20) {
       p = PutUtf8Raw(static_cast<char32_t>(bits), p);
       continue;
     }
-    uint8_t mark = kMarker;
-    if (c.wide()) mark |= kMarkWide;
-    if (c.fallback()) mark |= kMarkFallback;
-    if (c.is_cluster()) {
-      mark |= kMarkCluster;
-    } else if (c.empty()) {
-      mark |= kMarkEmpty;
-    }
+    // The wide, fallback and cluster flag bits are the kMarkWide,
+    // kMarkFallback and kMarkCluster bits shifted; a cluster is never empty.
+    uint8_t mark = static_cast<uint8_t>(kMarker | ((bits >> 24) & 7));
+    if (c.empty()) mark |= kMarkEmpty;
     *p++ = static_cast<char>(mark);
     if (c.is_cluster()) {
       const std::string& text = row.clusters()[c.cluster_index()];
@@ -173,31 +193,34 @@ size_t EncodeTo(const Row& row, int n, char* out) {
   len_pos[1] = static_cast<char>(0x80 | ((text_len >> 7) & 0x7F));
   len_pos[2] = static_cast<char>(0x80 | ((text_len >> 14) & 0x7F));
   len_pos[3] = static_cast<char>((text_len >> 21) & 0x7F);
-  if (plain) {
+  if (rend_bits == 0) {  // all default renditions: no runs
     *p++ = 0;
     return static_cast<size_t>(p - out);
   }
-  // Runs: count them first so the run count can precede them.
+  // Runs, in one pass: they are written kRunGap bytes further on (room for
+  // the run count's varint, n <= 65535 needs at most 3 bytes) and moved
+  // back once the count is known; EncodedBound's fixed 48 bytes cover the
+  // gap. The output equals counting the runs first and writing them after.
+  constexpr size_t kRunGap = 3;
+  char* runs = p + kRunGap;
+  char* q = runs;
   uint64_t nruns = 0;
   for (int start = 0; start < n;) {
+    const Rendition& r = cells[start].rend;
     int end = start + 1;
-    while (end < n && cells[end].rend == cells[start].rend) ++end;
+    while (end < n && SameRendition(cells[end].rend, r)) ++end;
+    q = PutVarintRaw(static_cast<uint64_t>(end - start), q);
+    q = PutVarintRaw(r.fg, q);
+    q = PutVarintRaw(r.bg, q);
+    q = PutVarintRaw(r.attrs, q);
+    q = PutVarintRaw(r.link, q);
     ++nruns;
     start = end;
   }
   p = PutVarintRaw(nruns, p);
-  for (int start = 0; start < n;) {
-    const Rendition& r = cells[start].rend;
-    int end = start + 1;
-    while (end < n && cells[end].rend == r) ++end;
-    p = PutVarintRaw(static_cast<uint64_t>(end - start), p);
-    p = PutVarintRaw(r.fg, p);
-    p = PutVarintRaw(r.bg, p);
-    p = PutVarintRaw(r.attrs, p);
-    p = PutVarintRaw(r.link, p);
-    start = end;
-  }
-  return static_cast<size_t>(p - out);
+  const size_t runs_len = static_cast<size_t>(q - runs);
+  if (p != runs) std::memmove(p, runs, runs_len);
+  return static_cast<size_t>(p + runs_len - out);
 }
 
 }  // namespace
@@ -311,7 +334,7 @@ void Scrollback::Store(std::string_view encoded) {
   Commit(encoded.size());
 }
 
-char* Scrollback::Reserve(size_t bytes) {
+[[gnu::always_inline]] inline char* Scrollback::Reserve(size_t bytes) {
   if (count_ == max_lines_) DropOldest();
   while (count_ > 0 && chunk_bytes_ + bytes > kMaxBytes) DropOldest();
   if (chunks_.empty() || chunks_.back().capacity - chunks_.back().used < bytes) {
@@ -325,7 +348,7 @@ char* Scrollback::Reserve(size_t bytes) {
   return c.data.get() + c.used;
 }
 
-void Scrollback::Commit(size_t length) {
+[[gnu::always_inline]] inline void Scrollback::Commit(size_t length) {
   Chunk& c = chunks_.back();
   LineRef ref{first_chunk_ + static_cast<uint32_t>(chunks_.size() - 1),
               static_cast<uint32_t>(c.used), static_cast<uint32_t>(length)};
@@ -346,13 +369,19 @@ void Scrollback::Commit(size_t length) {
   ++count_;
 }
 
-void Scrollback::DropOldest() {
+[[gnu::always_inline]] inline void Scrollback::DropOldest() {
   ROAM_CHECK(count_ > 0);
   const LineRef& ref = ring_[head_];
   Chunk& c = chunks_[ref.chunk - first_chunk_];
   --c.live;
   head_ = head_ + 1 == ring_.size() ? 0 : head_ + 1;
   --count_;
+  // Unless the scrollback emptied or its oldest chunk holds no live line
+  // any more, ReleaseDropped() would change nothing.
+  if (count_ == 0 || chunks_.front().live == 0) ReleaseDropped();
+}
+
+void Scrollback::ReleaseDropped() {
   if (count_ == 0) {
     head_ = 0;
     ring_.clear();

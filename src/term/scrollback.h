@@ -83,6 +83,9 @@ class Scrollback {
   char* Reserve(size_t bytes);
   void Commit(size_t length);
   void DropOldest();
+  // DropOldest's rare part: resets the ring once it is empty and frees the
+  // leading chunks that hold no live line.
+  void ReleaseDropped();
   const LineRef& Ref(size_t i) const;
 
   size_t max_lines_;
