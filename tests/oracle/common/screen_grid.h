@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "term/row.h"
+
 namespace roam::oracle {
 
 // Attribute bits of GridCell::attrs.
@@ -64,8 +66,8 @@ struct ScreenGrid {
 // bytes decode as U+FFFD, one byte each.
 char32_t DecodeUtf8(const std::string& s, size_t* pos);
 
-// Appends the UTF-8 encoding of `cp`.
-void AppendUtf8(char32_t cp, std::string* out);
+// UTF-8 encoding is the terminal engine's own.
+using term::AppendUtf8;
 
 }  // namespace roam::oracle
 
