@@ -1,0 +1,1144 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of roam, stock Mosh and OpenSSH on emulated links.
+
+Every system runs on loopback with roam-netsim between client and server (the
+UDP relay for roam and mosh, the TCP relay for ssh, which talks to a private
+sshd this script starts and stops itself). The client runs in a pty owned by
+this script at 80x24; keystrokes are written into the pty and the client's
+output is read back with timestamps. Results are printed as a table and
+written as JSON with every raw number. See README.md for what each row means
+and how it is approximated. Benchmarks are not tests: nothing here fails on a
+timing, and a system whose programs are missing is reported as "missing".
+"""
+
+import argparse
+import fcntl
+import glob
+import json
+import os
+import platform
+import pty
+import re
+import select
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+
+# One-way link parameters of roam-netsim's named profiles (tools/netsim/README.md).
+PROFILES = {
+    "lan": dict(delay_ms=0.25, jitter_ms=0, loss=0.0, rate_down_mbit=None, rate_up_mbit=None,
+                rtt_ms=0.5),
+    "wifi": dict(delay_ms=2.5, jitter_ms=2, loss=0.005, rate_down_mbit=50, rate_up_mbit=50,
+                 rtt_ms=5),
+    "lte": dict(delay_ms=30, jitter_ms=10, loss=0.002, rate_down_mbit=20, rate_up_mbit=5,
+                rtt_ms=60),
+    "3g": dict(delay_ms=250, jitter_ms=20, loss=0.01, rate_down_mbit=2, rate_up_mbit=1,
+               rtt_ms=500),
+    "intercontinental": dict(delay_ms=150, jitter_ms=2, loss=0.001, rate_down_mbit=None,
+                             rate_up_mbit=None, rtt_ms=300),
+    "lossy": dict(delay_ms=50, jitter_ms=0, loss=0.29, rate_down_mbit=None, rate_up_mbit=None,
+                  rtt_ms=100),
+}
+QUICK_PROFILES = ["lan", "intercontinental"]
+FULL_PROFILES = ["lan", "wifi", "lte", "3g", "intercontinental", "lossy"]
+SYSTEMS = ["roam", "mosh", "ssh"]
+
+COLS, ROWS = 80, 24
+PROMPT_RE = re.compile(rb"\d+ bench\$")
+SEED = 1
+
+# Escape sequences as the client emits them; stripped to get the drawn text.
+ESC_RE = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]"  # CSI
+    rb"|\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
+    rb"|[PX^_][^\x1b]*\x1b\\"  # DCS, SOS, PM, APC
+    rb"|[()*+#% ]."  # designations and other two-byte forms
+    rb"|[^\[\]PX^_()*+#% ])"  # any other ESC x
+)
+CTRL_RE = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
+# The connection-status overlay both mosh and roam may draw; never an echo.
+OVERLAY_RE = re.compile(rb"(?:mosh|roam)[^\n]{0,120}?\[To quit:[^\]]*\]")
+
+
+def now():
+    return time.monotonic()
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+DEBUG = bool(os.environ.get("ROAM_BENCH_DEBUG"))
+
+
+def debug(msg):
+    if DEBUG:
+        log(f"    {now():.3f} {msg}")
+
+
+# ---------------------------------------------------------------- processes
+
+
+def proc_stat(pid):
+    """(utime+stime seconds, state) of a process, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2:].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks, fields[0]
+
+
+def proc_hwm_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def proc_comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def alive(pid):
+    st = proc_stat(pid)
+    return st is not None and st[1] != "Z"
+
+
+def descendants(root):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, frontier, seen = [], [root], {root}
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                found.append(child)
+                frontier.append(child)
+    return found
+
+
+def end_pid(pid, expect_comm=None, grace=3.0):
+    """SIGTERM, bounded wait, SIGKILL: only `pid`, only if it is still ours."""
+    if pid is None or not alive(pid):
+        return
+    if expect_comm is not None and not (proc_comm(pid) or "").startswith(expect_comm[:15]):
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except OSError:
+        return
+    deadline = now() + grace
+    while now() < deadline and alive(pid):
+        reap_children()
+        time.sleep(0.02)
+    if alive(pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    reap_children()
+
+
+def reap_children():
+    for _ in range(64):
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+# ---------------------------------------------------------------- the pty
+
+
+class PtyClient:
+    """A client program in a pty owned by this script; output is timestamped."""
+
+    def __init__(self, argv, env):
+        self.argv = argv
+        self.started = now()
+        pid, fd = pty.fork()
+        if pid == 0:
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+                os.execvpe(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        self.pid, self.fd = pid, fd
+        self.eof = False
+        self.exit_status = None
+        self.pending = b""  # an escape sequence cut at a read boundary
+        self.tail = b""  # recent drawn text, for matches across reads
+        self.bytes_read = 0
+        self.transcript = bytearray()  # last bytes of raw output, for diagnostics
+
+    def _strip(self, data):
+        data = self.pending + data
+        self.pending = b""
+        cut = data.rfind(b"\x1b")
+        if cut >= 0 and ESC_RE.match(data, cut) is None and len(data) - cut < 4096:
+            self.pending = data[cut:]
+            data = data[:cut]
+        text = ESC_RE.sub(b"", data)
+        text = CTRL_RE.sub(b"", text)
+        return OVERLAY_RE.sub(b"", text)
+
+    def pump(self, timeout):
+        """Reads what arrives within `timeout` s (one read burst); returns (t, text)."""
+        if self.eof:
+            time.sleep(max(0.0, min(timeout, 0.05)))
+            return now(), b""
+        r, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not r:
+            return now(), b""
+        t = now()
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except OSError:
+            data = b""
+        if not data:
+            self.eof = True
+            return t, b""
+        self.bytes_read += len(data)
+        self.transcript += data
+        if len(self.transcript) > 8192:
+            del self.transcript[:-8192]
+        return t, self._strip(data)
+
+    def read_for(self, seconds):
+        """Keeps the client's output drained for `seconds` (so it never blocks)."""
+        deadline = now() + seconds
+        while now() < deadline:
+            self.pump(deadline - now())
+
+    def wait_text(self, pattern, timeout):
+        """Time at which `pattern` (bytes regex or literal) shows in new output, or None."""
+        if isinstance(pattern, bytes):
+            pattern = re.compile(re.escape(pattern))
+        window = b""
+        deadline = now() + timeout
+        while now() < deadline and not self.eof:
+            t, text = self.pump(deadline - now())
+            if not text:
+                continue
+            window = window[-512:] + text
+            if pattern.search(window):
+                return t
+        return None
+
+    def write(self, data):
+        t = now()
+        os.write(self.fd, data)
+        return t
+
+    def wait_exit(self, timeout):
+        deadline = now() + timeout
+        while now() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid == self.pid:
+                self.exit_status = status
+                return True
+            self.pump(0.05)
+        return False
+
+    def close(self):
+        if self.exit_status is None:
+            if not self.wait_exit(0.1):
+                end_pid(self.pid)
+                try:
+                    os.waitpid(self.pid, 0)
+                except ChildProcessError:
+                    pass
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+def quiet_settle(client, quiet, limit):
+    """Drains the client until no output for `quiet` s (at most `limit` s)."""
+    deadline = now() + limit
+    last = now()
+    while now() < deadline and not client.eof:
+        before = client.bytes_read
+        client.pump(min(quiet, max(0.0, deadline - now())))
+        if client.bytes_read != before:
+            last = now()
+        elif now() - last >= quiet:
+            return
+
+
+# ---------------------------------------------------------------- netsim and sshd
+
+
+class Netsim:
+    """One roam-netsim relay (udp or tcp) with a control channel on stdin."""
+
+    def __init__(self, binary, mode, target_port, profile, workdir, tag):
+        self.stats_path = os.path.join(workdir, f"netsim-{tag}.json")
+        argv = [binary, mode, "--listen", "127.0.0.1:0", "--to", f"127.0.0.1:{target_port}",
+                "--profile", profile, "--seed", str(SEED), "--control-stdin",
+                "--stats-json", self.stats_path, "--duration", "3600"]
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+        self.port = None
+        deadline = now() + 10
+        buf = b""
+        while now() < deadline and self.port is None:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if r:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                buf += chunk
+                m = re.search(rb"NETSIM LISTEN (\d+)", buf)
+                if m:
+                    self.port = int(m.group(1))
+        if self.port is None:
+            self.stop()
+            raise RuntimeError("roam-netsim did not report its port")
+
+    def command(self, line):
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+
+    def stop(self):
+        """Stops the relay; returns its stats JSON (or None)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except (OSError, BrokenPipeError):
+                pass
+        try:
+            with open(self.stats_path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Sshd:
+    """A private sshd on 127.0.0.1 with its own keys and config (never ~/.ssh)."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "sshd")
+        os.makedirs(self.dir)
+        self.host_key = os.path.join(self.dir, "host_ed25519_key")
+        self.user_key = os.path.join(self.dir, "user_ed25519_key")
+        self.known_hosts = os.path.join(self.dir, "known_hosts")
+        self.log = os.path.join(self.dir, "sshd.log")
+        self.proc = None
+        self.port = None
+        for key in (self.host_key, self.user_key):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "roam-bench",
+                            "-f", key], check=True, timeout=20, stdout=subprocess.DEVNULL)
+        shutil.copy(self.user_key + ".pub", os.path.join(self.dir, "authorized_keys"))
+        os.chmod(os.path.join(self.dir, "authorized_keys"), 0o600)
+        if os.geteuid() == 0:
+            os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+
+    def start(self):
+        for _attempt in range(5):
+            self.port = free_port()
+            config = os.path.join(self.dir, "sshd_config")
+            with open(config, "w") as f:
+                f.write("\n".join([
+                    "# Private sshd of the roam comparison benchmark.",
+                    "ListenAddress 127.0.0.1",
+                    f"Port {self.port}",
+                    f'HostKey "{self.host_key}"',
+                    f'AuthorizedKeysFile "{os.path.join(self.dir, "authorized_keys")}"',
+                    f'PidFile "{os.path.join(self.dir, "sshd.pid")}"',
+                    "PubkeyAuthentication yes", "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no", "StrictModes no", "UsePAM no",
+                    "PermitRootLogin prohibit-password", "PrintMotd no", "PrintLastLog no",
+                    "X11Forwarding no", "LogLevel INFO", "AcceptEnv LANG LC_*",
+                    "SetEnv MOSH_SERVER_NETWORK_TMOUT=120",
+                ]) + "\n")
+            open(self.log, "w").close()
+            argv = ["/usr/sbin/sshd", "-D", "-E", self.log, "-f", config]
+            if os.access("/usr/bin/setpriv", os.X_OK):
+                argv = ["/usr/bin/setpriv", "--pdeathsig", "TERM"] + argv
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = now() + 10
+            while now() < deadline and self.proc.poll() is None:
+                with open(self.log) as f:
+                    if f"port {self.port}." in f.read():
+                        return
+                time.sleep(0.05)
+            self.stop()
+        raise RuntimeError("sshd did not start; see " + self.log)
+
+    def ssh_argv(self, port):
+        return ["ssh", "-F", "/dev/null", "-p", str(port), "-i", self.user_key,
+                "-o", "IdentitiesOnly=yes", "-o", f"UserKnownHostsFile={self.known_hosts}",
+                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no",
+                "-o", "BatchMode=yes", "-o", "ConnectTimeout=20", "-o", "LogLevel=ERROR"]
+
+    def session_pids(self):
+        """Per-connection sshd processes (not the shells they run)."""
+        if self.proc is None:
+            return []
+        return [p for p in descendants(self.proc.pid) if proc_comm(p) == "sshd"]
+
+    def stop(self):
+        if self.proc is None:
+            return
+        for pid in descendants(self.proc.pid):
+            end_pid(pid, grace=1.0)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+# ---------------------------------------------------------------- sessions
+
+
+class Context:
+    def __init__(self, args, workdir):
+        self.args = args
+        self.workdir = workdir
+        build = args.build_dir
+        self.bin = {
+            "roam": os.path.join(build, "src/app/roam"),
+            "roam-server": os.path.join(build, "src/app/roam-server"),
+            "roam-client": os.path.join(build, "src/app/roam-client"),
+            "roam-netsim": os.path.join(build, "tools/netsim/roam-netsim"),
+            "mosh": shutil.which("mosh"),
+            "mosh-server": shutil.which("mosh-server"),
+            "mosh-client": shutil.which("mosh-client"),
+            "ssh": shutil.which("ssh"),
+            "sshd": "/usr/sbin/sshd",
+        }
+        self.shell = os.path.join(workdir, "bench-shell")
+        with open(self.shell, "w") as f:
+            f.write("#!/bin/sh\n# The benchmark's shell: a known prompt, no rc files, no history.\n"
+                    "export PS1='\\# bench$ '\nunset HISTFILE PROMPT_COMMAND\n"
+                    "export LANG=C.UTF-8\nexec bash --norc --noprofile -i\n")
+        os.chmod(self.shell, 0o755)
+        self.sshd = None
+        self.seq = 0
+
+    def have(self, *names):
+        return all(self.bin.get(n) and os.access(self.bin[n], os.X_OK) for n in names)
+
+    def system_missing(self, system):
+        need = {"roam": ["roam-server", "roam-client", "roam-netsim"],
+                "mosh": ["mosh-server", "mosh-client", "roam-netsim"],
+                "ssh": ["ssh", "sshd", "roam-netsim"]}[system]
+        missing = [n for n in need if not self.have(n)]
+        if system == "ssh" and not missing and self.sshd is None:
+            return ["sshd (did not start)"]
+        return missing
+
+    def tag(self, what):
+        self.seq += 1
+        return f"{self.seq:03d}-{what}"
+
+
+def client_env(extra=None):
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "USER", "LOGNAME")}
+    env.update(TERM="xterm-256color", LANG="C.UTF-8")
+    env.pop("LC_ALL", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+class Session:
+    """One interactive session of `system` through a relay with `profile`."""
+
+    def __init__(self, ctx, system, profile, tag):
+        self.ctx, self.system, self.profile = ctx, system, profile
+        self.server_pid = None
+        self.netsim = None
+        self.client = None
+        self.stats = None
+        self.setup_s = None
+        try:
+            self._start(tag)
+        except Exception:
+            self.close()
+            raise
+
+    def _start(self, tag):
+        ctx = self.ctx
+        if self.system in ("roam", "mosh"):
+            server = ctx.bin[f"{self.system}-server"]
+            env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "USER")}
+            env.update(LANG="C.UTF-8", MOSH_SERVER_NETWORK_TMOUT="120")
+            proc = subprocess.run([server, "new", "-i", "127.0.0.1", "-p", "0", "-c", "256",
+                                   "--", ctx.shell], env=env, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
+            out = proc.stdout.decode(errors="replace")
+            m = re.search(r"MOSH CONNECT (\d+) (\S+)", out)
+            p = re.search(r"detached, pid = (\d+)", out)
+            if not m or not p:
+                raise RuntimeError(f"{server} gave no CONNECT line: {out[-400:]!r}")
+            self.server_pid = int(p.group(1))
+            self.server_comm = proc_comm(self.server_pid)
+            port, key = int(m.group(1)), m.group(2)
+            self.netsim = Netsim(ctx.bin["roam-netsim"], "udp", port, self.profile, ctx.workdir,
+                                 tag)
+            argv = [ctx.bin[f"{self.system}-client"], "127.0.0.1", str(self.netsim.port)]
+            self.client = PtyClient(argv, client_env({"MOSH_KEY": key}))
+        else:
+            self.netsim = Netsim(ctx.bin["roam-netsim"], "tcp", ctx.sshd.port, self.profile,
+                                 ctx.workdir, tag)
+            argv = ctx.sshd.ssh_argv(self.netsim.port) + ["-tt", "127.0.0.1", ctx.shell]
+            self.client = PtyClient(argv, client_env())
+        t = self.client.wait_text(PROMPT_RE, 20 + 10 * self.rtt())
+        if t is None:
+            raise RuntimeError(f"no prompt from {self.system}: "
+                               f"{bytes(self.client.transcript[-300:])!r}")
+        self.setup_s = t - self.client.started
+        quiet_settle(self.client, self.quiet(), 5)
+
+    def rtt(self):
+        return PROFILES[self.profile]["rtt_ms"] / 1000
+
+    def quiet(self):
+        return 1.3 * self.rtt() + 0.08
+
+    def server_pids(self):
+        if self.system == "ssh":
+            return self.ctx.sshd.session_pids()
+        return [self.server_pid] if self.server_pid and alive(self.server_pid) else []
+
+    def sample_resources(self):
+        """Server CPU seconds and peak RSS, client peak RSS, right now."""
+        pids = self.server_pids()
+        cpu = [proc_stat(p) for p in pids]
+        hwm = [proc_hwm_kib(p) for p in pids]
+        return {
+            "server_pids": pids,
+            "server_cpu_s": sum(c[0] for c in cpu if c) if pids else None,
+            "server_peak_rss_kib": sum(h for h in hwm if h) if pids else None,
+            "client_peak_rss_kib": proc_hwm_kib(self.client.pid),
+        }
+
+    def close(self):
+        if self.client is not None and not self.client.eof and self.client.exit_status is None:
+            try:
+                self.client.write(b"\x03\rexit\r")
+                self.client.wait_exit(5 + 4 * self.rtt())
+            except OSError:
+                pass
+        if self.client is not None:
+            self.client.close()
+        if self.server_pid is not None:
+            deadline = now() + 3
+            while now() < deadline and alive(self.server_pid):
+                time.sleep(0.05)
+            end_pid(self.server_pid, expect_comm=self.server_comm)
+        if self.system == "ssh" and self.ctx.sshd is not None:
+            deadline = now() + 3
+            while now() < deadline and self.ctx.sshd.session_pids():
+                time.sleep(0.05)
+        if self.netsim is not None:
+            self.stats = self.netsim.stop()
+            self.netsim = None
+
+
+def wire_bytes(stats):
+    """(up, down) bytes that crossed the relay, from roam-netsim's stats JSON."""
+    if not stats:
+        return None, None
+    def find(d, *keys):
+        for k in keys:
+            if isinstance(d, dict) and k in d:
+                return d[k]
+        return None
+    up = find(stats, "up", "client_to_server")
+    down = find(stats, "down", "server_to_client")
+    relay = find(stats, "relay", "tcp", "udp") or {}
+    if isinstance(up, dict) and isinstance(down, dict):
+        return up.get("bytes_passed"), down.get("bytes_passed")
+    return relay.get("bytes_up"), relay.get("bytes_down")
+
+
+# ---------------------------------------------------------------- measurements
+
+
+def pct(values, q):
+    if not values:
+        return None
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def type_measured(sess, text, record):
+    """Types `text` one key at a time; measures each non-space key's echo."""
+    c = sess.client
+    timeout = 4 * sess.rtt() + 2.0
+    for ch in text:
+        key = ch.encode()
+        quiet_settle(c, 0.0, 0.01)
+        t0 = c.write(key)
+        if ch == " ":
+            quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+            continue
+        t1 = c.wait_text(key, timeout)
+        record.append(None if t1 is None else t1 - t0)
+        quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+
+
+def sync_prompt(sess):
+    """Waits (briefly) for a fresh prompt, then for the output to settle.
+
+    Renderers that diff frames may redraw only the cells of a prompt that
+    changed, so a missed prompt costs at most the short timeout here; this
+    is a synchronisation point, never a measurement.
+    """
+    c = sess.client
+    c.wait_text(PROMPT_RE, 2 * sess.rtt() + 1.0)
+    quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+
+
+def run_line(sess, line, wait_prompt=True):
+    c = sess.client
+    quiet_settle(c, 0.0, 0.01)
+    c.write(line.encode() + b"\r")
+    if wait_prompt:
+        sync_prompt(sess)
+    else:
+        quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+
+
+def measure_interactive(ctx, system, profile):
+    """Rows 1, 2 and 5: keystroke latency, prediction, recovery."""
+    args = ctx.args
+    out = {}
+    sess = Session(ctx, system, profile, ctx.tag(f"{system}-{profile}-typing"))
+    try:
+        out["session_setup_direct_s"] = sess.setup_s
+        lat = []
+        reps = 1 if args.quick else 2
+        for _ in range(reps):
+            debug('A readline line: a shell command typed')
+            # A readline line: a shell command typed at the prompt.
+            type_measured(sess, "echo hello world", lat)
+            run_line(sess, "")
+            debug('An editing session: a line typed into ')
+            # An editing session: a line typed into cat.
+            run_line(sess, "cat > /dev/null", wait_prompt=False)
+            type_measured(sess, "the quick brown fox jumps", lat)
+            c = sess.client
+            c.write(b"\r\x04")
+            sync_prompt(sess)
+        debug('Wrong predictions: keys typed where no')
+        # Wrong predictions: keys typed where nothing echoes (read -s) must
+        # never be drawn; any that are were drawn and later erased.
+        run_line(sess, "read -rs x", wait_prompt=False)
+        hidden = "secretpassword"
+        drawn = 0
+        c = sess.client
+        for ch in hidden:
+            quiet_settle(c, 0.0, 0.01)
+            c.write(ch.encode())
+            if c.wait_text(ch.encode(), 2 * sess.rtt() + 0.3) is not None:
+                drawn += 1
+            quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+        c.write(b"\r")
+        sync_prompt(sess)
+
+        got = [x for x in lat if x is not None]
+        p = PROFILES[profile]
+        min_rtt = 2 * (p["delay_ms"] - p["jitter_ms"]) / 1000
+        threshold = min_rtt - max(0.010, 0.2 * min_rtt)
+        out["keystroke_latency_s"] = lat
+        out["keystrokes"] = len(lat)
+        out["keystrokes_never_shown"] = len(lat) - len(got)
+        out["latency_median_ms"] = pct(got, 0.5) * 1000 if got else None
+        out["latency_p95_ms"] = pct(got, 0.95) * 1000 if got else None
+        out["latency_p99_ms"] = pct(got, 0.99) * 1000 if got else None
+        out["prediction_threshold_ms"] = threshold * 1000
+        if threshold > 0 and lat:
+            out["predicted_share"] = sum(1 for x in got if x < threshold) / len(lat)
+        else:
+            out["predicted_share"] = None
+            out["predicted_share_na"] = "RTT below margin"
+        out["hidden_keys"] = len(hidden)
+        out["hidden_keys_drawn"] = drawn
+        out["wrong_share"] = drawn / len(hidden)
+
+        debug('Recovery after an outage: a command ty')
+        # Recovery after an outage: a command typed before, Enter when it ends.
+        outage = 5 if args.quick else 10
+        c.write(b"echo R$((40+2))Z")
+        quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+        sess.netsim.command(f"outage {outage}")
+        t_cmd = now()
+        c.read_for(outage)
+        t_end = max(now(), t_cmd + outage)
+        c.write(b"\r")
+        t1 = c.wait_text(b"R42Z", 60)
+        out["outage_s"] = outage
+        out["recovery_after_outage_ms"] = None if t1 is None else (t1 - t_end) * 1000
+        sync_prompt(sess)
+
+        debug("Recovery after the client's address ch")
+        # Recovery after the client's address changes (UDP only).
+        if system == "ssh":
+            out["recovery_after_rebind_na"] = "TCP connection cannot change address"
+        else:
+            c.write(b"echo R$((50+5))Z")
+            quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+            sess.netsim.command("rebind 127.0.0.2")
+            time.sleep(0.02)
+            t0 = c.write(b"\r")
+            t1 = c.wait_text(b"R55Z", 30)
+            out["recovery_after_rebind_ms"] = None if t1 is None else (t1 - t0) * 1000
+            sync_prompt(sess)
+    finally:
+        sess.close()
+    out["netsim_stats"] = sess.stats
+    return out
+
+
+def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout):
+    """Row 3: a bulk command; time to the final marker, bytes, CPU, memory."""
+    sess = Session(ctx, system, profile, ctx.tag(f"{system}-{profile}-{what}"))
+    out = {}
+    try:
+        c = sess.client
+        before = sess.sample_resources()
+        window = b""
+        quiet_settle(c, 0.0, 0.01)
+        t0 = c.write(command.encode() + b"\r")
+        deadline = t0 + timeout
+        t1 = None
+        while now() < deadline and not c.eof:
+            t, text = c.pump(deadline - now())
+            if not text:
+                continue
+            window = (window + text)[-65536:]
+            if marker in window[-(len(text) + len(marker)):]:
+                t1 = t
+                break
+        after = sess.sample_resources()
+        out["completed"] = t1 is not None
+        out["time_s"] = None if t1 is None else t1 - t0
+        out["timeout_s"] = timeout
+        at = window.rfind(marker)
+        out["last_line_seen"] = at >= 0 and last_text in window[max(0, at - 4096):at]
+        if after["server_cpu_s"] is not None and before["server_cpu_s"] is not None:
+            out["server_cpu_s"] = after["server_cpu_s"] - before["server_cpu_s"]
+        else:
+            out["server_cpu_s"] = None
+        out["server_peak_rss_kib"] = after["server_peak_rss_kib"]
+        out["client_peak_rss_kib"] = after["client_peak_rss_kib"]
+        out["client_pty_bytes"] = c.bytes_read
+        if t1 is None:
+            out["transcript_tail"] = bytes(c.transcript[-600:]).decode(errors="replace")
+            c.write(b"\x03")
+    finally:
+        sess.close()
+    up, down = wire_bytes(sess.stats)
+    out["wire_bytes_up"], out["wire_bytes_down"] = up, down
+    out["netsim_stats"] = sess.stats
+    return out
+
+
+def measure_setup(ctx, profile, reps):
+    """Row 4: start to first prompt via ssh (through the TCP relay), and --local."""
+    out = {}
+    netsim = Netsim(ctx.bin["roam-netsim"], "tcp", ctx.sshd.port, profile, ctx.workdir,
+                    ctx.tag(f"setup-{profile}")) if ctx.sshd else None
+    try:
+        ssh_cmd = shlex.join(ctx.sshd.ssh_argv(netsim.port)) if netsim else None
+        variants = {
+            "roam": ([ctx.bin["roam"], f"--ssh={ssh_cmd}", f"--server={ctx.bin['roam-server']}",
+                      "127.0.0.1", "--", ctx.shell], ctx.have("roam", "roam-server") and netsim),
+            "mosh": ([ctx.bin["mosh"] or "mosh", f"--ssh={ssh_cmd}", "127.0.0.1", "--", ctx.shell],
+                     ctx.have("mosh", "mosh-server", "mosh-client") and netsim),
+            "ssh": ((ctx.sshd.ssh_argv(netsim.port) if netsim else []) +
+                    ["-tt", "127.0.0.1", ctx.shell], netsim is not None),
+            "roam_local": ([ctx.bin["roam"], "--local", "--", ctx.shell],
+                           ctx.have("roam", "roam-server", "roam-client")),
+        }
+        rtt = PROFILES[profile]["rtt_ms"] / 1000
+        for name, (argv, ok) in variants.items():
+            if not ok:
+                out[name] = {"missing": True}
+                continue
+            times, errors = [], []
+            for _ in range(reps):
+                env = client_env({"PATH": os.path.dirname(ctx.bin["roam"]) + ":" +
+                                  os.environ.get("PATH", "/usr/bin:/bin")})
+                client = PtyClient(argv, env)
+                try:
+                    t = client.wait_text(PROMPT_RE, 60)
+                    if t is None:
+                        errors.append(bytes(client.transcript[-200:]).decode(errors="replace"))
+                    else:
+                        times.append(t - client.started)
+                        quiet_settle(client, 1.3 * rtt + 0.08, 2)
+                        client.write(b"exit\r")
+                        client.wait_exit(10 + 4 * rtt)
+                finally:
+                    client.close()
+                    if ctx.sshd:
+                        deadline = now() + 5
+                        while now() < deadline and ctx.sshd.session_pids():
+                            time.sleep(0.05)
+                        for pid in ctx.sshd.session_pids():
+                            end_pid(pid, expect_comm="sshd", grace=1)
+            out[name] = {"times_s": times, "median_s": statistics.median(times) if times else None,
+                         "errors": errors}
+    finally:
+        if netsim:
+            out["netsim_stats"] = netsim.stop()
+    return out
+
+
+def run_microbenchmarks(ctx):
+    results = {}
+    pattern = os.path.join(ctx.args.build_dir, "bench", "*", "*")
+    for path in sorted(glob.glob(pattern)):
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            continue
+        name = os.path.basename(path)
+        argv = [path, "--benchmark_format=json"]
+        if ctx.args.quick:
+            argv.append("--benchmark_min_time=0.05")
+        log(f"  microbenchmark {name}")
+        try:
+            proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  timeout=300 if not ctx.args.quick else 120)
+            results[name] = json.loads(proc.stdout.decode())
+        except (subprocess.TimeoutExpired, ValueError) as e:
+            results[name] = {"error": str(e)}
+    return results
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def fmt_num(v, unit):
+    if v is None:
+        return "n/a"
+    if v is NOT_APPLICABLE:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if unit == "%":
+        return f"{v * 100:.0f}%"
+    if unit == "MiB":
+        return f"{v / 1048576:.2f}"
+    if unit == "KiB":
+        return f"{v / 1024:.1f}"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.3g}" if v else "0"
+
+
+NOT_APPLICABLE = object()
+
+
+def ratio(a, b):
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b:
+        return f"{a / b:.2f}"
+    return "-"
+
+
+def print_table(rows):
+    header = ["measurement", "roam", "mosh", "ssh", "roam/mosh", "roam/ssh"]
+    cells = [header]
+    for label, unit, vals in rows:
+        shown = [fmt_num(vals.get(s, NOT_APPLICABLE), unit) for s in SYSTEMS]
+        cells.append([f"{label} ({unit})" if unit else label] + shown +
+                     [ratio(vals.get("roam"), vals.get("mosh")),
+                      ratio(vals.get("roam"), vals.get("ssh"))])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = []
+    for n, r in enumerate(cells):
+        lines.append("  ".join(r[i].ljust(widths[i]) if i == 0 else r[i].rjust(widths[i])
+                               for i in range(len(r))))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    print("\n".join(lines))
+
+
+def versions(ctx):
+    def run(argv):
+        try:
+            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10)
+            return p.stdout.decode(errors="replace").strip().splitlines()[0]
+        except Exception as e:  # noqa: BLE001 - reported, never fatal
+            return f"unavailable ({e})"
+    return {
+        "roam": run([ctx.bin["roam"], "--version"]) if ctx.have("roam") else "missing",
+        "mosh-server": run([ctx.bin["mosh-server"], "--version"]) if ctx.have("mosh-server")
+        else "missing",
+        "ssh": run(["ssh", "-V"]) if ctx.have("ssh") else "missing",
+    }
+
+
+def machine():
+    model = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "model_name": model, "kernel": platform.release(),
+            "python": platform.python_version()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="lan + intercontinental, small sizes")
+    ap.add_argument("--out", default=None, help="JSON file to write")
+    ap.add_argument("--build-dir", default=None, help="build tree with the roam programs")
+    ap.add_argument("--profiles", default=None, help="comma-separated profile list")
+    ap.add_argument("--systems", default=",".join(SYSTEMS))
+    ap.add_argument("--skip", default="", help="comma list of: typing,bulk,setup,micro")
+    args = ap.parse_args()
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    args.build_dir = os.path.abspath(args.build_dir or os.path.join(repo, "build", "bench"))
+    profiles = args.profiles.split(",") if args.profiles else (
+        QUICK_PROFILES if args.quick else FULL_PROFILES)
+    systems = [s for s in args.systems.split(",") if s]
+    skip = set(filter(None, args.skip.split(",")))
+    seq_n = 300000 if args.quick else 3000000
+    cat_mib = 5 if args.quick else 50
+    bulk_timeout = 60 if args.quick else 120
+    started = now()
+
+    workdir = tempfile.mkdtemp(prefix="roam-bench-")
+    ctx = Context(args, workdir)
+    raw = {"config": {"quick": args.quick, "profiles": profiles, "systems": systems,
+                      "seq_n": seq_n, "cat_mib": cat_mib, "bulk_timeout_s": bulk_timeout,
+                      "build_dir": args.build_dir, "seed": SEED, "cols": COLS, "rows": ROWS},
+           "profile_settings": {p: PROFILES[p] for p in profiles},
+           "machine": machine(), "versions": versions(ctx), "missing": {}, "results": {}}
+    try:
+        if ctx.have("sshd", "ssh"):
+            try:
+                ctx.sshd = Sshd(workdir)
+                ctx.sshd.start()
+            except Exception as e:  # noqa: BLE001 - ssh rows then say "missing"
+                log(f"sshd: {e}")
+                ctx.sshd = None
+        for s in systems:
+            missing = ctx.system_missing(s)
+            if missing:
+                raw["missing"][s] = missing
+                log(f"{s}: missing {', '.join(missing)}")
+
+        cat_file = os.path.join(workdir, "bulk.txt")
+        with open(cat_file, "w") as f:
+            line_no, size = 0, 0
+            while size < cat_mib * 1048576:
+                line = f"{line_no:09d} the quick brown fox jumps over the lazy dog 0123456789\n"
+                f.write(line)
+                size += len(line)
+                line_no += 1
+        last_cat = f"{line_no - 1:09d} the quick".encode()
+
+        for profile in profiles:
+            res = raw["results"].setdefault(profile, {})
+            for s in systems:
+                if s in raw["missing"]:
+                    continue
+                r = res.setdefault(s, {})
+                if "typing" not in skip:
+                    log(f"[{now() - started:6.0f}s] {profile} {s}: typing, prediction, recovery")
+                    try:
+                        r["interactive"] = measure_interactive(ctx, s, profile)
+                    except Exception as e:  # noqa: BLE001 - reported as n/a
+                        r["interactive"] = {"error": str(e)}
+                        log(f"  error: {e}")
+                if "bulk" not in skip:
+                    for what, cmd, marker, last in (
+                            ("seq", f"seq 1 {seq_n}; printf 'ZK%sWZ\\n' Q", b"ZKQWZ",
+                             str(seq_n).encode()),
+                            ("cat", f"cat {cat_file}; printf 'YK%sWY\\n' Q", b"YKQWY", last_cat)):
+                        log(f"[{now() - started:6.0f}s] {profile} {s}: bulk {what}")
+                        try:
+                            r[f"bulk_{what}"] = measure_bulk(ctx, s, profile, what, cmd, marker,
+                                                             last, bulk_timeout)
+                        except Exception as e:  # noqa: BLE001
+                            r[f"bulk_{what}"] = {"error": str(e)}
+                            log(f"  error: {e}")
+            if "setup" not in skip:
+                log(f"[{now() - started:6.0f}s] {profile}: session set-up")
+                try:
+                    res["setup"] = measure_setup(ctx, profile, 3 if args.quick else 5)
+                except Exception as e:  # noqa: BLE001
+                    res["setup"] = {"error": str(e)}
+                    log(f"  error: {e}")
+            if args.out:
+                # A partial file after every profile, so an interrupted run
+                # still leaves its numbers behind.
+                with open(args.out + ".partial", "w") as f:
+                    json.dump(raw, f, indent=1, default=str)
+        if "micro" not in skip:
+            log(f"[{now() - started:6.0f}s] microbenchmarks")
+            raw["microbenchmarks"] = run_microbenchmarks(ctx)
+    finally:
+        if ctx.sshd:
+            ctx.sshd.stop()
+        raw["wall_time_s"] = now() - started
+
+    rows = build_rows(raw, profiles, systems)
+    raw["table"] = [{"measurement": l, "unit": u, **v} for l, u, v in rows]
+    for row in raw["table"]:
+        for k, v in list(row.items()):
+            if v is NOT_APPLICABLE:
+                del row[k]
+    print_table(rows)
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(raw, f, indent=1, default=str)
+        print(f"\nwrote {args.out}")
+        if os.path.exists(args.out + ".partial"):
+            os.remove(args.out + ".partial")
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def build_rows(raw, profiles, systems):
+    rows = []
+
+    def cell(profile, s, section, key, na_key=None):
+        if s in raw["missing"]:
+            return "missing"
+        if s not in systems:
+            return "not run"
+        d = raw["results"].get(profile, {}).get(s, {}).get(section)
+        if d is None:
+            return "not run"
+        if "error" in d:
+            return "n/a (error)"
+        v = d.get(key)
+        if v is None and na_key and d.get(na_key):
+            return f"n/a ({d[na_key]})"
+        if v is None and section.startswith("bulk") and d.get("completed") is False:
+            return f">{d['timeout_s']}s"
+        return v
+
+    for profile in profiles:
+        rtt = PROFILES[profile]["rtt_ms"]
+        for key, label in (("latency_median_ms", "keystroke latency median"),
+                           ("latency_p95_ms", "keystroke latency p95"),
+                           ("latency_p99_ms", "keystroke latency p99")):
+            rows.append((f"[{profile}] {label}", "ms",
+                         {s: cell(profile, s, "interactive", key) for s in SYSTEMS}))
+        rows.append((f"[{profile}] keys never shown", "",
+                     {s: cell(profile, s, "interactive", "keystrokes_never_shown")
+                      for s in SYSTEMS}))
+        rows.append((f"[{profile}] predicted (shown < RTT {rtt}ms - margin)", "%",
+                     {s: cell(profile, s, "interactive", "predicted_share", "predicted_share_na")
+                      for s in SYSTEMS}))
+        rows.append((f"[{profile}] wrong predictions (no-echo keys drawn)", "%",
+                     {s: cell(profile, s, "interactive", "wrong_share") for s in SYSTEMS}))
+        for what in ("seq", "cat"):
+            sec = f"bulk_{what}"
+            rows.append((f"[{profile}] {what}: time to final screen", "s",
+                         {s: cell(profile, s, sec, "time_s") for s in SYSTEMS}))
+            rows.append((f"[{profile}] {what}: wire bytes down", "KiB",
+                         {s: cell(profile, s, sec, "wire_bytes_down") for s in SYSTEMS}))
+            rows.append((f"[{profile}] {what}: wire bytes up", "KiB",
+                         {s: cell(profile, s, sec, "wire_bytes_up") for s in SYSTEMS}))
+            rows.append((f"[{profile}] {what}: server CPU", "s",
+                         {s: cell(profile, s, sec, "server_cpu_s") for s in SYSTEMS}))
+            rows.append((f"[{profile}] {what}: server peak RSS", "MiB",
+                         {s: (lambda v: v * 1024 if isinstance(v, (int, float)) else v)(
+                             cell(profile, s, sec, "server_peak_rss_kib")) for s in SYSTEMS}))
+            rows.append((f"[{profile}] {what}: client peak RSS", "MiB",
+                         {s: (lambda v: v * 1024 if isinstance(v, (int, float)) else v)(
+                             cell(profile, s, sec, "client_peak_rss_kib")) for s in SYSTEMS}))
+        setup = raw["results"].get(profile, {}).get("setup")
+        vals = {}
+        for s in SYSTEMS:
+            if setup is None:
+                vals[s] = "not run"
+            elif "error" in setup:
+                vals[s] = "n/a (error)"
+            elif setup.get(s, {}).get("missing"):
+                vals[s] = "missing"
+            else:
+                vals[s] = setup.get(s, {}).get("median_s")
+        rows.append((f"[{profile}] set-up via ssh to first prompt", "s", vals))
+        if setup and "roam_local" in setup:
+            rows.append((f"[{profile}] set-up roam --local (no network)", "s",
+                         {"roam": "missing" if setup["roam_local"].get("missing")
+                          else setup["roam_local"].get("median_s")}))
+        rows.append((f"[{profile}] recovery after outage", "ms",
+                     {s: cell(profile, s, "interactive", "recovery_after_outage_ms")
+                      for s in SYSTEMS}))
+        rows.append((f"[{profile}] recovery after rebind", "ms",
+                     {s: cell(profile, s, "interactive", "recovery_after_rebind_ms",
+                              "recovery_after_rebind_na") for s in SYSTEMS}))
+    for binary, data in sorted((raw.get("microbenchmarks") or {}).items()):
+        for b in (data.get("benchmarks") or []) if isinstance(data, dict) else []:
+            if b.get("run_type") == "aggregate":
+                continue
+            if "bytes_per_second" in b:
+                rows.append((f"micro {binary}: {b['name']}", "MiB/s",
+                             {"roam": b["bytes_per_second"] / 1048576}))
+            else:
+                unit = b.get("time_unit", "ns")
+                rows.append((f"micro {binary}: {b['name']}", f"{unit}/iter cpu",
+                             {"roam": b.get("cpu_time")}))
+    return rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
