@@ -1,8 +1,10 @@
 #include "support/tmux_session.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <sstream>
 
 #include "support/subprocess.h"
@@ -35,7 +37,16 @@ TmuxSession::TmuxSession(const std::string& shell_command, int cols, int rows,
   started_ = status == 0;
 }
 
-TmuxSession::~TmuxSession() { Tmux({"kill-server"}); }
+TmuxSession::~TmuxSession() {
+  // End the pane's own process group first (tmux makes the pane's process a
+  // session leader, so its group id is its pid): a program that keeps a pty
+  // of its own (script, a client under test) must not outlive the test just
+  // because the tmux server went away.
+  std::string pid_text = Tmux({"display-message", "-p", "#{pane_pid}"});
+  const long pane_pid = std::strtol(pid_text.c_str(), nullptr, 10);
+  if (pane_pid > 1) kill(static_cast<pid_t>(-pane_pid), SIGTERM);
+  Tmux({"kill-server"});
+}
 
 std::string TmuxSession::Tmux(const std::vector<std::string>& args, int* status) {
   std::vector<std::string> argv = {"tmux", "-L", socket_};
