@@ -83,13 +83,18 @@ UtmpRecord::UtmpRecord(int master_fd, std::string host, UtmpBackend backend)
 UtmpRecord::~UtmpRecord() { Remove(); }
 
 void UtmpRecord::SetHost(std::string host) {
-  if (host == host_ && active_) return;
+  // Unchanged: nothing to do, whether the last attempt worked or not. A
+  // failed add is retried only for a new host string, never per call: the
+  // backend forks a helper each time, and the server calls this once per
+  // event-loop round.
+  if (host == host_) return;
   Remove();
   host_ = std::move(host);
   Add();
 }
 
 void UtmpRecord::Add() {
+  if (failures_ >= kUtmpMaxFailures) return;  // utmp is unavailable here
   active_ = backend_.add(master_fd_, host_.c_str());
   if (!active_) NoteFailure("adding");
 }

@@ -51,6 +51,10 @@ std::vector<UtmpEntry> ReadUtmpEntries();
 std::string DetachedSessionsWarning(const std::vector<UtmpEntry>& entries, std::string_view user,
                                     pid_t own_pid);
 
+// After this many failed backend calls the record stops trying: utmp is not
+// writable on this system (e.g. no setgid helper), and each try costs a fork.
+inline constexpr int kUtmpMaxFailures = 3;
+
 class UtmpRecord {
  public:
   // Adds the entry for the pty whose master is `master_fd` (not owned; must
@@ -61,7 +65,9 @@ class UtmpRecord {
   UtmpRecord(const UtmpRecord&) = delete;
   UtmpRecord& operator=(const UtmpRecord&) = delete;
 
-  // Replaces the entry's host string (remove, then add). No-op if unchanged.
+  // Replaces the entry's host string (remove, then add). No-op if unchanged,
+  // also when the entry could not be added; a failed add is retried only for
+  // a new host string, and not at all after kUtmpMaxFailures failures.
   void SetHost(std::string host);
 
   const std::string& host() const { return host_; }

@@ -87,6 +87,26 @@ TEST_F(UtmpRecordTest, FailuresAreCountedAndNotFatal) {
   EXPECT_EQ(g_calls, (std::vector<std::string>{"add 3 mosh [2]", "add 3 x via mosh [2]"}));
 }
 
+TEST_F(UtmpRecordTest, FailedAddIsNotRetriedForTheSameHostAndStopsAfterThreeFailures) {
+  g_fail = true;
+  UtmpRecord record(4, "mosh [5]", fake_);
+  // The server calls SetHost once per loop round with the same string: one
+  // failed attempt must not become one helper process per round.
+  for (int i = 0; i < 1000; ++i) record.SetHost("mosh [5]");
+  EXPECT_EQ(g_calls.size(), 1u);
+  record.SetHost("a via mosh [5]");  // a new host: one more try
+  record.SetHost("a via mosh [5]");
+  EXPECT_EQ(g_calls.size(), 2u);
+  record.SetHost("b via mosh [5]");  // third failure: utmp is unavailable
+  record.SetHost("c via mosh [5]");
+  record.SetHost("mosh [5]");
+  EXPECT_EQ(record.failures(), kUtmpMaxFailures);
+  EXPECT_EQ(g_calls, (std::vector<std::string>{"add 4 mosh [5]", "add 4 a via mosh [5]",
+                                               "add 4 b via mosh [5]"}));
+  EXPECT_EQ(record.host(), "mosh [5]");
+  EXPECT_FALSE(record.active());
+}
+
 TEST(UtmpRecordRealTest, LibutempterOnARealPtyDoesNotCrash) {
   int master = -1;
   int slave = -1;
