@@ -26,8 +26,9 @@ namespace roam::session {
 inline constexpr auto kFrameIntervalMin = std::chrono::milliseconds(20);  // SSP's SEND_INTERVAL_MIN
 inline constexpr auto kFrameIntervalMax =
     std::chrono::milliseconds(250);  // SSP's SEND_INTERVAL_MAX
-// Quiet time after output that marks a redraw as finished. Short next to
-// SSP's 8 ms server send delay, so echo latency does not grow noticeably.
+// Quiet time after output that marks a redraw as finished. roam-server
+// relies on it instead of SSP's fixed 8 ms SEND_MINDELAY, so an echo is
+// pushed and sent about kSettle after the shell wrote it.
 inline constexpr auto kSettle = std::chrono::milliseconds(2);
 
 // clamp(ceil(srtt / 2), kFrameIntervalMin, kFrameIntervalMax), in whole ms.

@@ -211,6 +211,11 @@ int ServerSession::Impl::Run() {
   transport = std::make_unique<ServerTransport>(net::Connection::Server(std::move(key)),
                                                 state::CompleteTerminal(cols, rows),
                                                 state::UserStream(), &random, now);
+  // The frame pacer already collects the program's output (a screen is
+  // pushed once the output has been quiet for kSettle, or after one frame
+  // interval), so SSP's fixed 8 ms SEND_MINDELAY would only add to every
+  // echo. The frame interval still spaces the sends.
+  transport->SetSendMinDelay(Millis(0));
   pump.emplace(transport.get(), &endpoint);
 
   while (!exit_requested) {

@@ -148,6 +148,8 @@ class Transport {
   // The live local state; change it freely until StartShutdown().
   Local& current_state() { return sender_.current_state(); }
   const Local& current_state() const { return sender_.current_state(); }
+  // See TransportSender::SetSendMinDelay.
+  void SetSendMinDelay(Millis mindelay) { sender_.SetSendMinDelay(mindelay); }
 
   // The newest peer state held (state 0 until one arrives). For a state whose
   // Subtract() trims history (UserStream), it holds only what arrived since

@@ -78,6 +78,14 @@ class TransportSender {
   S& current_state() { return current_state_; }
   const S& current_state() const { return current_state_; }
 
+  // Replaces SEND_MINDELAY, the time changes are collected before the first
+  // send after a quiet period. For a sender whose application already
+  // collects changes itself (roam-server pushes a screen only once the
+  // program's output has settled), 0 removes the fixed wait. The frame
+  // interval still spaces every send.
+  void SetSendMinDelay(Millis mindelay) { send_mindelay_ = mindelay; }
+  Millis send_mindelay() const { return send_mindelay_; }
+
   // The newest peer state received in order: sent as ack_num.
   void set_ack_num(uint64_t ack_num) { ack_num_ = ack_num; }
   uint64_t ack_num() const { return ack_num_; }
@@ -309,7 +317,7 @@ class TransportSender {
   }
 
   S current_state_;
-  const Millis send_mindelay_;
+  Millis send_mindelay_;
   Random* random_;
   std::deque<SentState> sent_states_;
   size_t assumed_ = 0;  // index into sent_states_

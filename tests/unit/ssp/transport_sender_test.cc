@@ -119,6 +119,29 @@ TEST_F(TransportSenderTest, MinDelayCollectsChangesOnTheServer) {
   EXPECT_EQ(sent->diff(), "xy");
 }
 
+TEST_F(TransportSenderTest, ZeroMinDelaySendsAtOnceButKeepsTheFrameInterval) {
+  sender_->SetSendMinDelay(Millis(0));
+  EXPECT_EQ(sender_->send_mindelay(), Millis(0));
+  MustSend();
+  AdvanceTime(Millis(100));
+  Type("x");
+  EXPECT_EQ(At(NextWakeup()), 100);
+  std::optional<TransportBuffers::Instruction> sent = Tick();
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ(sent->diff(), "x");
+  sender_->ProcessAcknowledgmentThrough(sent->new_num());
+  // The next change still waits for the 50 ms frame interval.
+  AdvanceTime(Millis(5));
+  Type("y");
+  EXPECT_EQ(At(NextWakeup()), 150);
+  AdvanceTo(start_ + Millis(149));
+  EXPECT_FALSE(Tick().has_value());
+  AdvanceTo(start_ + Millis(150));
+  sent = Tick();
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ(sent->diff(), "y");
+}
+
 TEST_F(TransportSenderTest, MinDelayIsOneMillisecondOnTheClient) {
   MakeSender(kSendMinDelayClient);
   MustSend();
