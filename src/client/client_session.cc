@@ -66,7 +66,7 @@ struct ClientSession::Impl {
   void StartShutdown(TimePoint now, const std::string& why);
   void HandleInput(TimePoint now);
   void HandleSignals(TimePoint now);
-  void HandleRemoteState(TimePoint now);
+  void HandleRemoteState();
   void Draw(TimePoint now, bool with_bar);
   void Suspend();
 
@@ -165,7 +165,7 @@ void ClientSession::Impl::HandleSignals(TimePoint now) {
   }
 }
 
-void ClientSession::Impl::HandleRemoteState(TimePoint now) {
+void ClientSession::Impl::HandleRemoteState() {
   const uint64_t num = transport->latest_remote_state_num();
   if (num == seen_remote_num) return;
   seen_remote_num = num;
@@ -177,7 +177,8 @@ void ClientSession::Impl::HandleRemoteState(TimePoint now) {
   const state::CompleteTerminal& remote = transport->latest_remote_state();
   prediction.SetLocalFrameAcked(transport->sender().acked_num());
   prediction.SetLocalFrameLateAcked(remote.echo_ack());
-  prediction.Cull(remote.fb(), now);
+  // The predictions are culled against the new screen by the Draw() that
+  // follows in the same loop round.
 }
 
 void ClientSession::Impl::Draw(TimePoint now, bool with_bar) {
@@ -280,7 +281,7 @@ int ClientSession::Impl::Run() {
       }
     }
     if (fds[first_local + 2].revents & (POLLIN | POLLHUP | POLLERR)) HandleInput(now);
-    HandleRemoteState(now);
+    HandleRemoteState();
 
     if (!transport->has_remote_state() && !transport->shutdown_in_progress()) {
       predict::ConnectPhase::Step step = connect->Check(now);
