@@ -20,12 +20,8 @@
 #include <memory>
 #include <string>
 
-#include "e2e/common/detached_server.h"
 #include "e2e/common/process_probe.h"
-#include "e2e/common/relay_thread.h"
-#include "netsim/profile.h"
-#include "support/subprocess.h"
-#include "support/tmux_session.h"
+#include "e2e/common/relayed_session.h"
 
 namespace roam::testing {
 namespace {
@@ -48,38 +44,26 @@ constexpr milliseconds kEchoTimeout(20000);
 class BulkUnderLossTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(HaveProgram("tmux")) << "tmux missing";
-    ASSERT_TRUE(server_.Start({RoamProgram("roam-server"), "new", "-i", "127.0.0.1", "-p", "0",
-                               "--", "env", std::string("PS1=") + kPrompt, "/bin/sh"},
-                              {"LANG=C.UTF-8"}))
-        << server_.output();
     auto profile = netsim::ProfileByName(GetParam());
     ASSERT_TRUE(profile.ok()) << profile.status().ToString();
-    relay_ = std::make_unique<RelayThread>(server_.port(), profile.value(), /*seed=*/7);
-    ASSERT_TRUE(relay_->ok()) << relay_->error();
-    command_ = "MOSH_KEY=" + server_.key() + " '" + RoamProgram("roam-client") + "' 127.0.0.1 " +
-               std::to_string(relay_->listen_port()) + "; echo EXIT=$?; exec sleep 3600";
-    pane_ = std::make_unique<TmuxSession>(
-        command_, kCols, kRows,
-        std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
-                                 "MOSH_PREDICTION_DISPLAY=never"});
-    ASSERT_TRUE(pane_->started());
-    ASSERT_TRUE(pane_->WaitForText(kPromptMark, kConnectTimeout)) << Context();
+    RelayedSessionOptions options;
+    options.prompt = kPrompt;
+    options.cols = kCols;
+    options.rows = kRows;
+    options.profile = profile.value();
+    options.seed = 7;
+    options.connect_timeout = kConnectTimeout;
+    const std::string error = session_.Start(options);
+    ASSERT_EQ(error, "");
+    relay_ = &session_.relay();
+    pane_ = &session_.pane();
   }
 
-  std::string Context() {
-    auto s = relay_ ? relay_->Stats() : netsim::UdpRelayStats{};
-    return "profile: " + std::string(GetParam()) + "\npane:\n" + pane_->CaptureText() +
-           "\nrelay: from_client=" + std::to_string(s.from_client) +
-           " from_server=" + std::to_string(s.from_server) +
-           " lost_random(down)=" + std::to_string(s.down.lost_random) +
-           " lost_random(up)=" + std::to_string(s.up.lost_random) + "\n";
-  }
+  std::string Context() { return session_.Context(); }
 
-  DetachedServer server_;
-  std::unique_ptr<RelayThread> relay_;
-  std::unique_ptr<TmuxSession> pane_;
-  std::string command_;
+  RelayedSession session_;
+  RelayThread* relay_ = nullptr;
+  TmuxSession* pane_ = nullptr;
 };
 
 TEST_P(BulkUnderLossTest, FinalScreenArrivesAndSessionStaysInteractive) {
@@ -98,7 +82,7 @@ TEST_P(BulkUnderLossTest, FinalScreenArrivesAndSessionStaysInteractive) {
   std::printf("[bulk] %s: seq 1 %d final screen after %lld ms\n", GetParam(), kSeqEnd,
               static_cast<long long>(took.count()));
   ASSERT_TRUE(done) << Context();
-  EXPECT_TRUE(ProcessAlive(server_.pid()));
+  EXPECT_TRUE(ProcessAlive(session_.server().pid()));
   // The screen holds the last lines of the output in order, nothing else.
   const std::string screen = pane_->CaptureText();
   const std::string before = std::to_string(kSeqEnd - 1) + "\n" + last + "\n";

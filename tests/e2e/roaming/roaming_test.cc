@@ -22,12 +22,9 @@
 #include <string>
 #include <thread>
 
-#include "e2e/common/detached_server.h"
 #include "e2e/common/process_probe.h"
-#include "e2e/common/relay_thread.h"
-#include "netsim/profile.h"
+#include "e2e/common/relayed_session.h"
 #include "support/subprocess.h"
-#include "support/tmux_session.h"
 
 namespace roam::testing {
 namespace {
@@ -38,8 +35,6 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kCols = 100;
 constexpr int kRows = 24;
 constexpr const char* kPrompt = "e2e$ ";
-// What a capture shows of the prompt (tmux drops the trailing blank).
-constexpr const char* kPromptMark = "e2e$";
 constexpr milliseconds kConnectTimeout(20000);
 constexpr milliseconds kEchoTimeout(15000);
 // One-way delay both ways on the relay: RTT 100 ms, long enough to be
@@ -64,31 +59,19 @@ netsim::Profile DelayProfile() {
 class RoamingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(HaveProgram("tmux")) << "tmux missing";
-    ASSERT_TRUE(server_.Start({RoamProgram("roam-server"), "new", "-i", "127.0.0.1", "-p", "0",
-                               "--", "env", std::string("PS1=") + kPrompt, "/bin/sh"},
-                              {"LANG=C.UTF-8"}))
-        << server_.output();
-    relay_ = std::make_unique<RelayThread>(server_.port(), DelayProfile());
-    ASSERT_TRUE(relay_->ok()) << relay_->error();
-    command_ = "MOSH_KEY=" + server_.key() + " '" + RoamProgram("roam-client") + "' 127.0.0.1 " +
-               std::to_string(relay_->listen_port()) + "; echo EXIT=$?; exec sleep 3600";
-    pane_ = std::make_unique<TmuxSession>(
-        command_, kCols, kRows,
-        std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
-                                 "MOSH_PREDICTION_DISPLAY=never"});
-    ASSERT_TRUE(pane_->started());
-    ASSERT_TRUE(pane_->WaitForText(kPromptMark, kConnectTimeout)) << Context();
+    RelayedSessionOptions options;
+    options.prompt = kPrompt;
+    options.cols = kCols;
+    options.rows = kRows;
+    options.profile = DelayProfile();
+    options.connect_timeout = kConnectTimeout;
+    const std::string error = session_.Start(options);
+    ASSERT_EQ(error, "");
+    relay_ = &session_.relay();
+    pane_ = &session_.pane();
   }
 
-  std::string Context() {
-    auto s = relay_ ? relay_->Stats() : netsim::UdpRelayStats{};
-    return "command: " + command_ + "\npane:\n" + pane_->CaptureText() +
-           "\nrelay: from_client=" + std::to_string(s.from_client) +
-           " from_server=" + std::to_string(s.from_server) +
-           " rebinds=" + std::to_string(s.rebinds) +
-           " lost_outage(up)=" + std::to_string(s.up.lost_outage) + "\n";
-  }
+  std::string Context() { return session_.Context(); }
 
   // Types `text` in chunks; calls `midway` after half of the chunks.
   void TypeInChunks(const std::string& text, size_t chunk, const std::function<void()>& midway) {
@@ -135,10 +118,9 @@ class RoamingTest : public ::testing::Test {
     EXPECT_TRUE(pane_->WaitForText("next-42", kEchoTimeout)) << Context();
   }
 
-  DetachedServer server_;
-  std::unique_ptr<RelayThread> relay_;
-  std::unique_ptr<TmuxSession> pane_;
-  std::string command_;
+  RelayedSession session_;
+  RelayThread* relay_ = nullptr;
+  TmuxSession* pane_ = nullptr;
 };
 
 TEST_F(RoamingTest, NewSourcePortLosesNoKeystroke) { TypeAcrossRebind(""); }
@@ -161,7 +143,7 @@ TEST_F(RoamingTest, OutageOfTenSecondsIsSurvivedAndEchoReturnsWithinTwoRtt) {
     std::this_thread::sleep_for(milliseconds(20));
   }
   EXPECT_GT(relay_->Stats().up.lost_outage, 0u) << "the client kept sending during the outage";
-  EXPECT_TRUE(server_.pid() > 0 && ProcessAlive(server_.pid()));
+  EXPECT_TRUE(session_.server().pid() > 0 && ProcessAlive(session_.server().pid()));
 
   const SteadyClock::time_point typed = SteadyClock::now();
   pane_->Type("Z");
