@@ -21,9 +21,9 @@ namespace roam::term {
 
 class Cell {
  public:
-  Cell() = default;
-  explicit Cell(Rendition r) : rend(r) {}
-  Cell(char32_t cp, Rendition r) : bits_(static_cast<uint32_t>(cp)), rend(r) {}
+  constexpr Cell() = default;
+  constexpr explicit Cell(Rendition r) : rend(r) {}
+  constexpr Cell(char32_t cp, Rendition r) : bits_(static_cast<uint32_t>(cp)), rend(r) {}
 
   // A blank cell carrying background `bg` (BCE).
   static Cell Blank(Color bg) { return Cell(Rendition::Background(bg)); }

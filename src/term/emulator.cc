@@ -5,8 +5,15 @@
 #include "term/emulator.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "base/check.h"
 #include "term/unicode_width.h"
@@ -77,6 +84,109 @@ const char* ScanPrintableAscii(const char* p, const char* end) {
   return p;
 }
 
+// The cell bytes of Cell(b, rend) for an ASCII byte b are those of
+// Cell(0, rend) with b in the low byte of the first eight: the code point
+// is the first member and nothing else overlaps it (little-endian).
+constexpr bool kCellCodePointFirst =
+    std::endian::native == std::endian::little &&
+    std::bit_cast<std::array<uint32_t, 4>>(Cell(0x41, Rendition{1, 2, 3, 4})) ==
+        std::array<uint32_t, 4>{0x41, 1, 2, 3 | (4 << 16)};
+
+// Stores Cell(b, rend) at cells[0], cells[1], ... for the bytes b of
+// [p, stop) while they are printable ASCII. Returns where it stopped: the
+// first byte that is not printable ASCII, or `stop`. `cells` has room for
+// stop - p cells.
+const char* StorePrintableAscii(const char* p, const char* stop, Cell* cells,
+                                const Rendition& rend) {
+  if constexpr (!kCellCodePointFirst) {
+    for (; p < stop && IsPrintableAscii(*p); ++p) {
+      *cells++ = Cell(static_cast<unsigned char>(*p), rend);
+    }
+    return p;
+  } else {
+    // A lone character (between controls, escape sequences or non-ASCII
+    // text) needs none of the set-up below.
+    if (stop - p >= 2 && !IsPrintableAscii(p[1])) {
+      if (!IsPrintableAscii(p[0])) return p;
+      *cells = Cell(static_cast<unsigned char>(p[0]), rend);
+      return p + 1;
+    }
+    const Cell blank_code(0, rend);
+    uint64_t head;  // code point and fg
+    uint64_t tail;  // bg, attrs, link
+    std::memcpy(&head, &blank_code, sizeof(head));
+    std::memcpy(&tail, reinterpret_cast<const char*>(&blank_code) + sizeof(head), sizeof(tail));
+    // Stores `count` cells for p[0, count), all known printable.
+    auto store = [&](size_t count) {
+      for (size_t i = 0; i < count; ++i) {
+        const uint64_t code_fg = head | static_cast<unsigned char>(p[i]);
+        char* const out = reinterpret_cast<char*>(cells + i);
+        std::memcpy(out, &code_fg, sizeof(code_fg));
+        std::memcpy(out + sizeof(code_fg), &tail, sizeof(tail));
+      }
+    };
+#if defined(__SSE2__)
+    // Sixteen bytes at a time: check them, widen each to 32 bits and
+    // interleave with the rendition into sixteen cells. A block with a
+    // byte that is not printable stores the cells before it and ends.
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i below = _mm_set1_epi8(0x20);
+    const __m128i above = _mm_set1_epi8(0x7E);
+    const __m128i fg = _mm_set1_epi32(static_cast<int>(rend.fg));
+    const __m128i rest = _mm_set1_epi64x(static_cast<long long>(tail));
+    while (stop - p >= 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      // Bytes >= 0x80 are negative as signed bytes, so below 0x20 too.
+      const int bad =
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, below), _mm_cmpgt_epi8(x, above)));
+      if (bad != 0) {
+        const size_t count = static_cast<size_t>(std::countr_zero(static_cast<unsigned>(bad)));
+        store(count);
+        return p + count;
+      }
+      const __m128i lo = _mm_unpacklo_epi8(x, zero);
+      const __m128i hi = _mm_unpackhi_epi8(x, zero);
+      const __m128i quads[4] = {_mm_unpacklo_epi16(lo, zero), _mm_unpackhi_epi16(lo, zero),
+                                _mm_unpacklo_epi16(hi, zero), _mm_unpackhi_epi16(hi, zero)};
+      auto* out = reinterpret_cast<__m128i*>(cells);
+      for (int j = 0; j < 4; ++j) {
+        const __m128i first = _mm_unpacklo_epi32(quads[j], fg);   // b0 fg b1 fg
+        const __m128i second = _mm_unpackhi_epi32(quads[j], fg);  // b2 fg b3 fg
+        _mm_storeu_si128(out + 4 * j, _mm_unpacklo_epi64(first, rest));
+        _mm_storeu_si128(out + 4 * j + 1, _mm_unpackhi_epi64(first, rest));
+        _mm_storeu_si128(out + 4 * j + 2, _mm_unpacklo_epi64(second, rest));
+        _mm_storeu_si128(out + 4 * j + 3, _mm_unpackhi_epi64(second, rest));
+      }
+      p += 16;
+      cells += 16;
+    }
+#endif
+    // Eight bytes at a time, checked as one word (little-endian, as
+    // kCellCodePointFirst requires): the lowest flagged byte is exactly the
+    // first one out of range, as borrows and carries only move upwards
+    // from a byte that is out of range itself.
+    constexpr uint64_t kOnes = 0x0101010101010101;
+    constexpr uint64_t kHigh = 0x8080808080808080;
+    while (stop - p >= 8) {
+      uint64_t x;
+      std::memcpy(&x, p, sizeof(x));
+      const uint64_t bad = (((x - kOnes * 0x20) & ~x) | ((x + kOnes) | x)) & kHigh;
+      if (bad != 0) {
+        const size_t count = static_cast<size_t>(std::countr_zero(bad) / 8);
+        store(count);
+        return p + count;
+      }
+      store(8);
+      p += 8;
+      cells += 8;
+    }
+    size_t count = 0;
+    while (p + count < stop && IsPrintableAscii(p[count])) ++count;
+    store(count);
+    return p + count;
+  }
+}
+
 char32_t TranslateCharset(Charset cs, char32_t c) {
   if (cs == Charset::kDecSpecial && c >= 0x5F && c <= 0x7E) return kDecGraphics[c - 0x5F];
   if (cs == Charset::kUnitedKingdom && c == '#') return 0x00A3;
@@ -97,9 +207,7 @@ void Emulator::Write(std::string_view host_bytes) {
   while (p < end) {
     if (parser_.in_ground() && decoder_.idle()) {
       if (IsPrintableAscii(*p)) {
-        const char* q = ScanPrintableAscii(p + 1, end);
-        PrintAscii(p, static_cast<size_t>(q - p));
-        p = q;
+        p = PrintAsciiRun(p, end);
         continue;
       }
       // C0 controls other than ESC execute directly in ground state (the
@@ -316,7 +424,7 @@ void Emulator::LineFeed() {
     // is within [LimitTop, LimitBottom] in either origin mode, so the
     // cursor ends on the bottom row again, its column snapped, the
     // combining cell at the cursor and no pending wrap.
-    fb_.DeleteLines(0, 1, 0, d.scroll_bottom, bg(), ScrollbackFor(0));
+    fb_.ScrollUp(bg(), ScrollbackFor(0));
     d.cursor_col = std::clamp(d.cursor_col, 0, d.width - 1);
     NewGrapheme();
     return;
@@ -413,45 +521,49 @@ void Emulator::SoftReset() {
 
 // ---- Printing ----
 
-void Emulator::PrintAscii(const char* p, size_t n) {
+[[gnu::always_inline]] inline const char* Emulator::PrintAsciiRun(const char* p, const char* end) {
   DrawState& d = ds();
   if (d.insert_mode || d.charsets[d.active_charset] != Charset::kAscii) {
-    for (size_t i = 0; i < n; ++i) Print(static_cast<unsigned char>(p[i]));
-    return;
+    const char* const run_end = ScanPrintableAscii(p + 1, end);
+    for (; p < run_end; ++p) Print(static_cast<unsigned char>(*p));
+    return run_end;
   }
-  d.last_graphic = static_cast<unsigned char>(p[n - 1]);
-  while (n > 0) {
+  const Rendition rend = d.rend;
+  const bool plain = rend.IsDefault();  // the cells stored are plain ASCII
+  const int width = d.width;
+  for (;;) {
     if (d.next_print_will_wrap && d.autowrap) {
       fb_.MutableRow(d.cursor_row)->set_wrap(true);
       MoveCol(0, false);
       Autoscroll(1);
     }
+    // Scanning and storing go together, up to the end of the row.
     Row* row = fb_.MutableRow(d.cursor_row);
     const int col = d.cursor_col;
-    const size_t k = std::min(n, static_cast<size_t>(d.width - col));
-    Cell* cells = &row->mutable_cell(col);
-    const Rendition rend = d.rend;
-    for (size_t i = 0; i < k; ++i) {
-      cells[i] = Cell(static_cast<unsigned char>(p[i]), rend);
-    }
-    const int end = col + static_cast<int>(k);
-    row->NoteUsed(end);
-    if (end == d.width) row->set_wrap(false);
+    const char* const row_stop = p + std::min(end - p, static_cast<std::ptrdiff_t>(width - col));
+    const char* const q = StorePrintableAscii(p, row_stop, row->cell_data() + col, rend);
+    const int cell_end = col + static_cast<int>(q - p);
+    row->NoteWritten(col, cell_end, plain);
+    if (cell_end == width) row->set_wrap(false);
     d.combining_row = d.cursor_row;
-    d.combining_col = end - 1;
-    d.cursor_col = end;
-    d.next_print_will_wrap = end >= d.width;
-    if (d.cursor_col >= d.width) d.cursor_col = d.width - 1;
+    d.combining_col = cell_end - 1;
+    d.next_print_will_wrap = cell_end >= width;
+    d.cursor_col = cell_end >= width ? width - 1 : cell_end;
     SnapCursor();
-    p += k;
-    n -= k;
-    if (n > 0 && !d.autowrap) {
+    p = q;
+    if (q != row_stop || q == end || !IsPrintableAscii(*q)) {
+      d.last_graphic = static_cast<unsigned char>(q[-1]);
+      return q;
+    }
+    if (!d.autowrap) {
       // Without autowrap every further character lands in the last column;
       // only the final one remains.
-      Cell& last = row->mutable_cell(d.width - 1);
-      last = Cell(static_cast<unsigned char>(p[n - 1]), rend);
-      d.combining_col = d.width - 1;
-      return;
+      const char* const run_end = ScanPrintableAscii(q, end);
+      const char32_t last = static_cast<unsigned char>(run_end[-1]);
+      row->mutable_cell(width - 1) = Cell(last, rend);
+      d.combining_col = width - 1;
+      d.last_graphic = last;
+      return run_end;
     }
   }
 }
@@ -487,16 +599,24 @@ size_t Emulator::PrintText(const char* p, const char* end) {
       row = nullptr;
       continue;
     }
-    if (row == nullptr) row = fb_.MutableRow(d.cursor_row);
+    if (row == nullptr) {
+      row = fb_.MutableRow(d.cursor_row);
+      // Until the row changes, every cell stored is at or after the cursor
+      // column (which only advances) and none is plain ASCII.
+      row->NoteWritten(d.cursor_col, d.cursor_col + 1, false);
+    }
     const int col = d.cursor_col;
+    Cell* const cells = row->cell_data();
     Cell cell(cp, rend);
     cell.set_wide(w == 2);
-    row->mutable_cell(col) = cell;
+    cells[col] = cell;
     if (w == 2) {
-      if (col + 1 < width) row->mutable_cell(col + 1) = blank;
+      if (col + 1 < width) cells[col + 1] = blank;
+      row->NoteUsed(std::min(col + 2, width));
       if (col + 2 >= width) row->set_wrap(false);
-    } else if (col + 1 == width) {
-      row->set_wrap(false);
+    } else {
+      row->NoteUsed(col + 1);
+      if (col + 1 == width) row->set_wrap(false);
     }
     d.combining_row = d.cursor_row;
     d.combining_col = col;

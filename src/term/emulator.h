@@ -121,8 +121,11 @@ class Emulator {
   // (parameters digits and ';' only). Returns the bytes consumed, or 0 to
   // let the parser handle the input.
   size_t FastCsi(const char* p, const char* end);
-  // Prints a run of printable ASCII bytes (the ground-state fast path).
-  void PrintAscii(const char* p, size_t n);
+  // Prints the run of printable ASCII bytes that starts at `p` (the
+  // ground-state fast path; REQUIRES: p < end and *p printable). Returns
+  // the end of the run: the first byte that is not printable ASCII, or
+  // `end`.
+  inline const char* PrintAsciiRun(const char* p, const char* end);
   // Prints consecutive complete multi-byte characters of width 1 or 2 at
   // `p` (ground-state fast path); returns the bytes consumed (0: none, let
   // the general path handle the input).

@@ -52,20 +52,7 @@ void Framebuffer::DeleteLines(int row, int n, int top, int bottom, Color bg,
   n = std::min(n, bottom + 1 - row);
   const int h = ds_.height;
   if (row == 0 && bottom == h - 1) {
-    // Whole screen: rotate the ring. The row leaving the top is blanked in
-    // place and becomes the new bottom row; this is BlankRow() without
-    // moving the pointer out and back (same recycle condition).
-    for (int i = 0; i < n; ++i) {
-      RowPtr& slot = rows_[static_cast<size_t>(top_)];
-      if (scrollback != nullptr) scrollback->Push(*slot);
-      if (slot.use_count() == 1 && slot->width() == ds_.width) {
-        slot->Reset(bg);
-        slot->Touch();
-      } else {
-        slot = std::make_shared<Row>(ds_.width, bg);
-      }
-      top_ = top_ + 1 == h ? 0 : top_ + 1;
-    }
+    for (int i = 0; i < n; ++i) ScrollUp(bg, scrollback);
     return;
   }
   std::vector<RowPtr> removed;
@@ -79,6 +66,21 @@ void Framebuffer::DeleteLines(int row, int n, int top, int bottom, Color bg,
   for (int i = 0; i < n; ++i) {
     rows_[Index(bottom - n + 1 + i)] = BlankRow(std::move(removed[static_cast<size_t>(i)]), bg);
   }
+}
+
+void Framebuffer::ScrollUp(Color bg, Scrollback* scrollback) {
+  // Rotate the ring. The row leaving the top is blanked in place and
+  // becomes the new bottom row; this is BlankRow() without moving the
+  // pointer out and back (same recycle condition).
+  RowPtr& slot = rows_[static_cast<size_t>(top_)];
+  if (scrollback != nullptr) scrollback->Push(*slot);
+  if (slot.use_count() == 1 && slot->width() == ds_.width) {
+    slot->Reset(bg);
+    slot->Touch();
+  } else {
+    slot = std::make_shared<Row>(ds_.width, bg);
+  }
+  top_ = top_ + 1 == ds_.height ? 0 : top_ + 1;
 }
 
 void Framebuffer::InsertLines(int row, int n, int top, int bottom, Color bg) {

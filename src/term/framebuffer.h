@@ -179,6 +179,10 @@ class Framebuffer {
   // top == 0 are offered to `scrollback` (may be null).
   // No-op unless top <= row <= bottom. REQUIRES: 0 <= top <= bottom < height.
   void DeleteLines(int row, int n, int top, int bottom, Color bg, Scrollback* scrollback);
+  // DeleteLines(0, 1, 0, height() - 1, bg, scrollback): the whole screen
+  // scrolls up one row (every line of scrolling output, so it has its own
+  // short path).
+  void ScrollUp(Color bg, Scrollback* scrollback);
   // Inserts `n` blank rows at `row` inside [top, bottom]; rows pushed past
   // `bottom` are dropped. No-op unless top <= row <= bottom.
   void InsertLines(int row, int n, int top, int bottom, Color bg);

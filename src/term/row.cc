@@ -141,6 +141,7 @@ void Row::Reset(Color bg) {
     std::fill(cells_.begin(), cells_.end(), Cell::Blank(bg));
     used_ = width();
   }
+  plain_ascii_ = 0;
   clusters_.clear();
   wrap_ = false;
 }
@@ -150,6 +151,7 @@ void Row::ResetRange(int begin, int end, Color bg) {
   end = std::min(end, width());
   if (begin >= end) return;
   if (end == width()) wrap_ = false;
+  plain_ascii_ = std::min(plain_ascii_, begin);
   if (bg == kDefaultColor) {
     int stop = std::min(end, used_);
     if (begin < stop) std::fill(cells_.begin() + begin, cells_.begin() + stop, Cell());
@@ -164,6 +166,7 @@ void Row::InsertCells(int col, int n, Color bg) {
   int w = width();
   wrap_ = false;
   if (col < 0 || col >= w || n <= 0) return;
+  plain_ascii_ = std::min(plain_ascii_, col);
   n = std::min(n, w - col);
   std::move_backward(cells_.begin() + col, cells_.end() - n, cells_.end());
   std::fill(cells_.begin() + col, cells_.begin() + col + n, Cell::Blank(bg));
@@ -175,6 +178,7 @@ void Row::DeleteCells(int col, int n, Color bg) {
   int w = width();
   wrap_ = false;
   if (col < 0 || col >= w || n <= 0) return;
+  plain_ascii_ = std::min(plain_ascii_, col);
   n = std::min(n, w - col);
   std::move(cells_.begin() + col + n, cells_.end(), cells_.begin() + col);
   std::fill(cells_.end() - n, cells_.end(), Cell::Blank(bg));
@@ -184,6 +188,7 @@ void Row::DeleteCells(int col, int n, Color bg) {
 void Row::Resize(int new_width, Color bg) {
   cells_.resize(static_cast<size_t>(new_width), Cell::Blank(bg));
   wrap_ = false;
+  plain_ascii_ = std::min(plain_ascii_, new_width);
   if (bg != kDefaultColor) {
     used_ = new_width;
   } else {

@@ -36,14 +36,36 @@ class Row {
   // [0, col] as possibly used. REQUIRES: 0 <= col < width().
   Cell& mutable_cell(int col) {
     NoteUsed(col + 1);
+    if (col < plain_ascii_) plain_ascii_ = col;
     return cells_[static_cast<size_t>(col)];
   }
   // Whole-vector access (serialization). Marks every column as used.
   // REQUIRES: the caller keeps the size unchanged or calls Resize().
   std::vector<Cell>& mutable_cells() {
     used_ = width();
+    plain_ascii_ = 0;
     return cells_;
   }
+  // Raw access for code that stores runs of cells: it must call
+  // NoteWritten() for the cells it stored before any other use of the row.
+  Cell* cell_data() { return cells_.data(); }
+  // Records that cells [begin, end) were just stored through cell_data():
+  // marks them used, and `plain` tells whether each of them is now plain
+  // ASCII (see plain_ascii()). REQUIRES: 0 <= begin <= end <= width().
+  void NoteWritten(int begin, int end, bool plain) {
+    NoteUsed(end);
+    if (plain) {
+      if (begin <= plain_ascii_ && end > plain_ascii_) plain_ascii_ = end;
+    } else if (begin < plain_ascii_ && begin < end) {
+      plain_ascii_ = begin;
+    }
+  }
+
+  // A number of leading cells known to be plain ASCII: a code point in
+  // 0x20..0x7F, no flags, the default rendition. Cells [0, plain_ascii())
+  // are; later ones may be too. Lets the scrollback copy such a line's text
+  // without examining its cells.
+  int plain_ascii() const { return plain_ascii_; }
 
   bool wrap() const { return wrap_; }
   void set_wrap(bool on) { wrap_ = on; }
@@ -102,6 +124,7 @@ class Row {
   std::vector<std::string> clusters_;
   uint64_t gen_;
   int used_ = 0;
+  int plain_ascii_ = 0;
   bool wrap_ = false;
 };
 

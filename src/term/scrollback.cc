@@ -12,7 +12,13 @@
 #include "term/scrollback.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "base/check.h"
 
@@ -115,6 +121,84 @@ uint64_t RenditionBits(const Rendition& r) {
   return colors | rest;
 }
 
+// Whether a cell is plain ASCII: "0x20 <= bits < 0x80" (bits >= 0x80:
+// non-ASCII or flags; bits < 0x20: empty) and a default rendition.
+bool PlainAscii(const Cell& c) { return c.raw_bits() - 0x20 < 0x60 && RenditionBits(c.rend) == 0; }
+
+// Writes the code points of cells[0, n) as bytes to out[0, n) and returns
+// true when every one of these cells is PlainAscii; otherwise returns false
+// (out[0, n) then holds unspecified bytes). Cells up to cells[readable - 1]
+// may be read, and out[0, n + 8) written (REQUIRES: readable >= n). With
+// kKnownPlain the caller knows they are all PlainAscii: nothing is checked.
+template <bool kKnownPlain>
+bool CopyPlainAscii(const Cell* cells, int n, [[maybe_unused]] int readable, char* out) {
+  // Most lines that are not plain show it in their first cell.
+  if (!kKnownPlain && n > 0 && !PlainAscii(cells[0])) return false;
+  int i = 0;
+#if defined(__SSE2__)
+  // Eight cells at a time, without a branch per cell: the renditions are
+  // ORed together, the code points packed to bytes with saturation (so
+  // that anything >= 0x80 stays >= 0x80) and checked as signed bytes.
+  static_assert(
+      std::bit_cast<std::array<uint32_t, 4>>(Cell(0x41, Rendition{1, 2, 3, 4}))[0] == 0x41,
+      "the code point bits are the first 32 bits of a Cell");
+  const __m128i* v = reinterpret_cast<const __m128i*>(cells);
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i below = _mm_set1_epi8(0x20);
+  const __m128i rend_mask = _mm_set_epi32(-1, -1, -1, 0);
+  // A last block of fewer than eight cells is read whole when the row has
+  // the cells: those beyond n are then only ORed into the rendition check
+  // (a false "not plain" is harmless, the general path encodes the line)
+  // and their bytes are not checked.
+  for (; i < n && i + 8 <= readable; i += 8, v += 8) {
+    if constexpr (kKnownPlain) {
+      // Only the code points: pack lane 0 of each cell to a byte.
+      const __m128i codes0 =
+          _mm_unpacklo_epi64(_mm_unpacklo_epi32(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                             _mm_unpacklo_epi32(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+      const __m128i codes1 =
+          _mm_unpacklo_epi64(_mm_unpacklo_epi32(_mm_loadu_si128(v + 4), _mm_loadu_si128(v + 5)),
+                             _mm_unpacklo_epi32(_mm_loadu_si128(v + 6), _mm_loadu_si128(v + 7)));
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i),
+                       _mm_packus_epi16(_mm_packs_epi32(codes0, codes1), zero));
+      continue;
+    }
+    const __m128i c0 = _mm_loadu_si128(v);
+    const __m128i c1 = _mm_loadu_si128(v + 1);
+    const __m128i c2 = _mm_loadu_si128(v + 2);
+    const __m128i c3 = _mm_loadu_si128(v + 3);
+    const __m128i c4 = _mm_loadu_si128(v + 4);
+    const __m128i c5 = _mm_loadu_si128(v + 5);
+    const __m128i c6 = _mm_loadu_si128(v + 6);
+    const __m128i c7 = _mm_loadu_si128(v + 7);
+    const __m128i rend_or = _mm_or_si128(_mm_or_si128(_mm_or_si128(c0, c1), _mm_or_si128(c2, c3)),
+                                         _mm_or_si128(_mm_or_si128(c4, c5), _mm_or_si128(c6, c7)));
+    const __m128i codes0 =
+        _mm_unpacklo_epi64(_mm_unpacklo_epi32(c0, c1), _mm_unpacklo_epi32(c2, c3));
+    const __m128i codes1 =
+        _mm_unpacklo_epi64(_mm_unpacklo_epi32(c4, c5), _mm_unpacklo_epi32(c6, c7));
+    // The saturating packs keep bits >= 0x80 at >= 0x80 and turn negative
+    // ones (bit 31 set) into 0, so "every byte >= 0x20 as a signed byte" is
+    // exactly "every bits value in 0x20..0x7F".
+    const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(codes0, codes1), zero);
+    // Only the lower eight bytes are cells (the upper eight are zero).
+    const int checked = n - i >= 8 ? 0xFF : (1 << (n - i)) - 1;
+    // Lanes 1-3 of rend_or are the ORed renditions (lane 0 the code points).
+    const __m128i rend_lanes = _mm_and_si128(rend_or, rend_mask);
+    if ((_mm_movemask_epi8(_mm_cmplt_epi8(bytes, below)) & checked) != 0 ||
+        _mm_movemask_epi8(_mm_cmpeq_epi32(rend_lanes, zero)) != 0xFFFF) {
+      return false;
+    }
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), bytes);
+  }
+#endif
+  for (; i < n; ++i) {
+    if (!kKnownPlain && !PlainAscii(cells[i])) return false;
+    out[i] = static_cast<char>(cells[i].raw_bits());
+  }
+  return true;
+}
+
 // An upper bound of the encoded size of the first `n` cells of `row`.
 size_t EncodedBound(const Row& row, int n) {
   size_t bound = 48 + static_cast<size_t>(n) * 24;
@@ -127,9 +211,22 @@ size_t EncodedBound(const Row& row, int n) {
   return bound;
 }
 
+// EncodeTo() for a row whose first `n` cells are known plain ASCII
+// (REQUIRES: row.plain_ascii() >= n): the header, the text, no runs.
+[[gnu::always_inline]] inline size_t EncodeKnownPlainTo(const Row& row, int n, char* out) {
+  char* p = PutVarintRaw(static_cast<uint64_t>(row.width()), out);
+  *p++ = row.wrap() ? 1 : 0;
+  p = PutVarintRaw(static_cast<uint64_t>(n), p);
+  p = PutVarintRaw(static_cast<uint64_t>(n), p);  // text length: one byte a cell
+  CopyPlainAscii<true>(row.cells().data(), n, row.width(), p);
+  p[n] = 0;  // no runs
+  return static_cast<size_t>(p + n + 1 - out);
+}
+
 // Encodes the first `n` cells of `row` at `out`, which has room for
 // EncodedBound(row, n) bytes. Returns the encoded length.
 size_t EncodeTo(const Row& row, int n, char* out) {
+  if (row.plain_ascii() >= n) return EncodeKnownPlainTo(row, n, out);
   char* p = out;
   p = PutVarintRaw(static_cast<uint64_t>(row.width()), p);
   *p++ = row.wrap() ? 1 : 0;
@@ -139,19 +236,7 @@ size_t EncodeTo(const Row& row, int n, char* out) {
   // copied optimistically in one pass.
   {
     char* q = PutVarintRaw(static_cast<uint64_t>(n), p);
-    uint32_t bad = 0;
-    for (int i = 0; i < n; ++i) {
-      const Cell& c = cells[i];
-      const uint32_t bits = c.raw_bits();
-      // One test for "0x20 <= bits < 0x80" (bits >= 0x80: non-ASCII or
-      // flags; bits < 0x20: empty) and one for a default rendition.
-      if (bits - 0x20 >= 0x60 || RenditionBits(c.rend) != 0) {
-        bad = 1;
-        break;
-      }
-      q[i] = static_cast<char>(bits);
-    }
-    if (bad == 0) {
+    if (CopyPlainAscii<false>(cells, n, row.width(), q)) {
       q[n] = 0;  // no runs
       return static_cast<size_t>(q + n + 1 - out);
     }
@@ -316,6 +401,28 @@ void Scrollback::Push(const Row& row) {
   if (max_lines_ == 0) return;
   const int n = TrimmedCells(row);
   const size_t bound = EncodedBound(row, n);
+  if (count_ == max_lines_ && count_ >= 2 && count_ == ring_.size() &&
+      chunk_bytes_ + bound <= kMaxBytes) {
+    Chunk& c = chunks_.back();
+    if (c.capacity - c.used >= bound) {
+      // The steady state of a full scrollback, in one step: what
+      // Reserve() and Commit() do when dropping the oldest line frees no
+      // chunk space that matters and the newest chunk has room. The new
+      // line takes the oldest line's ring slot.
+      LineRef& slot = ring_[head_];
+      --chunks_[slot.chunk - first_chunk_].live;
+      char* const dest = c.data.get() + c.used;
+      const size_t length =
+          row.plain_ascii() >= n ? EncodeKnownPlainTo(row, n, dest) : EncodeTo(row, n, dest);
+      slot = LineRef{first_chunk_ + static_cast<uint32_t>(chunks_.size() - 1),
+                     static_cast<uint32_t>(c.used), static_cast<uint32_t>(length)};
+      c.used += length;
+      ++c.live;
+      head_ = head_ + 1 == count_ ? 0 : head_ + 1;
+      if (chunks_.front().live == 0) ReleaseDropped();
+      return;
+    }
+  }
   char* dest = Reserve(bound);
   Commit(EncodeTo(row, n, dest));
 }
