@@ -113,6 +113,22 @@ TEST(ScrollbackTest, TenThousandAsciiLinesTakeUnderTwoMiB) {
   EXPECT_EQ(sb.LineText(9999), line);
 }
 
+TEST(ScrollbackTest, TenThousandFullWidthVariedLinesTakeUnderTwoMiB) {
+  // Every line fills all 80 columns, and no two neighbours are alike.
+  Term t(80, 24);
+  std::string last;
+  for (int i = 0; i < 12000; ++i) {
+    std::string line;
+    for (int c = 0; c < 80; ++c) line += static_cast<char>(' ' + (i * 7 + c * 13) % 95);
+    t.Write(line + "\r\n");
+    if (i == 12000 - 24) last = line;  // the newest line in the scrollback
+  }
+  const Scrollback& sb = t.emu().scrollback();
+  EXPECT_EQ(sb.size(), 10000u);
+  EXPECT_LT(sb.MemoryBytes(), 2u * 1024 * 1024);
+  EXPECT_EQ(sb.LineText(9999), last);
+}
+
 TEST(ScrollbackTest, EraseDisplay3ClearsIt) {
   Term t(5, 1);
   t.Write("a\r\nb\r\n\x1b[3J");
