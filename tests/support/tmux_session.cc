@@ -58,7 +58,8 @@ std::string TmuxSession::Tmux(const std::vector<std::string>& args, int* status)
   return r.output;
 }
 
-void TmuxSession::Type(const std::string& text) { Tmux({"send-keys", "-l", text}); }
+// "--" ends the options, so text that starts with "-" is typed, not parsed.
+void TmuxSession::Type(const std::string& text) { Tmux({"send-keys", "-l", "--", text}); }
 
 void TmuxSession::Keys(const std::vector<std::string>& keys) {
   std::vector<std::string> args = {"send-keys"};

@@ -87,7 +87,6 @@ class RoamingTest : public ::testing::Test {
     std::string payload;
     for (int i = 0; i < 8; ++i) {  // 88 characters: no wrap at 100 columns
       char word[16];
-      // No chunk may start with "-": tmux would take it for a flag.
       std::snprintf(word, sizeof word, "w%02d_abcdefg", i);
       payload += word;
     }

@@ -1,6 +1,6 @@
-// Screen comparison helpers: normalization, the row-by-row diff, and two
-// direct panes (same size, same printf script) that must compare equal,
-// while a pane that printed something else must not.
+// Screen comparison helpers: normalization, the row-by-row diff, typing into
+// a pane, and two direct panes (same size, same printf script) that must
+// compare equal, while a pane that printed something else must not.
 
 #include "support/screen_compare.h"
 
@@ -87,6 +87,19 @@ TEST(DirectPaneTest, SamePrintfScriptGivesTheSameScreen) {
   EXPECT_EQ(rows[20], "DONE");
   // The pane is still alive (idle after the command), so nothing else is drawn.
   EXPECT_TRUE(a->PaneAlive());
+}
+
+TEST(TmuxSessionTest, TypesTextThatStartsWithADash) {
+  ASSERT_TRUE(HaveProgram("tmux")) << "tmux missing";
+  // cat echoes each line back: the typed text appears twice.
+  TmuxSession pane("cat", kCols, kRows);
+  ASSERT_TRUE(pane.started());
+  pane.Type("-l --x -");
+  pane.Keys({"Enter"});
+  EXPECT_TRUE(pane.WaitForScreen(
+      [](const std::string& s) { return s.find("-l --x -\n-l --x -") != std::string::npos; },
+      kDrawTimeout))
+      << pane.CaptureText();
 }
 
 TEST(DirectPaneTest, DifferentOutputIsReportedWithTheRow) {
