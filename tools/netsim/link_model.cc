@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "netsim/json_object.h"
+
 namespace roam::netsim {
 namespace {
 
@@ -21,14 +23,17 @@ Duration SerializationTime(uint64_t bytes, uint64_t rate) {
 }  // namespace
 
 std::string CountersToJson(const LinkCounters& c) {
-  auto field = [](const char* name, uint64_t v) {
-    return std::string("\"") + name + "\": " + std::to_string(v);
-  };
-  return "{" + field("received", c.received) + ", " + field("passed", c.passed) + ", " +
-         field("lost_random", c.lost_random) + ", " + field("lost_burst", c.lost_burst) + ", " +
-         field("lost_outage", c.lost_outage) + ", " + field("dropped_queue", c.dropped_queue) +
-         ", " + field("duplicated", c.duplicated) + ", " + field("reordered", c.reordered) + ", " +
-         field("bytes_passed", c.bytes_passed) + "}";
+  return JsonObject()
+      .Add("received", c.received)
+      .Add("passed", c.passed)
+      .Add("lost_random", c.lost_random)
+      .Add("lost_burst", c.lost_burst)
+      .Add("lost_outage", c.lost_outage)
+      .Add("dropped_queue", c.dropped_queue)
+      .Add("duplicated", c.duplicated)
+      .Add("reordered", c.reordered)
+      .Add("bytes_passed", c.bytes_passed)
+      .ToString();
 }
 
 LinkModel::LinkModel(LinkConfig config, uint64_t seed, TimePoint start, LinkMode mode)

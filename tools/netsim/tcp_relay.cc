@@ -11,6 +11,8 @@
 #include <cstring>
 #include <utility>
 
+#include "netsim/json_object.h"
+
 namespace roam::netsim {
 namespace {
 
@@ -307,14 +309,17 @@ TcpRelayStats TcpRelay::stats() const {
 
 std::string TcpRelay::StatsJson() const {
   const TcpRelayStats s = stats();
-  auto field = [](const char* name, uint64_t v) {
-    return std::string(", \"") + name + "\": " + std::to_string(v);
-  };
-  return "{\"mode\": \"tcp\", \"up\": " + CountersToJson(s.up) +
-         ", \"down\": " + CountersToJson(s.down) + field("accepted", s.accepted) +
-         field("refused", s.refused) + field("connect_failed", s.connect_failed) +
-         field("closed", s.closed) + field("bytes_up", s.bytes_up) +
-         field("bytes_down", s.bytes_down) + "}";
+  return JsonObject()
+      .AddString("mode", "tcp")
+      .AddJson("up", CountersToJson(s.up))
+      .AddJson("down", CountersToJson(s.down))
+      .Add("accepted", s.accepted)
+      .Add("refused", s.refused)
+      .Add("connect_failed", s.connect_failed)
+      .Add("closed", s.closed)
+      .Add("bytes_up", s.bytes_up)
+      .Add("bytes_down", s.bytes_down)
+      .ToString();
 }
 
 }  // namespace roam::netsim

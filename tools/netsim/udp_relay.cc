@@ -10,6 +10,8 @@
 #include <cstring>
 #include <utility>
 
+#include "netsim/json_object.h"
+
 namespace roam::netsim {
 namespace {
 
@@ -231,15 +233,19 @@ UdpRelayStats UdpRelay::stats() const {
 
 std::string UdpRelay::StatsJson() const {
   const UdpRelayStats s = stats();
-  auto field = [](const char* name, uint64_t v) {
-    return std::string(", \"") + name + "\": " + std::to_string(v);
-  };
-  return "{\"mode\": \"udp\", \"up\": " + CountersToJson(s.up) +
-         ", \"down\": " + CountersToJson(s.down) + field("from_client", s.from_client) +
-         field("from_server", s.from_server) + field("from_stranger", s.from_stranger) +
-         field("no_client", s.no_client) + field("heap_overflow", s.heap_overflow) +
-         field("send_errors", s.send_errors) + field("client_moves", s.client_moves) +
-         field("rebinds", s.rebinds) + "}";
+  return JsonObject()
+      .AddString("mode", "udp")
+      .AddJson("up", CountersToJson(s.up))
+      .AddJson("down", CountersToJson(s.down))
+      .Add("from_client", s.from_client)
+      .Add("from_server", s.from_server)
+      .Add("from_stranger", s.from_stranger)
+      .Add("no_client", s.no_client)
+      .Add("heap_overflow", s.heap_overflow)
+      .Add("send_errors", s.send_errors)
+      .Add("client_moves", s.client_moves)
+      .Add("rebinds", s.rebinds)
+      .ToString();
 }
 
 }  // namespace roam::netsim

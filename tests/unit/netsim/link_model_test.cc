@@ -368,6 +368,19 @@ TEST(LinkModelTest, SameSeedGivesIdenticalOutputWithEveryKnobOn) {
   EXPECT_NE(CountersToJson(k1), CountersToJson(k3));
 }
 
+TEST(CountersToJsonTest, ExactText) {
+  LinkCounters c;
+  c.received = 10;
+  c.passed = 7;
+  c.lost_random = 2;
+  c.lost_burst = 1;
+  c.bytes_passed = 700;
+  EXPECT_EQ(CountersToJson(c),
+            "{\"received\": 10, \"passed\": 7, \"lost_random\": 2, \"lost_burst\": 1, "
+            "\"lost_outage\": 0, \"dropped_queue\": 0, \"duplicated\": 0, \"reordered\": 0, "
+            "\"bytes_passed\": 700}");
+}
+
 TEST(LinkModelTest, StreamModeNeverDropsReordersOrDuplicates) {
   LinkConfig c;
   c.delay = milliseconds(50);
