@@ -216,6 +216,9 @@ int ServerSession::Impl::Run() {
   // interval), so SSP's fixed 8 ms SEND_MINDELAY would only add to every
   // echo. The frame interval still spaces the sends.
   transport->SetSendMinDelay(Millis(0));
+  // The first screen (the shell's prompt) should not wait for the interval
+  // derived from SSP's initial 1 s RTT guess.
+  transport->SetFastStart(true);
   pump.emplace(transport.get(), &endpoint);
 
   while (!exit_requested) {
@@ -230,7 +233,7 @@ int ServerSession::Impl::Run() {
       fds.push_back(pollfd{child->master_fd(), events, 0});
     }
 
-    const Millis interval = transport->connection().rtt().send_interval();
+    const Millis interval = transport->frame_interval();
     TimePoint wake = std::min(echo_ack.NextWakeup(), pacer.NextWakeup(interval));
     const Duration ssp_wait = std::chrono::milliseconds(pump->PollTimeoutMs(now, kPollCapMs));
     const Duration other_wait = wake == kNever ? Duration::max() : wake - now;

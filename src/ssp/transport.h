@@ -148,6 +148,19 @@ class Transport {
   // The live local state; change it freely until StartShutdown().
   Local& current_state() { return sender_.current_state(); }
   const Local& current_state() const { return sender_.current_state(); }
+  // Before the first RTT sample, frames are spaced by the interval derived
+  // from SSP's initial 1 s RTT guess (250 ms), so the first screen after the
+  // connection's first ack waits a quarter second. With `fast_start`, they
+  // are spaced by the minimum interval until the first sample arrives (one
+  // round trip later), then by the measured one as usual.
+  void SetFastStart(bool fast_start) { fast_start_ = fast_start; }
+  // The spacing of frames now: from the RTT estimate, or the minimum under
+  // SetFastStart(true) while there is no sample yet.
+  Millis frame_interval() const {
+    if (fast_start_ && !connection_.rtt().has_sample()) return net::kSendIntervalMin;
+    return connection_.rtt().send_interval();
+  }
+
   // See TransportSender::SetSendMinDelay.
   void SetSendMinDelay(Millis mindelay) { sender_.SetSendMinDelay(mindelay); }
 
@@ -203,7 +216,7 @@ class Transport {
   };
 
   LinkTiming Timing() const {
-    return LinkTiming{connection_.rtt().rto(), connection_.rtt().send_interval(), last_heard_,
+    return LinkTiming{connection_.rtt().rto(), frame_interval(), last_heard_,
                       connection_.has_remote()};
   }
 
@@ -274,6 +287,7 @@ class Transport {
   ReceiverStats receiver_stats_;
   uint64_t send_errors_ = 0;
   Status fatal_error_;
+  bool fast_start_ = false;  // SetFastStart
 };
 
 }  // namespace roam::ssp

@@ -154,6 +154,41 @@ TEST_F(TransportTest, FirstContactIsAckedAtOnce) {
   EXPECT_EQ(sent[0].diff(), "");
 }
 
+TEST_F(TransportTest, FirstScreenWaitsTheInitialIntervalWithoutFastStart) {
+  PeerSend(0, 1, "R");
+  ASSERT_EQ(ServerTick().size(), 1u);  // the first ack, at once
+  const TimePoint acked = Now();
+  AdvanceTime(Millis(10));
+  server_.current_state().Append("prompt$ ");
+  // No RTT sample yet: SSP's initial 1 s guess gives a 250 ms interval.
+  EXPECT_FALSE(server_.connection().rtt().has_sample());
+  EXPECT_EQ(server_.frame_interval(), Millis(250));
+  EXPECT_EQ(server_.NextWakeup(Now()), acked + Millis(250));
+}
+
+TEST_F(TransportTest, FastStartSendsTheFirstScreenAtTheMinimumInterval) {
+  server_.SetFastStart(true);
+  PeerSend(0, 1, "R");
+  ASSERT_EQ(ServerTick().size(), 1u);
+  const TimePoint acked = Now();
+  AdvanceTime(Millis(10));
+  server_.current_state().Append("prompt$ ");
+  EXPECT_EQ(server_.frame_interval(), net::kSendIntervalMin);
+  EXPECT_EQ(server_.NextWakeup(Now()), acked + Millis(20));
+  clock_.Set(acked + Millis(20));
+  std::vector<net::OutgoingDatagram> screen = server_.Tick(Now());
+  ASSERT_EQ(screen.size(), 1u);
+  // The screen takes 300 ms to reach the peer, which answers at once (the
+  // answer arrives instantly in this harness): the first sample is a 300 ms
+  // round trip, and frames are spaced by the measured interval from then on.
+  AdvanceTime(Millis(300));
+  ASSERT_TRUE(peer_.Receive(screen[0].bytes, ServerAddress(), 0, false, Now()).has_value());
+  PeerSend(1, 2, "", /*ack=*/2);
+  ASSERT_TRUE(server_.connection().rtt().has_sample());
+  EXPECT_EQ(server_.frame_interval(), server_.connection().rtt().send_interval());
+  EXPECT_EQ(server_.frame_interval(), Millis(150));
+}
+
 TEST_F(TransportTest, NonEmptyDiffIsAckedAfter100ms) {
   PeerSend(0, 1, "R");
   ServerTick();
