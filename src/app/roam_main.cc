@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -100,19 +101,25 @@ Launched Launch(const std::vector<std::string>& argv,
   // once the remote command ended); give it a bounded time, then end it, so
   // a server that never answers cannot keep roam waiting.
   // An ssh ended that way has no exit status of its own to report.
+  // It has usually exited already or is about to: poll at 1, 2, 4, ... ms
+  // (capped at 100 ms), so the session does not start a whole poll period
+  // late; SIGTERM after 5 s, SIGKILL after 10 s.
   int status = 0;
   bool reaped = false;
   bool ended_by_us = false;
-  for (int i = 0; i < 100 && !reaped; ++i) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int step_ms = 1; !reaped; step_ms = std::min(2 * step_ms, 100)) {
     if (waitpid(pid, &status, WNOHANG) == pid) {
       reaped = true;
       break;
     }
-    if (i > 50) {
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if (waited >= std::chrono::seconds(10)) break;
+    if (waited >= std::chrono::seconds(5) && !ended_by_us) {
       kill(pid, SIGTERM);
       ended_by_us = true;
     }
-    poll(nullptr, 0, 100);
+    poll(nullptr, 0, step_ms);
   }
   if (!reaped) {
     kill(pid, SIGKILL);
