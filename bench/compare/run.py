@@ -940,7 +940,16 @@ def machine():
             "python": platform.python_version()}
 
 
+def _interrupted(signum, frame):
+    """SIGTERM (and SIGINT, also when started in the background) unwind like
+    Ctrl-C, so every session, relay and the private sshd is ended on the way
+    out."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main():
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="lan + intercontinental, small sizes")
     ap.add_argument("--out", default=None, help="JSON file to write")
@@ -1141,4 +1150,9 @@ def build_rows(raw, profiles, systems):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt as e:
+        print(f"\ninterrupted ({e}); every process the runner started has been ended",
+              file=sys.stderr)
+        sys.exit(130)
