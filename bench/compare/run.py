@@ -195,6 +195,7 @@ class PtyClient:
                 os._exit(127)
         self.pid, self.fd = pid, fd
         self.eof = False
+        self.last_match = b""
         self.exit_status = None
         self.pending = b""  # an escape sequence cut at a read boundary
         self.tail = b""  # recent drawn text, for matches across reads
@@ -251,7 +252,10 @@ class PtyClient:
             if not text:
                 continue
             window = window[-512:] + text
-            if pattern.search(window):
+            m = pattern.search(window)
+            if m:
+                # What matched, with some drawn text around it (for reports).
+                self.last_match = window[max(0, m.start() - 40):m.end() + 40]
                 return t
         return None
 
@@ -678,15 +682,25 @@ def measure_interactive(ctx, system, profile):
         debug('Wrong predictions: keys typed where no')
         # Wrong predictions: keys typed where nothing echoes (read -s) must
         # never be drawn; any that are were drawn and later erased.
-        run_line(sess, "read -rs x", wait_prompt=False)
-        hidden = "secretpassword"
+        # The command line itself holds some of the hidden letters, so its
+        # echo must be on screen (on a lossy link it can come late) before
+        # the first hidden key is typed, or it would be counted as drawn.
+        c = sess.client
+        quiet_settle(c, 0.0, 0.01)
+        c.write(b"read -rs x\r")
+        c.wait_text(b"read -rs x", 4 * sess.rtt() + 2.0)
+        quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+        # None of these letters is in the command line or the prompt.
+        hidden = "quiltmopgywvkz"
         drawn = 0
+        drawn_detail = []
         c = sess.client
         for ch in hidden:
             quiet_settle(c, 0.0, 0.01)
             c.write(ch.encode())
             if c.wait_text(ch.encode(), 2 * sess.rtt() + 0.3) is not None:
                 drawn += 1
+                drawn_detail.append({"key": ch, "drawn_text": c.last_match.decode(errors="replace")})
             quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
         c.write(b"\r")
         sync_prompt(sess)
@@ -709,6 +723,7 @@ def measure_interactive(ctx, system, profile):
             out["predicted_share_na"] = "RTT below margin"
         out["hidden_keys"] = len(hidden)
         out["hidden_keys_drawn"] = drawn
+        out["hidden_keys_drawn_detail"] = drawn_detail
         out["wrong_share"] = drawn / len(hidden)
 
         debug('Recovery after an outage: a command ty')
