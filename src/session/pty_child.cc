@@ -69,7 +69,12 @@ struct ChildPlan {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
-  sigaction(SIGHUP, &dfl, nullptr);
+  // Until released, a hang-up (the server closing the pty master as it
+  // gives up) must not kill the child before it sees EOF on the release
+  // pipe and exits with status 1; the program itself gets the default.
+  struct sigaction ign = dfl;
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGHUP, &ign, nullptr);
   sigaction(SIGPIPE, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
@@ -98,6 +103,7 @@ struct ChildPlan {
   } while (n < 0 && errno == EINTR);
   if (n != 1) _exit(1);
   close(release_read);
+  sigaction(SIGHUP, &dfl, nullptr);
 
   execvpe(plan.file.c_str(), argv, envp);
   int err = errno;
@@ -204,11 +210,20 @@ Result<std::unique_ptr<PtyChild>> PtyChild::Start(const PtyChildOptions& options
   ws.ws_col = options.cols;
   ws.ws_row = options.rows;
   int master = -1;
+  // The child starts with SIGHUP blocked, so a hang-up between forkpty and
+  // RunChild's SIG_IGN (the master closed by a server that gave up at once)
+  // stays pending and is then discarded; the parent's mask is restored.
+  sigset_t hup;
+  sigset_t old_mask;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &hup, &old_mask);
   pid_t pid = forkpty(&master, nullptr, nullptr, &ws);
-  if (pid < 0) return IoError(ErrnoText("forkpty"));
   if (pid == 0) {
     RunChild(plan, argv.data(), envp.data(), release_read.get(), release_write.get());
   }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (pid < 0) return IoError(ErrnoText("forkpty"));
   UniqueFd master_fd(master);
   if (fcntl(master, F_SETFD, FD_CLOEXEC) != 0) {
     // Not fatal: the fd would only leak into programs the server execs.
