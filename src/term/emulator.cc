@@ -60,26 +60,32 @@ bool IsPrintableAscii(char c) {
   return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
 }
 
+// For the eight bytes at `p`, read as one little-endian word: a mask with
+// the high bit of each byte that is not printable ASCII (< 0x20 or > 0x7E)
+// set, and no others below the first such byte. Nonzero iff one of them is
+// out of range, and the lowest set bit lies in exactly the first byte out of
+// range: borrows and carries only move upwards from a byte that is out of
+// range itself. (Bytes above that one may be flagged spuriously.)
+uint64_t NotPrintableAscii8(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101;
+  constexpr uint64_t kHigh = 0x8080808080808080;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof(x));
+  if constexpr (std::endian::native == std::endian::big) x = __builtin_bswap64(x);
+  const uint64_t below = (x - kOnes * 0x20) & ~x;  // < 0x20 (or >= 0x80)
+  const uint64_t above = (x + kOnes) | x;          // > 0x7E
+  return (below | above) & kHigh;
+}
+
 // Returns the end of the run of printable ASCII bytes (0x20..0x7E) that
 // starts at `p`: the first byte out of range, or `end`. The first bytes go
 // one by one (short runs such as `seq` lines end there), then eight at a
 // time while all eight are in range, then one by one again.
 const char* ScanPrintableAscii(const char* p, const char* end) {
-  constexpr uint64_t kOnes = 0x0101010101010101;
-  constexpr uint64_t kHigh = 0x8080808080808080;
   const char* const first = end - p > 8 ? p + 8 : end;
   while (p < first && IsPrintableAscii(*p)) ++p;
   if (p != first) return p;
-  while (end - p >= 8) {
-    uint64_t x;
-    std::memcpy(&x, p, sizeof(x));
-    // Nonzero iff some byte is < 0x20 (exact while no byte is >= 0x80,
-    // and `above` catches those) or some byte is > 0x7E.
-    const uint64_t below = (x - kOnes * 0x20) & ~x & kHigh;
-    const uint64_t above = ((x + kOnes) | x) & kHigh;
-    if ((below | above) != 0) break;
-    p += 8;
-  }
+  while (end - p >= 8 && NotPrintableAscii8(p) == 0) p += 8;
   while (p < end && IsPrintableAscii(*p)) ++p;
   return p;
 }
@@ -161,16 +167,9 @@ const char* StorePrintableAscii(const char* p, const char* stop, Cell* cells,
       cells += 16;
     }
 #endif
-    // Eight bytes at a time, checked as one word (little-endian, as
-    // kCellCodePointFirst requires): the lowest flagged byte is exactly the
-    // first one out of range, as borrows and carries only move upwards
-    // from a byte that is out of range itself.
-    constexpr uint64_t kOnes = 0x0101010101010101;
-    constexpr uint64_t kHigh = 0x8080808080808080;
+    // Eight bytes at a time, checked as one word.
     while (stop - p >= 8) {
-      uint64_t x;
-      std::memcpy(&x, p, sizeof(x));
-      const uint64_t bad = (((x - kOnes * 0x20) & ~x) | ((x + kOnes) | x)) & kHigh;
+      const uint64_t bad = NotPrintableAscii8(p);
       if (bad != 0) {
         const size_t count = static_cast<size_t>(std::countr_zero(bad) / 8);
         store(count);
