@@ -1,4 +1,4 @@
-// ServerSession: wiring of roam-server's event loop (see server_session.h).
+// ServerSession: the I/O adapter around ServerCore (see server_session.h).
 
 #include "session/server_session.h"
 
@@ -8,37 +8,22 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <cstring>
 #include <optional>
-#include <variant>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/logging.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
-#include "base/unique_fd.h"
-#include "net/connection.h"
-#include "session/echo_ack.h"
-#include "session/frame_pacer.h"
+#include "session/server_core.h"
 #include "session/utmp_record.h"
-#include "ssp/transport.h"
 #include "ssp/udp_pump.h"
-#include "state/complete_terminal.h"
-#include "state/user_stream.h"
-#include "term/emulator.h"
 
 namespace roam::session {
 
 namespace {
 
-using ServerTransport = ssp::Transport<state::CompleteTerminal, state::UserStream>;
-
-// Input for the application that it has not read yet; beyond this, typed
-// bytes are dropped (and counted) rather than buffered without bound.
-constexpr size_t kMaxPendingPtyInput = 1 << 20;
 // Application output read per round before the loop turns to the network.
 constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
 constexpr int kPollCapMs = 1000;
@@ -50,11 +35,8 @@ struct ServerSession::Impl {
       : key(std::move(k)), endpoint(std::move(e)), config(std::move(c)) {}
 
   int Run();
-  void HandleSignals(TimePoint now);
-  void HandleUserEvents(TimePoint now);
   void ReadPty(TimePoint now);
   void WritePty();
-  void StartShutdown(TimePoint now);
 
   crypto::Key key;
   net::UdpEndpoint endpoint;
@@ -63,22 +45,10 @@ struct ServerSession::Impl {
   SystemClock clock;
   SystemRandom random;
   std::unique_ptr<PtyChild> child;
-  std::unique_ptr<term::Emulator> emulator;
-  std::unique_ptr<ServerTransport> transport;
-  std::optional<ssp::UdpPump<ServerTransport>> pump;
+  std::unique_ptr<ServerCore> core;
   std::unique_ptr<UtmpRecord> utmp;
-  EchoAckTracker echo_ack;
-  FramePacer pacer;
-  std::optional<ServerTimeouts> timeouts;
   std::unique_ptr<SignalPipe> signals;
-
-  std::string pty_input;  // keystrokes waiting for the application
-  uint64_t dropped_input_bytes = 0;
-  uint64_t consumed_remote_num = 0;
   bool pty_open = true;
-  bool exit_requested = false;
-  int exit_status = 0;
-  std::string last_remote;
 };
 
 ServerSession::ServerSession(crypto::Key key, net::UdpEndpoint endpoint, ServerSessionConfig config)
@@ -88,93 +58,30 @@ ServerSession::~ServerSession() = default;
 
 int ServerSession::Run() { return impl_->Run(); }
 
-void ServerSession::Impl::StartShutdown(TimePoint now) {
-  if (transport->shutdown_in_progress()) return;
-  if (!transport->connection().has_remote()) {
-    // Nobody to tell: done at once (spec §7.8).
-    exit_requested = true;
-    return;
-  }
-  transport->StartShutdown(now);
-}
-
-void ServerSession::Impl::HandleSignals(TimePoint now) {
-  for (int sig : signals->Drain()) {
-    switch (sig) {
-      case SIGTERM:
-      case SIGINT:
-        Log(LogLevel::kInfo, "signal received, shutting down");
-        StartShutdown(now);
-        break;
-      case SIGUSR1:
-        if (timeouts->Sigusr1Ends(now)) {
-          Log(LogLevel::kInfo, "SIGUSR1 received, shutting down");
-          StartShutdown(now);
-        }
-        break;
-      default:
-        break;  // SIGCHLD: the pty read path notices the exit
-    }
-  }
-}
-
-void ServerSession::Impl::HandleUserEvents(TimePoint now) {
-  if (transport->latest_remote_state_num() == consumed_remote_num) return;
-  consumed_remote_num = transport->latest_remote_state_num();
-  timeouts->OnClientState(now);
-  Result<std::vector<state::UserEvent>> events =
-      state::UserStream::EventsOfDiff(transport->TakeRemoteDiff());
-  if (!events.ok()) return;  // cannot happen for a diff we built; nothing to act on
-  const std::vector<state::UserEvent> compacted = state::UserStream::CompactResizes(*events);
-  for (const state::UserEvent& event : compacted) {
-    if (const auto* byte = std::get_if<state::UserByte>(&event)) {
-      std::string translated = emulator->TranslateUserInput(std::string_view(&byte->byte, 1));
-      if (pty_input.size() + translated.size() > kMaxPendingPtyInput) {
-        dropped_input_bytes += translated.size();
-      } else {
-        pty_input += translated;
-      }
-    } else if (const auto* resize = std::get_if<state::Resize>(&event)) {
-      if (emulator->Resize(resize->width, resize->height)) {
-        (void)child->Resize(static_cast<uint16_t>(resize->width),
-                            static_cast<uint16_t>(resize->height));
-        pacer.OnOutput(now);
-      }
-    }
-  }
-  if (!compacted.empty()) echo_ack.RecordUserEvents(consumed_remote_num, now);
-  // The program starts once the first client state (normally its window
-  // size) has been applied, so it sees the client's size from the start.
-  if (!child->released()) (void)child->Release();
-}
-
 void ServerSession::Impl::ReadPty(TimePoint now) {
   char buf[65536];
   size_t total = 0;
   while (total < kMaxPtyReadPerRound) {
     ssize_t n = read(child->master_fd(), buf, sizeof buf);
     if (n > 0) {
-      emulator->Write(std::string_view(buf, static_cast<size_t>(n)));
+      core->OnPtyOutput(std::string_view(buf, static_cast<size_t>(n)), now);
       total += static_cast<size_t>(n);
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
     // EOF or EIO: the program and everything holding the pty are gone.
     pty_open = false;
+    core->OnPtyClosed(now);
     break;
-  }
-  if (total > 0) pacer.OnOutput(now);
-  std::string replies = emulator->TakeReplies();
-  if (!replies.empty() && pty_input.size() + replies.size() <= kMaxPendingPtyInput) {
-    pty_input += replies;
   }
 }
 
 void ServerSession::Impl::WritePty() {
-  while (!pty_input.empty()) {
-    ssize_t n = write(child->master_fd(), pty_input.data(), pty_input.size());
+  while (!core->pty_input().empty()) {
+    const std::string& input = core->pty_input();
+    ssize_t n = write(child->master_fd(), input.data(), input.size());
     if (n > 0) {
-      pty_input.erase(0, static_cast<size_t>(n));
+      core->ConsumePtyInput(static_cast<size_t>(n));
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -203,109 +110,53 @@ int ServerSession::Impl::Run() {
   fcntl(child->master_fd(), F_SETFL, fcntl(child->master_fd(), F_GETFL) | O_NONBLOCK);
   utmp = std::make_unique<UtmpRecord>(child->master_fd(), UtmpHost(getpid(), ""));
 
-  const int cols = config.child.cols;
-  const int rows = config.child.rows;
+  ServerCoreConfig core_config;
+  core_config.cols = config.child.cols;
+  core_config.rows = config.child.rows;
+  core_config.timeouts = config.timeouts;
   TimePoint now = clock.Now();
-  timeouts.emplace(config.timeouts, now);
-  emulator = std::make_unique<term::Emulator>(cols, rows);
-  transport = std::make_unique<ServerTransport>(net::Connection::Server(std::move(key)),
-                                                state::CompleteTerminal(cols, rows),
-                                                state::UserStream(), &random, now);
-  // The frame pacer already collects the program's output (a screen is
-  // pushed once the output has been quiet for kSettle, or after one frame
-  // interval), so SSP's fixed 8 ms SEND_MINDELAY would only add to every
-  // echo. The frame interval still spaces the sends.
-  transport->SetSendMinDelay(Millis(0));
-  // The first screen (the shell's prompt) should not wait for the interval
-  // derived from SSP's initial 1 s RTT guess.
-  transport->SetFastStart(true);
-  pump.emplace(transport.get(), &endpoint);
+  core = std::make_unique<ServerCore>(std::move(key), std::move(core_config), &random, now);
+  ssp::UdpPump<ServerCore> pump(core.get(), &endpoint);
 
-  while (!exit_requested) {
+  while (!core->done()) {
     now = clock.Now();
     std::vector<pollfd> fds;
-    pump->AddPollFds(&fds);
+    pump.AddPollFds(&fds);
+    const size_t signal_index = fds.size();
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
     const size_t pty_index = fds.size();
     if (pty_open) {
       short events = POLLIN;
-      if (!pty_input.empty()) events |= POLLOUT;
+      if (!core->pty_input().empty()) events |= POLLOUT;
       fds.push_back(pollfd{child->master_fd(), events, 0});
     }
-
-    const Millis interval = transport->frame_interval();
-    TimePoint wake = std::min(echo_ack.NextWakeup(), pacer.NextWakeup(interval));
-    const Duration ssp_wait = std::chrono::milliseconds(pump->PollTimeoutMs(now, kPollCapMs));
-    const Duration other_wait = wake == kNever ? Duration::max() : wake - now;
-    Duration timeout =
-        timeouts->PollTimeout(now, ssp_wait, other_wait, transport->shutdown_in_progress());
-    int timeout_ms = static_cast<int>(
-        std::clamp<int64_t>(std::chrono::ceil<Millis>(timeout).count(), 0, kPollCapMs));
+    const TimePoint wake = core->NextWakeup(now);
+    const int timeout_ms = static_cast<int>(
+        std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
     poll(fds.data(), fds.size(), timeout_ms);
     now = clock.Now();
 
-    pump->OnPolled(fds, now);
-    if (fds[pty_index - 1].revents & POLLIN) HandleSignals(now);
-    HandleUserEvents(now);
-    if (transport->connection().has_remote()) {
-      std::string remote = transport->connection().remote().ToString();
-      if (remote != last_remote) {
-        Log(LogLevel::kInfo, "server now attached to client at " + remote);
-        last_remote = remote;
-      }
+    pump.OnPolled(fds, now);
+    if (fds[signal_index].revents & POLLIN) {
+      for (int sig : signals->Drain()) core->OnSignal(sig, now);  // SIGCHLD: the pty path notices
     }
-
     if (pty_open) {
       if (pty_index < fds.size() && (fds[pty_index].revents & (POLLIN | POLLHUP | POLLERR))) {
         ReadPty(now);
       }
-      WritePty();
+      if (pty_open) WritePty();
     }
+    if (std::optional<std::pair<int, int>> size = core->TakePtyResize()) {
+      (void)child->Resize(static_cast<uint16_t>(size->first), static_cast<uint16_t>(size->second));
+    }
+    if (core->release_child() && !child->released()) (void)child->Release();
     (void)child->PollExit();  // reaps the program once it has ended
 
-    // Push the screen and the echo-ack into the synced state (never after
-    // shutdown began: the final state is frozen).
-    if (!transport->shutdown_in_progress()) {
-      const bool ack_moved = echo_ack.Update(now);
-      if (ack_moved) transport->current_state().SetEchoAck(echo_ack.echo_ack());
-      if (pacer.ShouldPush(now, interval) || (!pty_open && pacer.dirty())) {
-        transport->current_state().SetFramebuffer(emulator->fb());
-        pacer.OnPushed(now);
-      }
-      if (!pty_open) {
-        Log(LogLevel::kInfo, "the session's program exited; shutting down");
-        StartShutdown(now);
-      } else if (timeouts->NetworkTimedOut(now)) {
-        Log(LogLevel::kInfo, "network timeout; shutting down");
-        StartShutdown(now);
-      } else if (timeouts->NoClientExpired(now)) {
-        Log(LogLevel::kInfo, "no connection within 60 seconds");
-        exit_requested = true;
-      }
-    }
-
-    Status flushed = pump->Flush(now);
+    Status flushed = pump.Flush(now);
     if (!flushed.ok()) Log(LogLevel::kWarning, flushed.message());
-    if (!transport->fatal_error().ok()) {
-      Log(LogLevel::kError, transport->fatal_error().message());
-      exit_status = 1;
-      break;
-    }
-
-    utmp->SetHost(
-        UtmpHost(getpid(), timeouts->ClientAttached(now) && transport->connection().has_remote()
-                               ? transport->connection().remote().HostString()
-                               : ""));
-
-    // How the session ends.
-    if (transport->counterparty_shutdown_ack_sent()) break;  // the client quit
-    if (transport->shutdown_in_progress() &&
-        (transport->shutdown_acknowledged() || transport->shutdown_ack_timed_out(now) ||
-         !transport->connection().has_remote())) {
-      break;
-    }
+    utmp->SetHost(UtmpHost(getpid(), core->AttachedHost(now)));
   }
-  return exit_status;
+  return core->exit_status();
 }
 
 }  // namespace roam::session

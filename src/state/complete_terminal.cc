@@ -8,6 +8,7 @@
 #include "term/display.h"
 #include "term/emulator.h"
 #include "wire/instruction_codec.h"
+#include "wire/roam_extensions.pb.h"
 
 namespace roam::state {
 
@@ -54,6 +55,10 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
           ->set_hoststring(std::move(bytes));
     }
   }
+  // roam extensions come after everything a stock client reads.
+  if (welcome_ != old.welcome_ && welcome_.valid()) {
+    ToProto(welcome_, message.add_instruction()->MutableExtension(RoamBuffers::welcome));
+  }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);
 }
@@ -70,6 +75,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   term::Emulator emulator(fb_.width(), fb_.height(), ReplicaOptions());
   *emulator.mutable_fb() = fb_;
   uint64_t echo_ack = echo_ack_;
+  RoamHello welcome = welcome_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
     if (instruction.HasExtension(HostBuffers::hostbytes)) {
@@ -87,10 +93,13 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       uint64_t num = instruction.GetExtension(HostBuffers::echoack).echo_ack_num();
       if (num < echo_ack) return Malformed("host message: echo ack decreased");
       echo_ack = num;
+    } else if (instruction.HasExtension(RoamBuffers::welcome)) {
+      welcome = FromProto(instruction.GetExtension(RoamBuffers::welcome));
     }
   }
   fb_ = emulator.fb();
   echo_ack_ = echo_ack;
+  welcome_ = welcome;
   return Status::Ok();
 }
 

@@ -1,0 +1,20 @@
+#include "state/roam_hello.h"
+
+#include "wire/roam_extensions.pb.h"
+
+namespace roam::state {
+
+void ToProto(const RoamHello& hello, RoamBuffers::Hello* out) {
+  out->set_version(hello.version);
+  out->set_features(hello.features);
+  out->set_initial_max_data(hello.initial_max_data);
+  out->set_initial_max_stream_data(hello.initial_max_stream_data);
+  out->set_initial_max_streams(hello.initial_max_streams);
+}
+
+RoamHello FromProto(const RoamBuffers::Hello& in) {
+  return RoamHello{in.version(), in.features(), in.initial_max_data(), in.initial_max_stream_data(),
+                   in.initial_max_streams()};
+}
+
+}  // namespace roam::state
