@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "client/channel_session.h"
 #include "client/client_session.h"
 #include "client/fake_proxy.h"
 #include "client/ssh_bootstrap.h"
@@ -235,6 +236,17 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "roam: the server's startup line was not usable: %s\n",
                  (!server.ok() ? server.status() : key.status()).message().c_str());
     return 1;
+  }
+
+  if (!options.channel_test.empty()) {
+    roam::client::ChannelSessionConfig channel_config;
+    channel_config.server = *server;
+    channel_config.request = roam::client::ChannelTestRequest(options.channel_test);
+    channel_config.verbose = options.verbose > 0;
+    channel_config.connect_failure_message = roam::client::UdpUnreachableMessage(
+        options.local ? "localhost" : host, *launched.ip, launched.connect->port);
+    roam::client::ChannelSession channel_session(std::move(*key), std::move(channel_config));
+    return channel_session.Run();
   }
 
   roam::client::ClientSessionConfig config;

@@ -46,9 +46,14 @@ ClientCore::ClientCore(crypto::Key key, ClientCoreConfig config, Random* random,
   transport_->current_state().PushResize(config_.cols, config_.rows);
   if (config_.roam_extensions) {
     const channel::TransportParameters ours = channel::LocalParameters(config_.channels);
-    transport_->current_state().PushHello(state::RoamHello{
-        state::kRoamProtocolVersion, state::kSupportedFeatures, ours.initial_max_data,
-        ours.initial_max_stream_data, ours.initial_max_streams});
+    state::RoamHello hello;
+    hello.version = state::kRoamProtocolVersion;
+    hello.features = state::kSupportedFeatures;
+    hello.initial_max_data = ours.initial_max_data;
+    hello.initial_max_stream_data = ours.initial_max_stream_data;
+    hello.initial_max_streams = ours.initial_max_streams;
+    hello.no_terminal = config_.no_terminal;
+    transport_->current_state().PushHello(hello);
   }
   prediction_.set_display_mode(config_.predict_mode);
   prediction_.set_overwrite(config_.predict_overwrite);
@@ -197,7 +202,7 @@ std::vector<net::OutgoingDatagram> ClientCore::Tick(TimePoint now) {
 }
 
 TimePoint ClientCore::NextWakeup(TimePoint now) const {
-  if (done_) return now;
+  if (done_) return kNever;
   TimePoint wake = std::min({transport_->NextWakeup(now), prediction_.NextWakeup(now),
                              pieces_->bar.Render(now).next_update, now + kMaxIdleWait});
   if (!transport_->has_remote_state())

@@ -56,6 +56,8 @@ struct ClientCoreConfig {
   std::string connect_failure_message;
   // Say Hello to the server (off: behave exactly like mosh-client).
   bool roam_extensions = true;
+  // No terminal: ask a roam server not to run its program (channels only).
+  bool no_terminal = false;
   channel::MuxConfig channels;
 };
 
@@ -88,6 +90,9 @@ class ClientCore {
   void OnSignal(int signal, TimePoint now);
   // The terminal was given back and taken again (suspend): repaint all.
   void OnResumed(TimePoint now);
+  // Ends the session (the shutdown handshake) on the program's own account,
+  // e.g. when the channel it ran is done.
+  void Quit(TimePoint now) { StartShutdown(now, "Exiting..."); }
   // The outcome of the adapter's latest sends: `error` is OK when they
   // succeeded, else the error to show on the bar.
   void OnSendStatus(const Status& error, TimePoint now);

@@ -79,6 +79,18 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
       return InvalidArgument("unknown --family value \"" + value +
                              "\" (use inet, inet6, auto, prefer-inet or prefer-inet6)");
     }
+  } else if (name == "channel-test") {
+    if (value != "echo" && value != "discard" && value.rfind("source:", 0) != 0) {
+      return InvalidArgument("unknown --channel-test value \"" + value +
+                             "\" (use echo, discard or source:BYTES)");
+    }
+    if (value.rfind("source:", 0) == 0) {
+      const std::string n = value.substr(7);
+      if (n.empty() || n.size() > 18 || n.find_first_not_of("0123456789") != std::string::npos) {
+        return InvalidArgument("--channel-test=source: needs a byte count");
+      }
+    }
+    out->channel_test = value;
   } else if (name == "bind-server") {
     if (value == "ssh") {
       out->bind = BindServer::kSsh;
@@ -99,7 +111,7 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
 
 bool TakesValue(std::string_view name) {
   return name == "ssh" || name == "server" || name == "port" || name == "predict" ||
-         name == "family" || name == "bind-server";
+         name == "family" || name == "bind-server" || name == "channel-test";
 }
 
 // Applies a flag (an option without a value). Returns false if unknown.
@@ -271,6 +283,8 @@ std::string RoamUsage() {
          "  -4, -6                 --family=inet, --family=inet6\n"
          "  --bind-server=ssh|any|IP   address the server binds (default ssh)\n"
          "  --no-init              do not switch to the alternate screen\n"
+         "  --channel-test=echo|discard|source:BYTES\n"
+         "                         no terminal: stdin and stdout through a test channel\n"
          "  --no-ssh-pty           do not ask ssh for a pty\n"
          "  --local                run the server on this machine, without ssh\n"
          "  -v, --verbose          more diagnostics\n"

@@ -77,6 +77,9 @@ struct RoamOptions {
   int verbose = 0;          // -v, repeatable
   std::string destination;  // [user@]host (may be empty with --local)
   std::vector<std::string> command;
+  // --channel-test=echo|discard|source:BYTES: no terminal; stdin and stdout
+  // joined to a test service over one channel (docs/protocol.md §9.9).
+  std::string channel_test;
   // --fake-proxy -- HOST PORT
   std::string proxy_host;
   std::string proxy_port;

@@ -106,7 +106,7 @@ void ServerCore::HandleUserEvents(TimePoint now) {
   if (!compacted.empty()) pieces_->echo_ack.RecordUserEvents(consumed_remote_num_, now);
   // The program starts once the first client state (normally its window
   // size) has been applied, so it sees the client's size from the start.
-  release_child_ = true;
+  release_child_ = wants_program_;
 }
 
 void ServerCore::HandleHello(const state::RoamHello& hello, TimePoint now) {
@@ -114,6 +114,7 @@ void ServerCore::HandleHello(const state::RoamHello& hello, TimePoint now) {
   // is indistinguishable from mosh-server.
   if (!config_.roam_extensions || !hello.valid() || roam_peer_) return;
   roam_peer_ = true;
+  if (hello.no_terminal && !release_child_) wants_program_ = false;
   const channel::TransportParameters ours = channel::LocalParameters(config_.channels);
   state::RoamHello welcome;
   welcome.version = state::kRoamProtocolVersion;
@@ -144,7 +145,9 @@ void ServerCore::OnPtyOutput(std::string_view bytes, TimePoint now) {
   }
 }
 
-void ServerCore::OnPtyClosed(TimePoint) { pty_open_ = false; }
+void ServerCore::OnPtyClosed(TimePoint) {
+  if (wants_program_) pty_open_ = false;
+}
 
 void ServerCore::OnSignal(int signal, TimePoint now) {
   switch (signal) {
@@ -253,7 +256,7 @@ void ServerCore::CheckEnd(TimePoint now) {
 }
 
 TimePoint ServerCore::NextWakeup(TimePoint now) const {
-  if (done_) return now;
+  if (done_) return kNever;
   const Millis interval = transport_->frame_interval();
   TimePoint wake = std::min(pieces_->echo_ack.NextWakeup(), pieces_->pacer.NextWakeup(interval));
   if (mux_ && transport_->connection().has_remote()) wake = std::min(wake, mux_->NextDeadline(now));

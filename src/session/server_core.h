@@ -107,6 +107,9 @@ class ServerCore {
   std::optional<std::pair<int, int>> TakePtyResize() { return std::exchange(pty_resize_, {}); }
   // The program may start: the first client state has been applied.
   bool release_child() const { return release_child_; }
+  // False once a roam client asked for a session without a terminal: the
+  // program must never run, and the pty's end does not end the session.
+  bool wants_program() const { return wants_program_; }
   // The session is over; exit with exit_status().
   bool done() const { return done_; }
   int exit_status() const { return exit_status_; }
@@ -141,6 +144,7 @@ class ServerCore {
   uint64_t consumed_remote_num_ = 0;
   uint64_t last_roamed_ = 0;
   bool release_child_ = false;
+  bool wants_program_ = true;
   bool pty_open_ = true;
   bool roam_peer_ = false;
   bool done_ = false;

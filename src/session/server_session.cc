@@ -146,15 +146,27 @@ int ServerSession::Impl::Run() {
       }
       if (pty_open) WritePty();
     }
-    if (std::optional<std::pair<int, int>> size = core->TakePtyResize()) {
-      (void)child->Resize(static_cast<uint16_t>(size->first), static_cast<uint16_t>(size->second));
+    std::optional<std::pair<int, int>> size = core->TakePtyResize();
+    if (child && !core->wants_program()) {
+      // A terminal-less client (docs/protocol.md §8.1): the program never
+      // runs. Closing the pty and the release pipe ends the waiting child
+      // (status 1, nothing executed); the session goes on with channels.
+      pty_open = false;
+      utmp.reset();
+      child.reset();
     }
-    if (core->release_child() && !child->released()) (void)child->Release();
-    (void)child->PollExit();  // reaps the program once it has ended
+    if (child) {
+      if (size) {
+        (void)child->Resize(static_cast<uint16_t>(size->first),
+                            static_cast<uint16_t>(size->second));
+      }
+      if (core->release_child() && !child->released()) (void)child->Release();
+      (void)child->PollExit();  // reaps the program once it has ended
+    }
 
     Status flushed = pump.Flush(now);
     if (!flushed.ok()) Log(LogLevel::kWarning, flushed.message());
-    utmp->SetHost(UtmpHost(getpid(), core->AttachedHost(now)));
+    if (utmp) utmp->SetHost(UtmpHost(getpid(), core->AttachedHost(now)));
   }
   return core->exit_status();
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "base/byte_writer.h"
 #include "base/check.h"
 
 namespace roam::session {
@@ -54,9 +53,8 @@ class Discard final : public TestService {
       mux->Release(id_);
       done_ = true;
     } else if (info->eof) {
-      std::string count;
-      ByteWriter(&count).WriteU64(count_);
-      (void)mux->Write(id_, count);  // a fresh channel's buffer always has the room
+      // A fresh channel's send buffer always has room for the count.
+      (void)mux->Write(id_, std::to_string(count_) + "\n");
       mux->CloseWrite(id_);
       mux->Release(id_);
       done_ = true;

@@ -5,7 +5,7 @@
 //
 //   echo     every byte comes back; EOF after the peer's EOF
 //   discard  every byte is read and dropped; after the peer's EOF, the
-//            count as 8 bytes big-endian, then EOF
+//            count in decimal and a newline, then EOF
 //   source   `bytes` bytes of SourceBytes(), then EOF; reads are dropped
 
 #ifndef ROAM_SESSION_TEST_SERVICES_H_

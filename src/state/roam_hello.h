@@ -38,6 +38,9 @@ struct RoamHello {
   uint64_t initial_max_data = 0;
   uint64_t initial_max_stream_data = 0;
   uint64_t initial_max_streams = 0;
+  // Client only: this session has no terminal (the server must not run its
+  // program); everything goes through channels.
+  bool no_terminal = false;
 
   bool valid() const { return version >= 1; }
   bool has(RoamFeature f) const { return (features & f) != 0; }

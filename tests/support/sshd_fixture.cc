@@ -1,5 +1,7 @@
 #include "support/sshd_fixture.h"
 
+#include "support/proc_scan.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -88,41 +90,6 @@ bool AcceptsConnections(const std::string& host, int port) {
   return ok;
 }
 
-struct ProcInfo {
-  pid_t ppid = -1;
-  char state = '?';
-};
-
-// Reads the parent and state of `pid` from /proc/<pid>/stat; false if gone.
-bool ReadProcInfo(pid_t pid, ProcInfo* info) {
-  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  // "pid (comm) S ppid ..."; comm may contain spaces and parentheses.
-  const size_t close_paren = stat.rfind(')');
-  if (close_paren == std::string::npos) return false;
-  std::istringstream rest(stat.substr(close_paren + 1));
-  rest >> info->state >> info->ppid;
-  return static_cast<bool>(rest);
-}
-
-std::vector<pid_t> AllPids() {
-  std::vector<pid_t> pids;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return pids;
-  while (dirent* entry = readdir(proc)) {
-    char* end = nullptr;
-    const long pid = std::strtol(entry->d_name, &end, 10);
-    if (end != entry->d_name && *end == '\0' && pid > 0) pids.push_back(static_cast<pid_t>(pid));
-  }
-  closedir(proc);
-  return pids;
-}
-
-// Whether `pid` still runs (a zombie waiting for its parent counts as gone).
-bool Running(pid_t pid) {
-  ProcInfo info;
-  return kill(pid, 0) == 0 && ReadProcInfo(pid, &info) && info.state != 'Z';
-}
-
 // All descendants of `root` (not `root` itself).
 std::vector<pid_t> Descendants(pid_t root) {
   std::multimap<pid_t, pid_t> children;
@@ -155,14 +122,14 @@ void EndProcesses(const std::vector<pid_t>& pids) {
   const bool all_gone = PollUntil(
       [&] {
         for (pid_t pid : pids) {
-          if (Running(pid)) return false;
+          if (ProcessRunning(pid)) return false;
         }
         return true;
       },
       kStopGrace);
   if (all_gone) return;
   for (pid_t pid : pids) {
-    if (Running(pid)) kill(pid, SIGKILL);
+    if (ProcessRunning(pid)) kill(pid, SIGKILL);
   }
 }
 
@@ -440,27 +407,8 @@ CommandResult SshdFixture::RunSsh(const std::string& remote_command,
 }
 
 std::vector<pid_t> SshdFixture::RemoteProcesses() const {
-  std::vector<pid_t> found;
-  if (dir_.empty()) return found;
-  const std::string marker = std::string(kMarkerName) + "=" + dir_;
-  const pid_t self = getpid();
-  for (pid_t pid : AllPids()) {
-    if (pid == self) continue;
-    const std::string environ = ReadFile("/proc/" + std::to_string(pid) + "/environ");
-    // Entries are NUL-terminated; match a whole entry.
-    size_t at = environ.find(marker);
-    while (at != std::string::npos) {
-      const bool starts_entry = at == 0 || environ[at - 1] == '\0';
-      const size_t end = at + marker.size();
-      const bool ends_entry = end == environ.size() || environ[end] == '\0';
-      if (starts_entry && ends_entry) {
-        if (Running(pid)) found.push_back(pid);
-        break;
-      }
-      at = environ.find(marker, at + 1);
-    }
-  }
-  return found;
+  if (dir_.empty()) return {};
+  return ProcessesWithEnvironmentEntry(std::string(kMarkerName) + "=" + dir_);
 }
 
 std::string SshdFixture::ServerLog() const { return log_path_.empty() ? "" : ReadFile(log_path_); }

@@ -22,11 +22,11 @@ struct DirectionCounts {
   uint64_t datagrams = 0;
   uint64_t undecryptable = 0;
   uint64_t instructions = 0;
-  uint64_t keystrokes = 0;      // client -> server
+  uint64_t keystrokes = 0;  // client -> server
   uint64_t resizes = 0;
-  uint64_t host_bytes = 0;      // server -> client
+  uint64_t host_bytes = 0;  // server -> client
   uint64_t echo_acks = 0;
-  uint64_t hellos = 0;          // roam Hello (client) or Welcome (server)
+  uint64_t hellos = 0;  // roam Hello (client) or Welcome (server)
   uint64_t unknown_extensions = 0;
   uint64_t channel_packets = 0;  // roam extension packets
   uint64_t fragment_packets = 0;

@@ -30,7 +30,8 @@ int BindLoopback(int* port) {
 
 }  // namespace
 
-TappedRelay::TappedRelay(int server_port, Tap tap) : tap_(std::move(tap)), server_port_(server_port) {
+TappedRelay::TappedRelay(int server_port, Tap tap)
+    : tap_(std::move(tap)), server_port_(server_port) {
   int unused = 0;
   client_fd_ = BindLoopback(&listen_port_);
   server_fd_ = BindLoopback(&unused);
@@ -67,8 +68,8 @@ void TappedRelay::Loop() {
       for (int i = 0; i < 256; ++i) {
         sockaddr_in from{};
         socklen_t len = sizeof from;
-        ssize_t n = recvfrom(client_fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from),
-                             &len);
+        ssize_t n =
+            recvfrom(client_fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
         if (n < 0) break;
         client = from;
         have_client = true;

@@ -79,7 +79,8 @@ struct CoreHarnessOptions {
   int rows = 24;
   bool client_extensions = true;
   bool server_extensions = true;
-  bool draw = true;  // feed the client's output to the user's terminal
+  bool no_terminal = false;  // the client asks for a session without a terminal
+  bool draw = true;          // feed the client's output to the user's terminal
   channel::MuxConfig channels;
 };
 
@@ -196,6 +197,7 @@ class CoreHarness {
     c.cols = o.cols;
     c.rows = o.rows;
     c.roam_extensions = o.client_extensions;
+    c.no_terminal = o.no_terminal;
     c.channels = o.channels;
     return c;
   }

@@ -69,6 +69,23 @@ TEST(SessionCoreTest, ClientWithoutExtensionsSaysNoHelloAndGetsNoWelcome) {
   EXPECT_EQ(h.client().mux(), nullptr);
 }
 
+TEST(SessionCoreTest, TerminalLessClientNeverStartsTheProgramAndSurvivesThePtyClosing) {
+  CoreHarnessOptions o = Options(Link(10ms));
+  o.no_terminal = true;
+  CoreHarness h(7, o);
+  ASSERT_TRUE(h.RunFor(2s, [&] { return h.client().mux() != nullptr; }));
+  EXPECT_FALSE(h.server().wants_program());
+  EXPECT_FALSE(h.server().release_child());
+  // The adapter closes the unused pty; the session must go on.
+  h.server().OnPtyClosed(h.Now());
+  h.RunFor(2s);
+  EXPECT_FALSE(h.server().done());
+  EXPECT_FALSE(h.server().transport().shutdown_in_progress());
+  h.client().Quit(h.Now());
+  ASSERT_TRUE(h.RunFor(5s, [&] { return h.client().done() && h.server().done(); }));
+  EXPECT_EQ(h.client().Outcome().exit_status, 0);
+}
+
 TEST(SessionCoreTest, TypedLineAppearsOnTheUsersTerminal) {
   CoreHarness h(4, Options(Link(50ms, 0.2)));
   ASSERT_TRUE(h.RunFor(10s, [&] { return RowText(h.remote_screen(), 0) == "$"; }));
