@@ -238,10 +238,16 @@ int Main(int argc, char** argv) {
     return 1;
   }
 
-  if (!options.channel_test.empty()) {
+  // A command without a terminal (stdin is not one, or -T): an exec channel
+  // with ssh's semantics instead of a screen.
+  const bool exec_mode =
+      !options.command.empty() && !options.force_tty && (options.no_tty || !isatty(STDIN_FILENO));
+  if (exec_mode || !options.channel_test.empty()) {
     roam::client::ChannelSessionConfig channel_config;
     channel_config.server = *server;
-    channel_config.request = roam::client::ChannelTestRequest(options.channel_test);
+    channel_config.request = exec_mode ? roam::client::ExecRequest(options.command, EnvValue)
+                                       : roam::client::ChannelTestRequest(options.channel_test);
+    channel_config.exec = exec_mode;
     channel_config.verbose = options.verbose > 0;
     channel_config.connect_failure_message = roam::client::UdpUnreachableMessage(
         options.local ? "localhost" : host, *launched.ip, launched.connect->port);

@@ -19,6 +19,7 @@
 #include "base/signal_pipe.h"
 #include "client/client_core.h"
 #include "net/udp_endpoint.h"
+#include "service/exec_records.h"
 #include "ssp/udp_pump.h"
 #include "wire/channel_open.pb.h"
 
@@ -46,12 +47,30 @@ std::string ChannelTestRequest(const std::string& spec) {
   return request.SerializeAsString();
 }
 
+std::string ExecRequest(const std::vector<std::string>& words,
+                        const std::function<std::optional<std::string>(const std::string&)>& env) {
+  RoamChannel::OpenRequest request;
+  RoamChannel::Exec* exec = request.mutable_exec();
+  std::string command;
+  for (const std::string& w : words) command += (command.empty() ? "" : " ") + w;
+  exec->set_command(command);
+  for (const char* name : {"LANG", "LANGUAGE", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+                           "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
+                           "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION", "LC_ALL"}) {
+    if (std::optional<std::string> value = env(name))
+      exec->add_env(std::string(name) + "=" + *value);
+  }
+  return request.SerializeAsString();
+}
+
 struct ChannelSession::Impl {
   Impl(crypto::Key k, ChannelSessionConfig c) : key(std::move(k)), config(std::move(c)) {}
 
   int Run();
   void Fail(const std::string& message, TimePoint now);
   void Pump(TimePoint now, bool stdin_ready, bool stdout_ready);
+  void ReadChannel(channel::Mux* mux, TimePoint now);
+  void OnSignal(int sig, TimePoint now);
 
   crypto::Key key;
   ChannelSessionConfig config;
@@ -66,6 +85,10 @@ struct ChannelSession::Impl {
   bool stdout_open = true;
   bool finished = false;  // the service is done and its output written
   std::string output;     // from the channel, for stdout
+  std::string errors;     // from the channel, for stderr (exec)
+  service::RecordReader records;
+  std::optional<int> exit_status;
+  int signals_passed = 0;
   int status = 0;
   std::string failure;
   uint64_t bytes_in = 0;
@@ -105,18 +128,36 @@ void ChannelSession::Impl::Pump(TimePoint now, bool stdin_ready, bool stdout_rea
   if (info->phase == channel::ChannelPhase::kRefused) {
     return Fail("the server refused the channel: " + info->reason, now);
   }
-  if (stdin_ready && stdin_open && info->writable > 0) {
-    std::string buf(std::min(info->writable, kReadChunk), '\0');
+  const size_t header = config.exec ? service::kMaxRecordHeader : 0;
+  if (stdin_ready && stdin_open && info->writable > header) {
+    size_t room = std::min(info->writable - header, kReadChunk);
+    if (config.exec) room = std::min(room, service::kMaxRecordPayload);
+    std::string buf(room, '\0');
     ssize_t n = read(STDIN_FILENO, buf.data(), buf.size());
     if (n > 0) {
-      bytes_out += mux->Write(*channel, std::string_view(buf.data(), static_cast<size_t>(n)));
+      buf.resize(static_cast<size_t>(n));
+      if (config.exec) {
+        std::string record;
+        service::AppendRecord(service::RecordType::kData, buf, &record);
+        buf = std::move(record);
+      }
+      (void)mux->Write(*channel, buf);
+      bytes_out += static_cast<uint64_t>(n);
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
       stdin_open = false;
       mux->CloseWrite(*channel);
     }
   }
-  if (output.size() < kMaxPendingOutput) {
-    bytes_in += mux->Read(*channel, &output, kMaxPendingOutput - output.size());
+  ReadChannel(mux, now);
+  if (finished) return;
+  while (!errors.empty()) {
+    ssize_t n = write(STDERR_FILENO, errors.data(), errors.size());
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      errors.clear();  // stderr is gone; nothing to do about it
+      break;
+    }
+    errors.erase(0, static_cast<size_t>(n));
   }
   if (stdout_ready && !output.empty() && stdout_open) {
     ssize_t n = write(STDOUT_FILENO, output.data(), output.size());
@@ -134,10 +175,62 @@ void ChannelSession::Impl::Pump(TimePoint now, bool stdin_ready, bool stdout_rea
         "the service ended the channel (error " + std::to_string(info->peer_reset_code) + ")", now);
   if (!finished && info->eof && (output.empty() || !stdout_open)) {
     finished = true;
+    if (config.exec) {
+      if (exit_status) {
+        status = *exit_status;
+      } else {
+        failure = "the command's exit status did not arrive";
+        status = kFailureStatus;
+      }
+    }
     mux->CloseWrite(*channel);
     mux->Release(*channel);
     core->Quit(now);
   }
+}
+
+void ChannelSession::Impl::ReadChannel(channel::Mux* mux, TimePoint now) {
+  for (int round = 0; round < 16; ++round) {
+    if (output.size() >= kMaxPendingOutput || errors.size() >= kMaxPendingOutput) return;
+    std::string bytes;
+    const size_t n = mux->Read(*channel, &bytes, kMaxPendingOutput - output.size());
+    if (n == 0) return;
+    bytes_in += n;
+    if (!config.exec) {
+      output += bytes;
+      continue;
+    }
+    records.Feed(bytes);
+    for (;;) {
+      Result<std::optional<service::Record>> record = records.Next();
+      if (!record.ok()) return Fail("unreadable data from the command's channel", now);
+      if (!*record) break;
+      service::Record& r = **record;
+      if (r.type == service::RecordType::kData) {
+        output += r.payload;
+      } else if (r.type == service::RecordType::kStderr) {
+        errors += r.payload;
+      } else if (r.type == service::RecordType::kExit) {
+        Result<uint64_t> code = service::RecordNumber(r.payload);
+        if (!code.ok()) return Fail(code.status().message(), now);
+        exit_status = static_cast<int>(std::min<uint64_t>(*code, 255));
+      }
+    }
+  }
+}
+
+void ChannelSession::Impl::OnSignal(int sig, TimePoint now) {
+  // The first interrupt goes to the command, as if it had been typed at a
+  // terminal; another one (or any before the command runs) ends roam.
+  if (config.exec && channel && core->mux() && signals_passed == 0 && sig != SIGPIPE) {
+    ++signals_passed;
+    (void)core->mux()->Write(*channel, service::SignalRecord(sig));
+    return;
+  }
+  core->OnSignal(sig, now);
+  if (failure.empty()) failure = "interrupted";
+  status = kFailureStatus;
+  finished = true;
 }
 
 int ChannelSession::Impl::Run() {
@@ -169,7 +262,13 @@ int ChannelSession::Impl::Run() {
     pump.AddPollFds(&fds);
     const size_t first_local = fds.size();
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
-    const bool want_input = channel && stdin_open && !finished;
+    bool want_input = channel && stdin_open && !finished;
+    if (want_input) {
+      // Only when the channel can take what would be read: a readable
+      // stdin must not spin the loop while the peer is slow.
+      std::optional<channel::ChannelInfo> info = core->mux()->Info(*channel);
+      want_input = info && info->writable > service::kMaxRecordHeader;
+    }
     fds.push_back(pollfd{want_input ? STDIN_FILENO : -1, POLLIN, 0});
     fds.push_back(pollfd{!output.empty() && stdout_open ? STDOUT_FILENO : -1, POLLOUT, 0});
     const TimePoint wake = core->NextWakeup(now);
@@ -180,12 +279,7 @@ int ChannelSession::Impl::Run() {
 
     pump.OnPolled(fds, now);
     if (fds[first_local].revents & POLLIN) {
-      for (int sig : signals->Drain()) {
-        core->OnSignal(sig, now);
-        if (failure.empty()) failure = "interrupted";
-        status = kFailureStatus;
-        finished = true;
-      }
+      for (int sig : signals->Drain()) OnSignal(sig, now);
     }
     if (!finished) {
       Pump(now, fds[first_local + 1].revents & (POLLIN | POLLHUP | POLLERR),

@@ -1,19 +1,28 @@
 // ChannelSession: roam without a terminal. One channel joins this process's
-// stdin and stdout to a service on the server, over the same roaming,
-// encrypted session a terminal would use (`roam --channel-test`).
+// stdin, stdout (and stderr) to a service on the server, over the same
+// roaming, encrypted session a terminal would use: a remote command
+// (`roam -T host command`, rsync/sftp/scp/git over roam) or a test service
+// (`roam --channel-test`).
 //
 // It runs a ClientCore that never draws: once the server's Welcome arrived
 // it opens the channel with the configured request, copies stdin into it
-// (EOF becomes the channel's FIN) and what comes back to stdout, and ends
-// the session when the service has finished and everything was written.
-// A stock mosh-server (no Welcome) or a refused request ends it with a
-// one-line error and exit status 255, like ssh's own failures.
+// (EOF becomes the channel's FIN) and what comes back to stdout — as raw
+// bytes for a test service, as exec records for a command (stdout, stderr
+// and the exit status, docs/protocol.md §9.11) — and ends the session when
+// the service has finished and everything was written. A stock mosh-server
+// (no Welcome) or a refused request ends it with a one-line error and exit
+// status 255, like ssh's own failures; a command's own status is returned
+// as it is (128 + N when signal N ended it). SIGINT, SIGTERM and SIGHUP are
+// passed on to a command; a second one ends roam at once.
 
 #ifndef ROAM_CLIENT_CHANNEL_SESSION_H_
 #define ROAM_CLIENT_CHANNEL_SESSION_H_
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto/key.h"
 #include "net/address.h"
@@ -23,6 +32,8 @@ namespace roam::client {
 struct ChannelSessionConfig {
   net::Address server;
   std::string request;  // the serialized open request
+  // The channel carries exec records (a command) rather than raw bytes.
+  bool exec = false;
   std::string program = "roam";
   bool verbose = false;  // statistics on stderr at the end
   std::string connect_failure_message;
@@ -31,6 +42,12 @@ struct ChannelSessionConfig {
 // The open request for a --channel-test value: "echo", "discard" or
 // "source:BYTES". REQUIRES: a value ParseRoamOptions accepted.
 std::string ChannelTestRequest(const std::string& spec);
+
+// The open request for a remote command without a terminal: `words`
+// joined by spaces (as ssh joins them) for the remote user's shell, and the
+// local locale variables (LANG, LC_*) that are set.
+std::string ExecRequest(const std::vector<std::string>& words,
+                        const std::function<std::optional<std::string>(const std::string&)>& env);
 
 class ChannelSession {
  public:

@@ -229,6 +229,12 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
           case 'v':
             ++out.verbose;
             break;
+          case 'T':
+            out.no_tty = true;
+            break;
+          case 't':
+            out.force_tty = true;
+            break;
           case 'h':
             out.mode = RoamOptions::Mode::kHelp;
             break;

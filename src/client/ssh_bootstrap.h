@@ -75,6 +75,8 @@ struct RoamOptions {
   bool no_ssh_pty = false;  // --no-ssh-pty: no -tt
   bool local = false;       // --local: run the server here, no ssh
   int verbose = 0;          // -v, repeatable
+  bool no_tty = false;      // -T: run the command without a terminal
+  bool force_tty = false;   // -t: run the command on a terminal
   std::string destination;  // [user@]host (may be empty with --local)
   std::vector<std::string> command;
   // --channel-test=echo|discard|source:BYTES: no terminal; stdin and stdout

@@ -9,6 +9,7 @@ ChannelPolicy::ChannelPolicy()
           {ChannelKind::kEcho, "echo", true},
           {ChannelKind::kDiscard, "discard", true},
           {ChannelKind::kSource, "source", true},
+          {ChannelKind::kExec, "exec", true},
       }} {}
 
 Result<RoamChannel::OpenRequest> ChannelPolicy::Parse(std::string_view request) {
@@ -31,6 +32,8 @@ ChannelKind ChannelPolicy::KindOf(const RoamChannel::OpenRequest& request) {
       return ChannelKind::kDiscard;
     case RoamChannel::OpenRequest::kSource:
       return ChannelKind::kSource;
+    case RoamChannel::OpenRequest::kExec:
+      return ChannelKind::kExec;
     case RoamChannel::OpenRequest::KIND_NOT_SET:
       break;
   }

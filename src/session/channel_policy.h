@@ -22,6 +22,7 @@ enum class ChannelKind {
   kEcho,  // test services: echo, discard, source
   kDiscard,
   kSource,
+  kExec,  // remote commands and subsystems
   kCount,
 };
 

@@ -192,8 +192,17 @@ void ServerCore::HandleChannels(TimePoint now) {
       (void)mux_->Refuse(e.id, allowed.message());
       continue;
     }
-    (void)mux_->Accept(e.id);
-    pieces_->services[e.id] = MakeTestService(*request, e.id);
+    switch (ChannelPolicy::KindOf(*request)) {
+      case ChannelKind::kEcho:
+      case ChannelKind::kDiscard:
+      case ChannelKind::kSource:
+        (void)mux_->Accept(e.id);
+        pieces_->services[e.id] = MakeTestService(*request, e.id);
+        break;
+      default:
+        service_requests_.push_back(ServiceRequest{e.id, std::move(*request)});
+        break;
+    }
   }
   for (auto it = pieces_->services.begin(); it != pieces_->services.end();) {
     it->second->Run(mux_.get());

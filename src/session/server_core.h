@@ -105,6 +105,14 @@ class ServerCore {
   void ConsumePtyInput(size_t n) { pty_input_.erase(0, n); }
   // A window size for the pty, once per change.
   std::optional<std::pair<int, int>> TakePtyResize() { return std::exchange(pty_resize_, {}); }
+  // Channels accepted by the policy whose service needs the operating
+  // system (a command, a socket): the adapter starts each and accepts or
+  // refuses its channel.
+  struct ServiceRequest {
+    uint64_t channel = 0;
+    RoamChannel::OpenRequest request;
+  };
+  std::vector<ServiceRequest> TakeServiceRequests() { return std::exchange(service_requests_, {}); }
   // The program may start: the first client state has been applied.
   bool release_child() const { return release_child_; }
   // False once a roam client asked for a session without a terminal: the
@@ -141,6 +149,7 @@ class ServerCore {
 
   std::string pty_input_;
   std::optional<std::pair<int, int>> pty_resize_;
+  std::vector<ServiceRequest> service_requests_;
   uint64_t consumed_remote_num_ = 0;
   uint64_t last_roamed_ = 0;
   bool release_child_ = false;

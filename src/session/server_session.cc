@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "base/logging.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
+#include "service/exec_service.h"
 #include "session/server_core.h"
 #include "session/utmp_record.h"
 #include "ssp/udp_pump.h"
@@ -37,6 +39,8 @@ struct ServerSession::Impl {
   int Run();
   void ReadPty(TimePoint now);
   void WritePty();
+  void StartServices();
+  void RunServices(const std::vector<pollfd>& fds, TimePoint now);
 
   crypto::Key key;
   net::UdpEndpoint endpoint;
@@ -49,6 +53,8 @@ struct ServerSession::Impl {
   std::unique_ptr<UtmpRecord> utmp;
   std::unique_ptr<SignalPipe> signals;
   bool pty_open = true;
+  service::ExecEnvironment exec_environment;
+  std::map<uint64_t, std::unique_ptr<service::FdService>> services;
 };
 
 ServerSession::ServerSession(crypto::Key key, net::UdpEndpoint endpoint, ServerSessionConfig config)
@@ -89,6 +95,34 @@ void ServerSession::Impl::WritePty() {
   }
 }
 
+void ServerSession::Impl::StartServices() {
+  for (ServerCore::ServiceRequest& r : core->TakeServiceRequests()) {
+    channel::Mux* mux = core->mux();
+    if (!mux) continue;
+    if (r.request.has_exec()) {
+      Result<std::unique_ptr<service::ExecService>> started =
+          service::ExecService::Start(r.channel, r.request.exec(), exec_environment);
+      if (!started.ok()) {
+        (void)mux->Refuse(r.channel, started.status().message());
+        continue;
+      }
+      (void)mux->Accept(r.channel);
+      services[r.channel] = std::move(*started);
+    } else {
+      (void)mux->Refuse(r.channel, "not available on this server");
+    }
+  }
+}
+
+void ServerSession::Impl::RunServices(const std::vector<pollfd>& fds, TimePoint now) {
+  channel::Mux* mux = core->mux();
+  if (!mux) return;
+  for (auto it = services.begin(); it != services.end();) {
+    it->second->Run(mux, fds, now);
+    it = it->second->done() ? services.erase(it) : std::next(it);
+  }
+}
+
 int ServerSession::Impl::Run() {
   // Signals arrive through a self-pipe the loop polls; SIGHUP and SIGPIPE
   // were already ignored before the server detached.
@@ -117,6 +151,7 @@ int ServerSession::Impl::Run() {
   TimePoint now = clock.Now();
   core = std::make_unique<ServerCore>(std::move(key), std::move(core_config), &random, now);
   ssp::UdpPump<ServerCore> pump(core.get(), &endpoint);
+  exec_environment = service::CurrentExecEnvironment();
 
   while (!core->done()) {
     now = clock.Now();
@@ -130,6 +165,7 @@ int ServerSession::Impl::Run() {
       if (!core->pty_input().empty()) events |= POLLOUT;
       fds.push_back(pollfd{child->master_fd(), events, 0});
     }
+    for (const auto& [id, s] : services) s->AddPollFds(&fds);
     const TimePoint wake = core->NextWakeup(now);
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
@@ -138,7 +174,11 @@ int ServerSession::Impl::Run() {
 
     pump.OnPolled(fds, now);
     if (fds[signal_index].revents & POLLIN) {
-      for (int sig : signals->Drain()) core->OnSignal(sig, now);  // SIGCHLD: the pty path notices
+      for (int sig : signals->Drain()) {
+        // SIGCHLD: the pty path and the exec services notice by themselves.
+        if (sig == SIGCHLD) service::ReapAbandonedCommands();
+        core->OnSignal(sig, now);
+      }
     }
     if (pty_open) {
       if (pty_index < fds.size() && (fds[pty_index].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -164,10 +204,15 @@ int ServerSession::Impl::Run() {
       (void)child->PollExit();  // reaps the program once it has ended
     }
 
+    StartServices();
+    RunServices(fds, now);
     Status flushed = pump.Flush(now);
     if (!flushed.ok()) Log(LogLevel::kWarning, flushed.message());
     if (utmp) utmp->SetHost(UtmpHost(getpid(), core->AttachedHost(now)));
   }
+  for (auto& [id, s] : services) s->Abort();
+  services.clear();
+  service::ReapAbandonedCommands();
   return core->exit_status();
 }
 
