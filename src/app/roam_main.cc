@@ -56,7 +56,8 @@ struct Launched {
 // line that is not one of the bootstrap lines, and stops reading at the
 // CONNECT line; then waits for the process to exit (bounded).
 Launched Launch(const std::vector<std::string>& argv,
-                const std::vector<std::pair<std::string, std::optional<std::string>>>& env) {
+                const std::vector<std::pair<std::string, std::optional<std::string>>>& env,
+                bool show_output) {
   Launched result;
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) return result;
@@ -90,12 +91,12 @@ Launched Launch(const std::vector<std::string>& argv,
     if (n <= 0) break;
     std::string show = scanner.Feed(std::string_view(buf, static_cast<size_t>(n)));
     result.outcome.output += show;
-    std::fwrite(show.data(), 1, show.size(), stderr);
+    if (show_output) std::fwrite(show.data(), 1, show.size(), stderr);
   }
   if (!scanner.done()) {
     std::string rest = scanner.Finish();
     result.outcome.output += rest;
-    std::fwrite(rest.data(), 1, rest.size(), stderr);
+    if (show_output) std::fwrite(rest.data(), 1, rest.size(), stderr);
   }
   close(out[0]);
   // ssh exits once the server has detached (or, without a CONNECT line,
@@ -184,6 +185,16 @@ int Main(int argc, char** argv) {
       break;
   }
 
+  // A command without a terminal (stdin is not one, or -T): an exec channel
+  // with ssh's semantics instead of a screen. Like ssh, roam is then quiet
+  // (what the server's start printed is shown only if it failed) and its
+  // own failures end it with status 255 (a terminal session keeps Mosh's 1).
+  const bool exec_mode =
+      !options.command.empty() && !options.force_tty && (options.no_tty || !isatty(STDIN_FILENO));
+  const bool terminal = !exec_mode && options.channel_test.empty();
+  const int own_failure = terminal ? 1 : 255;
+  if (!terminal) options.no_ssh_pty = true;
+
   const std::string term = EnvValue("TERM").value_or("");
   int colors = 0;
   if (auto caps = roam::client::LoadTerminalCapabilities(term); caps.ok()) colors = caps->colors;
@@ -203,31 +214,35 @@ int Main(int argc, char** argv) {
         roam::client::LocalServerArgv(options, server_args);
     if (!local_argv.ok()) {
       std::fprintf(stderr, "roam: %s\n", local_argv.status().message().c_str());
-      return 1;
+      return own_failure;
     }
     host = "localhost";
-    launched = Launch(*local_argv, {});
+    launched = Launch(*local_argv, {}, terminal || options.verbose > 0);
     if (!launched.ip)
       launched.ip = options.bind == roam::client::BindServer::kIp ? options.bind_ip : "127.0.0.1";
   } else {
     host = HostOf(options.destination);
     const std::string remote = roam::client::RemoteCommand(options, server_args);
     launched = Launch(roam::client::SshArgv(options, SelfPath(argv[0]), remote),
-                      roam::client::SshEnvironmentChanges());
+                      roam::client::SshEnvironmentChanges(), terminal || options.verbose > 0);
   }
   roam::client::BootstrapProblem problem = roam::client::ClassifyBootstrap(launched.outcome);
   if (problem != roam::client::BootstrapProblem::kNone || !launched.connect) {
+    // A quiet start failed: now the output it kept back matters.
+    if (!terminal && options.verbose == 0) {
+      std::fwrite(launched.outcome.output.data(), 1, launched.outcome.output.size(), stderr);
+    }
     std::fprintf(stderr, "%s\n",
                  roam::client::BootstrapProblemMessage(problem, launched.outcome, host,
                                                        options.server.value_or(""))
                      .c_str());
-    return 1;
+    return own_failure;
   }
   if (!launched.ip) {
     std::fprintf(stderr,
                  "roam: did not learn the server's address from ssh (is the ssh ProxyCommand "
                  "disabled by your ssh configuration?)\n");
-    return 1;
+    return own_failure;
   }
   roam::Result<roam::net::Address> server =
       roam::net::Address::Parse(*launched.ip, launched.connect->port);
@@ -235,13 +250,9 @@ int Main(int argc, char** argv) {
   if (!server.ok() || !key.ok()) {
     std::fprintf(stderr, "roam: the server's startup line was not usable: %s\n",
                  (!server.ok() ? server.status() : key.status()).message().c_str());
-    return 1;
+    return own_failure;
   }
 
-  // A command without a terminal (stdin is not one, or -T): an exec channel
-  // with ssh's semantics instead of a screen.
-  const bool exec_mode =
-      !options.command.empty() && !options.force_tty && (options.no_tty || !isatty(STDIN_FILENO));
   if (exec_mode || !options.channel_test.empty()) {
     roam::client::ChannelSessionConfig channel_config;
     channel_config.server = *server;
