@@ -268,6 +268,7 @@ int Main(int argc, char** argv) {
 
   roam::client::ClientSessionConfig config;
   config.server = *server;
+  config.command_given = !options.command.empty();
   config.predict_mode = ToDisplayMode(options.predict);
   if (auto o = EnvValue("MOSH_PREDICTION_OVERWRITE")) {
     config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);

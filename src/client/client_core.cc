@@ -20,6 +20,13 @@ constexpr size_t kDatagramOverhead = 28;
 // The longest NextWakeup ever asks the adapter to sleep.
 constexpr Duration kMaxIdleWait = std::chrono::seconds(1);
 
+bool RowBlank(const term::Row& row) {
+  for (int c = 0; c < row.width(); ++c) {
+    if (!row.cell(c).pristine()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 class ClientCore::Pieces {
@@ -227,6 +234,13 @@ std::string ClientCore::Draw(TimePoint now, bool with_bar) {
   last_drawn_ = std::move(frame);
   repaint_ = false;
   return bytes;
+}
+
+std::string ClientCore::FinalScreenText() const {
+  const term::Framebuffer& fb = transport_->latest_remote_state().fb();
+  int rows = fb.height();
+  while (rows > 0 && RowBlank(fb.row(rows - 1))) --rows;
+  return pieces_->display.InlineRows(fb, 0, rows);
 }
 
 ClientOutcome ClientCore::Outcome() const {

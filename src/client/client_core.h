@@ -122,6 +122,14 @@ class ClientCore {
   const predict::PredictionEngine& prediction() const { return prediction_; }
   // The channel multiplexer, once the server welcomed channels.
   channel::Mux* mux() { return mux_.get(); }
+  // How the server's program ended, when a roam server said so.
+  const std::optional<int>& program_exit() const {
+    return transport_->latest_remote_state().program_exit();
+  }
+  // The server's final screen as plain terminal output (rows as text with
+  // their renditions, down to the last row that is not blank), for leaving
+  // a command's output on the user's terminal after the session.
+  std::string FinalScreenText() const;
   // The server's Welcome (invalid until a roam server answered).
   const state::RoamHello& welcome() const { return transport_->latest_remote_state().welcome(); }
   bool ever_connected() const { return ever_connected_; }

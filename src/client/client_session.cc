@@ -177,8 +177,22 @@ int ClientSession::Impl::Run() {
   WriteAll(STDOUT_FILENO, core->Draw(clock.Now(), /*with_bar=*/false));
   WriteAll(STDOUT_FILENO, ExitSequence(caps, config.no_term_init));
   (void)raw->Restore();
-  WriteAll(STDOUT_FILENO, ExitingText(config.program));
-  const ClientOutcome outcome = core->Outcome();
+  ClientOutcome outcome = core->Outcome();
+  if (!config.command_given) {
+    WriteAll(STDOUT_FILENO, ExitingText(config.program));
+  } else {
+    // A command's output stays where the user can read it, as with ssh.
+    if (!config.no_term_init) WriteAll(STDOUT_FILENO, core->FinalScreenText());
+    if (outcome.exit_status == 0) {
+      if (core->program_exit()) {
+        outcome.exit_status = *core->program_exit();
+      } else {
+        outcome.message = config.program +
+                          ": the server does not report the command's exit status (a stock "
+                          "mosh-server); exiting with 0\n";
+      }
+    }
+  }
   if (!outcome.message.empty()) std::fputs(outcome.message.c_str(), stderr);
   return outcome.exit_status;
 }

@@ -35,6 +35,9 @@ struct ClientSessionConfig {
   // Printed when the server never answered; empty: the Mosh-style text of
   // predict::ConnectFailureText.
   std::string connect_failure_message;
+  // The session runs a command the user gave: its output stays on the
+  // terminal afterwards and its exit status is roam's.
+  bool command_given = false;
 };
 
 class ClientSession {

@@ -24,6 +24,9 @@ constexpr int kMaxChannelPacketsPerTick = 256;
 // Plaintext bytes a datagram adds around a channel packet: nonce 8, tag 16,
 // timestamps 4 (docs/protocol.md §3).
 constexpr size_t kDatagramOverhead = 28;
+// How long the shutdown waits, after the pty closed, for the program's exit
+// status to reach a roam client.
+constexpr Duration kExitStatusWait = std::chrono::milliseconds(200);
 // The longest NextWakeup ever asks the adapter to sleep.
 constexpr Duration kMaxIdleWait = std::chrono::seconds(1);
 
@@ -145,8 +148,18 @@ void ServerCore::OnPtyOutput(std::string_view bytes, TimePoint now) {
   }
 }
 
-void ServerCore::OnPtyClosed(TimePoint) {
-  if (wants_program_) pty_open_ = false;
+void ServerCore::OnPtyClosed(TimePoint now) {
+  if (!wants_program_ || !pty_open_) return;
+  pty_open_ = false;
+  pty_closed_at_ = now;
+}
+
+void ServerCore::OnProgramExit(int status, TimePoint) {
+  if (program_exited_) return;
+  program_exited_ = true;
+  if (roam_peer_ && !transport_->shutdown_in_progress()) {
+    transport_->current_state().SetProgramExit(status);
+  }
 }
 
 void ServerCore::OnSignal(int signal, TimePoint now) {
@@ -223,7 +236,9 @@ std::vector<net::OutgoingDatagram> ServerCore::Tick(TimePoint now) {
       transport_->current_state().SetFramebuffer(emulator_->fb());
       pieces_->pacer.OnPushed(now);
     }
-    if (!pty_open_) {
+    if (!pty_open_ && (program_exited_ || !roam_peer_ || now >= pty_closed_at_ + kExitStatusWait)) {
+      // A roam client hears the program's exit status first; the pty's end
+      // and the process's exit are noticed separately, so wait briefly.
       Log(LogLevel::kInfo, "the session's program exited; shutting down");
       StartShutdown(now);
     } else if (pieces_->timeouts.NetworkTimedOut(now)) {
@@ -269,6 +284,7 @@ TimePoint ServerCore::NextWakeup(TimePoint now) const {
   const Millis interval = transport_->frame_interval();
   TimePoint wake = std::min(pieces_->echo_ack.NextWakeup(), pieces_->pacer.NextWakeup(interval));
   if (mux_ && transport_->connection().has_remote()) wake = std::min(wake, mux_->NextDeadline(now));
+  if (!pty_open_ && !program_exited_ && roam_peer_) wake = std::min(wake, pty_closed_at_ + kExitStatusWait);
   const TimePoint ssp = transport_->NextWakeup(now);
   const Duration ssp_wait = ssp == kNever ? Duration::max() : std::max(Duration(0), ssp - now);
   const Duration other_wait = wake == kNever ? Duration::max() : std::max(Duration(0), wake - now);

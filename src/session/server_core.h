@@ -86,6 +86,9 @@ class ServerCore {
   void OnPtyOutput(std::string_view bytes, TimePoint now);
   // The pty is closed (EOF or EIO): the program and all it started are gone.
   void OnPtyClosed(TimePoint now);
+  // The program ended with `status` (exit code, or 128 + signal). A roam
+  // client is told before the session shuts down (docs/protocol.md §8.3).
+  void OnProgramExit(int status, TimePoint now);
   // SIGTERM, SIGINT or SIGUSR1 arrived.
   void OnSignal(int signal, TimePoint now);
 
@@ -155,6 +158,8 @@ class ServerCore {
   bool release_child_ = false;
   bool wants_program_ = true;
   bool pty_open_ = true;
+  TimePoint pty_closed_at_{};
+  bool program_exited_ = false;
   bool roam_peer_ = false;
   bool done_ = false;
   int exit_status_ = 0;

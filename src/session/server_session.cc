@@ -201,7 +201,8 @@ int ServerSession::Impl::Run() {
                             static_cast<uint16_t>(size->second));
       }
       if (core->release_child() && !child->released()) (void)child->Release();
-      (void)child->PollExit();  // reaps the program once it has ended
+      // Reaps the program once it has ended.
+      if (std::optional<int> status = child->PollExit()) core->OnProgramExit(*status, now);
     }
 
     StartServices();

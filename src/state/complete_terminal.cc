@@ -59,6 +59,9 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
   if (welcome_ != old.welcome_ && welcome_.valid()) {
     ToProto(welcome_, message.add_instruction()->MutableExtension(RoamBuffers::welcome));
   }
+  if (program_exit_ && program_exit_ != old.program_exit_) {
+    message.add_instruction()->MutableExtension(RoamBuffers::program_exit)->set_status(*program_exit_);
+  }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);
 }
@@ -76,6 +79,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   *emulator.mutable_fb() = fb_;
   uint64_t echo_ack = echo_ack_;
   RoamHello welcome = welcome_;
+  std::optional<int> program_exit = program_exit_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
     if (instruction.HasExtension(HostBuffers::hostbytes)) {
@@ -95,11 +99,14 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       echo_ack = num;
     } else if (instruction.HasExtension(RoamBuffers::welcome)) {
       welcome = FromProto(instruction.GetExtension(RoamBuffers::welcome));
+    } else if (instruction.HasExtension(RoamBuffers::program_exit)) {
+      program_exit = instruction.GetExtension(RoamBuffers::program_exit).status();
     }
   }
   fb_ = emulator.fb();
   echo_ack_ = echo_ack;
   welcome_ = welcome;
+  program_exit_ = program_exit;
   return Status::Ok();
 }
 

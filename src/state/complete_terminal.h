@@ -20,6 +20,7 @@
 #define ROAM_STATE_COMPLETE_TERMINAL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,10 +50,15 @@ class CompleteTerminal {
   // to a client that said Hello. Invalid (version 0) until set.
   const RoamHello& welcome() const { return welcome_; }
   void SetWelcome(const RoamHello& welcome) { welcome_ = welcome; }
+  // How the server's program ended (docs/protocol.md §8.3); nullopt while
+  // it runs, and always for a stock server.
+  const std::optional<int>& program_exit() const { return program_exit_; }
+  void SetProgramExit(int status) { program_exit_ = status; }
 
   // SyncState interface (src/ssp/sync_state.h).
   friend bool operator==(const CompleteTerminal& a, const CompleteTerminal& b) {
-    return a.echo_ack_ == b.echo_ack_ && a.welcome_ == b.welcome_ && a.fb_ == b.fb_;
+    return a.echo_ack_ == b.echo_ack_ && a.welcome_ == b.welcome_ &&
+           a.program_exit_ == b.program_exit_ && a.fb_ == b.fb_;
   }
   void Subtract(const CompleteTerminal& /*prefix*/) {}
   std::string DiffFrom(const CompleteTerminal& old) const;
@@ -63,6 +69,7 @@ class CompleteTerminal {
   term::Framebuffer fb_;
   uint64_t echo_ack_ = 0;
   RoamHello welcome_;
+  std::optional<int> program_exit_;
 };
 
 }  // namespace roam::state

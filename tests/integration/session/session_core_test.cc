@@ -86,6 +86,42 @@ TEST(SessionCoreTest, TerminalLessClientNeverStartsTheProgramAndSurvivesThePtyCl
   EXPECT_EQ(h.client().Outcome().exit_status, 0);
 }
 
+TEST(SessionCoreTest, ProgramExitStatusReachesARoamClientBeforeTheShutdown) {
+  CoreHarness h(8, Options(Link(20ms)));
+  ASSERT_TRUE(h.RunFor(2s, [&] { return RowText(h.remote_screen(), 0) == "$"; }));
+  h.server().OnPtyClosed(h.Now());
+  h.RunFor(50ms);
+  EXPECT_FALSE(h.server().transport().shutdown_in_progress()) << "waits for the exit status";
+  h.server().OnProgramExit(7, h.Now());
+  ASSERT_TRUE(h.RunFor(5s, [&] { return h.client().done() && h.server().done(); }));
+  ASSERT_TRUE(h.client().program_exit().has_value());
+  EXPECT_EQ(*h.client().program_exit(), 7);
+  EXPECT_EQ(h.client().Outcome().exit_status, 0) << "a clean shutdown";
+}
+
+TEST(SessionCoreTest, ExitStatusThatNeverComesDelaysTheShutdownOnlyBriefly) {
+  CoreHarness h(9, Options(Link(20ms)));
+  ASSERT_TRUE(h.RunFor(2s, [&] { return RowText(h.remote_screen(), 0) == "$"; }));
+  const TimePoint closed = h.Now();
+  h.server().OnPtyClosed(closed);
+  ASSERT_TRUE(h.RunFor(2s, [&] { return h.server().transport().shutdown_in_progress(); }));
+  EXPECT_GE(h.Now() - closed, 200ms);
+  EXPECT_LT(h.Now() - closed, 300ms);
+  EXPECT_FALSE(h.client().program_exit().has_value());
+}
+
+TEST(SessionCoreTest, StockClientIsNeverSentTheExitStatus) {
+  CoreHarnessOptions o = Options(Link(20ms));
+  o.client_extensions = false;
+  CoreHarness h(10, o);
+  ASSERT_TRUE(h.RunFor(2s, [&] { return RowText(h.remote_screen(), 0) == "$"; }));
+  h.server().OnProgramExit(3, h.Now());
+  h.server().OnPtyClosed(h.Now());
+  EXPECT_TRUE(h.server().transport().current_state().program_exit() == std::nullopt);
+  ASSERT_TRUE(h.RunFor(5s, [&] { return h.client().done(); }));
+  EXPECT_FALSE(h.client().program_exit().has_value());
+}
+
 TEST(SessionCoreTest, TypedLineAppearsOnTheUsersTerminal) {
   CoreHarness h(4, Options(Link(50ms, 0.2)));
   ASSERT_TRUE(h.RunFor(10s, [&] { return RowText(h.remote_screen(), 0) == "$"; }));
