@@ -1,5 +1,7 @@
 #include "channel/congestion_controller.h"
 
+#include "channel/cubic.h"
+
 namespace roam::channel {
 
 std::unique_ptr<CongestionController> MakeCongestionController(CongestionAlgorithm algorithm,
@@ -7,9 +9,10 @@ std::unique_ptr<CongestionController> MakeCongestionController(CongestionAlgorit
                                                                TimePoint /*now*/) {
   switch (algorithm) {
     case CongestionAlgorithm::kNewReno:
-    case CongestionAlgorithm::kCubic:
     case CongestionAlgorithm::kBbr:
       break;
+    case CongestionAlgorithm::kCubic:
+      return std::make_unique<Cubic>(max_datagram_size);
   }
   return std::make_unique<NewReno>(max_datagram_size);
 }
