@@ -1,9 +1,10 @@
-// WindowedMaxFilter: the largest value seen within the last `window` units
-// of a count that only grows (BBR's bandwidth filter keeps the best delivery
-// rate of the last 10 round trips).
+// WindowedFilter: the best value seen within the last `window` units of a
+// count that only grows. BBR keeps the largest delivery rate of the last 10
+// round trips (WindowedMaxFilter) and the smallest per-round RTT of the
+// last two gain cycles (WindowedMinFilter).
 //
 // It keeps, per unit, the best value of that unit, and drops every entry
-// that a later, larger one makes irrelevant; so it holds at most `window`
+// that a later, better one makes irrelevant; so it holds at most `window`
 // entries and answers exactly, not approximately.
 
 #ifndef ROAM_CHANNEL_WINDOWED_FILTER_H_
@@ -11,19 +12,21 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 
 namespace roam::channel {
 
-template <typename T>
-class WindowedMaxFilter {
+// `Better(a, b)` is true when a is strictly better than b.
+template <typename T, typename Better>
+class WindowedFilter {
  public:
-  explicit WindowedMaxFilter(uint64_t window) : window_(window) {}
+  explicit WindowedFilter(uint64_t window) : window_(window) {}
 
   // Offers `value` measured at `now` (never less than earlier calls' `now`).
   void Update(T value, uint64_t now) {
     Expire(now);
-    while (!entries_.empty() && entries_.back().value <= value) entries_.pop_back();
-    // A larger value of the same unit is already kept: one entry per unit.
+    while (!entries_.empty() && !Better()(entries_.back().value, value)) entries_.pop_back();
+    // A better value of the same unit is already kept: one entry per unit.
     if (!entries_.empty() && entries_.back().at == now) return;
     entries_.push_back(Entry{value, now});
   }
@@ -34,8 +37,9 @@ class WindowedMaxFilter {
     Expire(now);
     return entries_.empty() ? T{} : entries_.front().value;
   }
-  // The best value kept, without expiring anything.
+  // The best value kept, without expiring anything; `T{}` when empty.
   T Best() const { return entries_.empty() ? T{} : entries_.front().value; }
+  bool empty() const { return entries_.empty(); }
 
   void Reset() { entries_.clear(); }
 
@@ -50,8 +54,13 @@ class WindowedMaxFilter {
   }
 
   uint64_t window_;
-  std::deque<Entry> entries_;  // values descending, times ascending
+  std::deque<Entry> entries_;  // best first; times ascending
 };
+
+template <typename T>
+using WindowedMaxFilter = WindowedFilter<T, std::greater<T>>;
+template <typename T>
+using WindowedMinFilter = WindowedFilter<T, std::less<T>>;
 
 }  // namespace roam::channel
 

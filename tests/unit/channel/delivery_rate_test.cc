@@ -1,5 +1,5 @@
 // The delivery-rate estimator on hand-computed examples, and the windowed
-// max filter BBR keeps its samples in.
+// filters BBR keeps its samples in.
 
 #include "channel/delivery_rate.h"
 
@@ -163,6 +163,18 @@ TEST(WindowedMaxFilterTest, SmallerValuesOfTheSameUnitAreNotKept) {
   // Unit 1 keeps only its best (9); after 10 expires, 9 is the answer.
   EXPECT_EQ(filter.Best(10), 9);
   EXPECT_EQ(filter.Best(11), 0);
+}
+
+TEST(WindowedMinFilterTest, KeepsTheSmallestOfTheWindow) {
+  WindowedMinFilter<int> filter(2);
+  EXPECT_TRUE(filter.empty());
+  filter.Update(5, 0);
+  filter.Update(3, 1);
+  filter.Update(4, 1);  // not better than 3 in the same unit
+  EXPECT_EQ(filter.Best(1), 3);
+  filter.Update(6, 2);
+  EXPECT_EQ(filter.Best(2), 3);
+  EXPECT_EQ(filter.Best(3), 6);  // 3 (at 1) left the window 2, 3
 }
 
 }  // namespace
