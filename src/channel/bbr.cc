@@ -279,7 +279,11 @@ void Bbr::SetPacingRate() {
     pacing_rate_ = kHighGain * static_cast<double>(cwnd_) / rtt;
     return;
   }
-  const double rate = pacing_gain_ * bandwidth() * (mode_ == Mode::kProbeBw ? trim_ : 1);
+  // The trim holds cruising and draining below an overstated estimate; the
+  // probe is never trimmed, or samples taken at the trimmed rate would
+  // pull the estimate, and with it the rate, down round after round.
+  const bool trimmed = mode_ == Mode::kProbeBw && pacing_gain_ <= 1;
+  const double rate = pacing_gain_ * bandwidth() * (trimmed ? trim_ : 1);
   // Until the pipe is full the rate only grows, so one low sample early on
   // cannot stall Startup.
   if (filled_pipe_ || rate > pacing_rate_) pacing_rate_ = rate;
