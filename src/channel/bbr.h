@@ -104,7 +104,7 @@ class Bbr final : public CongestionController {
   static constexpr double kMaxLossCompensation = 0.5;
   // The loss fraction is trusted once this many drain-phase packets were
   // settled; older counts are halved every time this many more arrive.
-  static constexpr uint64_t kLossSamplePackets = 32;
+  static constexpr uint64_t kLossSamplePackets = 128;
   // A round trip whose smallest RTT sample exceeds the min RTT by more than
   // max(kMinQueueAllowance, min RTT x kQueueAllowanceFraction) had a
   // standing queue at the bottleneck all along: the pipe is full (Startup
