@@ -131,8 +131,9 @@ void Bbr::UpdateRound(const RateSample& rs) {
 
 bool Bbr::StandingQueue(Duration round_min) const {
   if (min_rtt_ <= Duration::zero() || round_min == Duration::max()) return false;
-  const Duration allowance = std::max<Duration>(
-      kMinQueueAllowance, std::chrono::duration_cast<Duration>(min_rtt_ * kQueueAllowanceFraction));
+  const Duration allowance =
+      std::clamp<Duration>(std::chrono::duration_cast<Duration>(min_rtt_ * kQueueAllowanceFraction),
+                           kMinQueueAllowance, kMaxQueueAllowance);
   return round_min > min_rtt_ + allowance;
 }
 

@@ -106,13 +106,16 @@ class Bbr final : public CongestionController {
   // settled; older counts are halved every time this many more arrive.
   static constexpr uint64_t kLossSamplePackets = 128;
   // A round trip whose smallest RTT sample exceeds the min RTT by more than
-  // max(kMinQueueAllowance, min RTT x kQueueAllowanceFraction) had a
-  // standing queue at the bottleneck all along: the pipe is full (Startup
-  // ends) or the controller is sending faster than the path (ProbeBw
-  // drains now instead of waiting for its 3/4 phase). The allowance keeps
-  // delay jitter from looking like a queue.
+  // min RTT x kQueueAllowanceFraction, clamped to [kMinQueueAllowance,
+  // kMaxQueueAllowance], had a standing queue at the bottleneck all along:
+  // the pipe is full (Startup ends) or the controller is sending faster
+  // than the path (ProbeBw drains now instead of waiting for its 3/4
+  // phase). The allowance keeps delay jitter from looking like a queue; its
+  // cap keeps a long path from parking more than that in front of a
+  // keystroke.
   static constexpr Duration kMinQueueAllowance = std::chrono::milliseconds(4);
   static constexpr double kQueueAllowanceFraction = 0.25;
+  static constexpr Duration kMaxQueueAllowance = std::chrono::milliseconds(20);
   // The largest delivery rate of many noisy samples overstates the
   // bottleneck a little, and pacing even a few percent above it builds a
   // queue round after round. ProbeBw therefore paces at bandwidth x trim:
