@@ -121,6 +121,9 @@ void Bbr::UpdateRound(const RateSample& rs) {
     ++round_count_;
     round_start_ = true;
     last_round_min_rtt_ = round_min_rtt_;
+    if (round_min_rtt_ != Duration::max()) {
+      round_min_rtts_.Update(round_min_rtt_, round_count_ - 1);
+    }
     round_min_rtt_ = Duration::max();
     round_rtt_samples_ = 0;
   }
@@ -131,10 +134,11 @@ void Bbr::UpdateRound(const RateSample& rs) {
 
 bool Bbr::StandingQueue(Duration round_min) const {
   if (min_rtt_ <= Duration::zero() || round_min == Duration::max()) return false;
+  const Duration baseline = round_min_rtts_.empty() ? min_rtt_ : round_min_rtts_.Best();
   const Duration allowance =
       std::clamp<Duration>(std::chrono::duration_cast<Duration>(min_rtt_ * kQueueAllowanceFraction),
                            kMinQueueAllowance, kMaxQueueAllowance);
-  return round_min > min_rtt_ + allowance;
+  return round_min > baseline + allowance;
 }
 
 Duration Bbr::RecentMinRtt() const {

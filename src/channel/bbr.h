@@ -116,6 +116,11 @@ class Bbr final : public CongestionController {
   static constexpr Duration kMinQueueAllowance = std::chrono::milliseconds(4);
   static constexpr double kQueueAllowanceFraction = 0.25;
   static constexpr Duration kMaxQueueAllowance = std::chrono::milliseconds(20);
+  // The round minimum is compared with the smallest round minimum of the
+  // last kQueueBaselineRounds rounds (two gain cycles, each with a drain),
+  // not with the min RTT: that is the luckiest single sample of 10 s, and
+  // on a jittery path an ordinary round's minimum sits well above it.
+  static constexpr uint64_t kQueueBaselineRounds = 16;
   // The largest delivery rate of many noisy samples overstates the
   // bottleneck a little, and pacing even a few percent above it builds a
   // queue round after round. ProbeBw therefore paces at bandwidth x trim:
@@ -208,6 +213,8 @@ class Bbr final : public CongestionController {
   // Smallest RTT samples of the current and the previous round trip.
   Duration round_min_rtt_ = Duration::max();
   Duration last_round_min_rtt_ = Duration::max();
+  // The smallest round minimum of the last kQueueBaselineRounds rounds.
+  WindowedMinFilter<Duration> round_min_rtts_{kQueueBaselineRounds};
   int round_rtt_samples_ = 0;
   // The last few RTT samples, for "is there a queue right now".
   std::array<Duration, 4> recent_rtt_{};
