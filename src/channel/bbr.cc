@@ -103,7 +103,7 @@ void Bbr::CountForLossFraction(uint64_t pn, bool lost) {
   if (!measured) return;
   (lost ? drain_lost_ : drain_acked_) += 1;
   const double total = drain_acked_ + drain_lost_;
-  if (total >= 2 * kLossSamplePackets) {
+  if (total >= kLossMemoryPackets) {
     // An exponentially fading memory: the path's loss may change.
     drain_acked_ /= 2;
     drain_lost_ /= 2;
@@ -120,10 +120,11 @@ void Bbr::UpdateRound(const RateSample& rs) {
     next_round_delivered_ = rate_.delivered();
     ++round_count_;
     round_start_ = true;
-    last_round_min_rtt_ = round_min_rtt_;
-    if (round_min_rtt_ != Duration::max()) {
-      round_min_rtts_.Update(round_min_rtt_, round_count_ - 1);
-    }
+    // A round with few RTT samples says little about the queue: its
+    // smallest sample is mostly jitter.
+    const bool enough = round_rtt_samples_ >= kQueueSamples;
+    last_round_min_rtt_ = enough ? round_min_rtt_ : Duration::max();
+    if (enough) round_min_rtts_.Update(round_min_rtt_, round_count_ - 1);
     round_min_rtt_ = Duration::max();
     round_rtt_samples_ = 0;
   }
@@ -155,12 +156,13 @@ void Bbr::CheckStandingQueue(TimePoint now, const RateSample& rs) {
     // stops within the round that filled the pipe.
     if (bandwidth_.Best() > 0 &&
         ((round_start_ && StandingQueue(last_round_min_rtt_)) ||
-         (round_rtt_samples_ >= kStartupQueueSamples && StandingQueue(round_min_rtt_)))) {
+         (round_rtt_samples_ >= kQueueSamples && StandingQueue(round_min_rtt_)))) {
       filled_pipe_ = true;
     }
     return;
   }
   if (!round_start_) return;
+  // (A round with too few samples for a verdict counts as one without.)
   const bool queue = StandingQueue(last_round_min_rtt_);
   if (mode_ != Mode::kProbeBw || pacing_gain_ > 1) return;
   if (!queue) {

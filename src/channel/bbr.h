@@ -93,9 +93,11 @@ class Bbr final : public CongestionController {
   // ProbeRtt holds in flight to this share of the BDP (as the later BBR
   // drafts do), enough to empty the queue without stalling the flow.
   static constexpr double kProbeRttCwndGain = 0.5;
-  // Startup also ends early once this many RTT samples of the current round
-  // all show a standing queue (the pipe is full), rather than a round later.
-  static constexpr int kStartupQueueSamples = 8;
+  // A round's RTT samples tell whether a queue stood through it only when
+  // there are at least this many. (Startup checks the current round as
+  // soon as it has them, so it stops within the round that filled the
+  // pipe rather than a round later.)
+  static constexpr int kQueueSamples = 4;
   // Startup ends after this many rounds without this much growth.
   static constexpr int kFullBandwidthRounds = 3;
   static constexpr double kFullBandwidthGrowth = 1.25;
@@ -103,8 +105,10 @@ class Bbr final : public CongestionController {
   // loses more than half of everything is not one to send twice as fast into.
   static constexpr double kMaxLossCompensation = 0.5;
   // The loss fraction is trusted once this many drain-phase packets were
-  // settled; older counts are halved every time this many more arrive.
-  static constexpr uint64_t kLossSamplePackets = 128;
+  // settled; the counts are halved whenever they reach kLossMemoryPackets,
+  // so the estimate follows the path over a few hundred packets.
+  static constexpr uint64_t kLossSamplePackets = 32;
+  static constexpr uint64_t kLossMemoryPackets = 256;
   // A round trip whose smallest RTT sample exceeds the min RTT by more than
   // min RTT x kQueueAllowanceFraction, clamped to [kMinQueueAllowance,
   // kMaxQueueAllowance], had a standing queue at the bottleneck all along:

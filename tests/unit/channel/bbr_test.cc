@@ -329,6 +329,18 @@ TEST_F(BbrTest, RandomLossDoesNotCollapseTheRate) {
   EXPECT_EQ(bbr_.mode(), Bbr::Mode::kProbeBw);
 }
 
+TEST_F(BbrTest, ASlowLongLossyJitteryPathKeepsMostOfItsRate) {
+  // 250 kB/s, 500 ms, 29 % loss, ACKs up to 40 ms late: few packets per
+  // round trip, so few RTT samples, whose minimum is mostly jitter. Such
+  // rounds must not count as queued, in Startup or after.
+  FakePath& path = Path({.rate = 250'000, .base_rtt = 500ms, .loss = 0.29, .ack_jitter = 40ms});
+  path.RunFor(30s);
+  const uint64_t delivered_before = path.delivered_bytes();
+  path.RunFor(60s);
+  const double goodput = static_cast<double>(path.delivered_bytes() - delivered_before) / 60;
+  EXPECT_GT(goodput, 0.8 * 0.71 * 250'000);
+}
+
 TEST_F(BbrTest, NewRenoCollapsesOnTheSameLossyPath) {
   // The contrast that motivates BBR as the default (docs/channels.md).
   NewReno reno(kMds);
