@@ -30,6 +30,12 @@ uint64_t Bbr::Inflight(double gain) const {
   return static_cast<uint64_t>(std::ceil(gain * bandwidth() * Seconds(min_rtt_)));
 }
 
+double Bbr::CycleGain(size_t index) const {
+  const double gain = kPacingGainCycle[index];
+  if (gain <= 1 || min_rtt_ <= Duration::zero()) return gain;
+  return 1 + std::clamp(Seconds(kMaxProbeQueue) / Seconds(min_rtt_), kMinProbeExtra, gain - 1);
+}
+
 void Bbr::EnterStartup() {
   mode_ = Mode::kStartup;
   pacing_gain_ = kHighGain;
@@ -43,7 +49,7 @@ void Bbr::EnterProbeBw(TimePoint now) {
   // flows that start together do not probe together.
   const size_t n = kPacingGainCycle.size();
   cycle_index_ = (kDrainPhase + 1 + random_.Uniform(n - 1)) % n;
-  pacing_gain_ = kPacingGainCycle[cycle_index_];
+  pacing_gain_ = CycleGain(cycle_index_);
   cycle_stamp_ = now;
   lost_in_phase_ = false;
 }
@@ -173,7 +179,7 @@ void Bbr::CheckStandingQueue(TimePoint now, const RateSample& rs) {
   if (pacing_gain_ == 1) {
     // Drain now rather than at the cycle's own 3/4 phase.
     cycle_index_ = kDrainPhase;
-    pacing_gain_ = kPacingGainCycle[cycle_index_];
+    pacing_gain_ = CycleGain(cycle_index_);
     cycle_stamp_ = now;
     lost_in_phase_ = false;
   }
@@ -221,7 +227,7 @@ void Bbr::UpdateCyclePhase(TimePoint now, uint64_t prior_in_flight) {
   }
   if (!advance) return;
   cycle_index_ = (cycle_index_ + 1) % kPacingGainCycle.size();
-  pacing_gain_ = kPacingGainCycle[cycle_index_];
+  pacing_gain_ = CycleGain(cycle_index_);
   cycle_stamp_ = now;
   lost_in_phase_ = false;
 }

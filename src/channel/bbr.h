@@ -16,8 +16,9 @@
 //   Drain     pacing gain ln 2 / 2, until what is in flight is down to one
 //             BDP (the queue Startup built is gone);
 //   ProbeBw   cwnd gain 2 and a cycle of eight pacing gains, each about
-//             one min RTT long: 5/4 (probe for more bandwidth), 3/4 (drain
-//             the queue that probe made), then six times 1 (cruise);
+//             one min RTT long: 5/4 (probe for more bandwidth; less on
+//             paths over 120 ms, see kMaxProbeQueue), 3/4 (drain the queue
+//             that probe made), then six times 1 (cruise);
 //   ProbeRtt  when no RTT sample has matched the min RTT for kMinRttWindow,
 //             at most half a BDP in flight (the later drafts' choice; v1
 //             used 4 packets) for kProbeRttDuration and a round trip, so
@@ -133,6 +134,14 @@ class Bbr final : public CongestionController {
   static constexpr double kTrimDown = 0.95;
   static constexpr double kTrimUp = 0.01;
   static constexpr double kMinTrim = 0.8;
+  // The 5/4 probe leaves a quarter of a BDP in the queue by the end of its
+  // round trip: 125 ms on a 500 ms path, in front of every keystroke. On
+  // long paths the probe's extra rate is therefore kMaxProbeQueue / min RTT
+  // (a probe then adds about that much queue), but never less than
+  // kMinProbeExtra, so that a probe still lifts the estimate above the
+  // noise of the loss compensation.
+  static constexpr Duration kMaxProbeQueue = std::chrono::milliseconds(30);
+  static constexpr double kMinProbeExtra = 0.1;
 
   // `seed` picks the phase the first gain cycle starts in.
   Bbr(size_t max_datagram_size, TimePoint now, uint64_t seed);
@@ -170,6 +179,8 @@ class Bbr final : public CongestionController {
   uint64_t Inflight(double gain) const;
 
  private:
+  // The pacing gain of phase `index` of the ProbeBw cycle.
+  double CycleGain(size_t index) const;
   void EnterStartup();
   void EnterProbeBw(TimePoint now);
   void EnterProbeRtt();

@@ -205,6 +205,22 @@ TEST_F(BbrTest, ProbeBwCyclesThroughTheEightGainsAndPacesAtTheModel) {
   EXPECT_DOUBLE_EQ(bbr_.trim(), 1.0);
 }
 
+TEST_F(BbrTest, OnALongPathTheProbeAddsAboutThirtyMillisecondsOfQueue) {
+  // 500 ms: a 5/4 probe would park 125 ms of data in the queue.
+  FakePath& path = Path({.rate = kRate, .base_rtt = 500ms});
+  path.RunFor(20s);
+  ASSERT_EQ(bbr_.mode(), Bbr::Mode::kProbeBw);
+  double probe_gain = 0;
+  Duration max_queue{};
+  watch = [&] {
+    if (bbr_.pacing_gain() > 1) probe_gain = bbr_.pacing_gain();
+    max_queue = std::max(max_queue, path.QueueDelay());
+  };
+  path.RunFor(20s);
+  EXPECT_DOUBLE_EQ(probe_gain, 1.1);  // 30 ms / 500 ms = 0.06, at least 0.1
+  EXPECT_LT(max_queue, 60ms);
+}
+
 TEST_F(BbrTest, CwndIsTwiceTheBdpPlusWhatAckBurstsNeed) {
   FakePath& path = Path({.rate = kRate, .base_rtt = 50ms});
   path.RunFor(5s);
