@@ -175,7 +175,12 @@ void Bbr::CheckStandingQueue(TimePoint now, const RateSample& rs) {
     trim_ = std::min(1.0, trim_ + kTrimUp);
     return;
   }
-  trim_ = std::max(kMinTrim, trim_ * kTrimDown);
+  // Pacing x above the bottleneck for a round trip leaves (x - 1) of it in
+  // the queue: a queue of q over a min RTT of R means the rate is about
+  // q / R too high. Take at least that off (and at least kTrimDown).
+  const Duration baseline = round_min_rtts_.empty() ? min_rtt_ : round_min_rtts_.Best();
+  const double excess = Seconds(last_round_min_rtt_ - baseline) / Seconds(min_rtt_);
+  trim_ = std::max(kMinTrim, trim_ * std::min(kTrimDown, 1 - excess));
   if (pacing_gain_ == 1) {
     // Drain now rather than at the cycle's own 3/4 phase.
     cycle_index_ = kDrainPhase;
