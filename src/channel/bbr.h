@@ -40,15 +40,18 @@
 //
 // The queue. Keystroke echoes wait in the same bottleneck queue as channel
 // data, so the controller watches it: the smallest RTT sample of a round
-// trip minus the min RTT is the queue that stood the whole round (jitter
-// cannot fake that for long; kMinQueueAllowance and kQueueAllowanceFraction
-// leave room for it). In Startup a standing queue, or a loss while one
-// stands, means the pipe is full, rounds before the bandwidth plateau
-// would say so. In ProbeBw it means the pacing rate is above the
-// bottleneck — the largest of many noisy delivery-rate samples overstates
-// it — so the controller drains at once and trims its pacing rate
-// (kTrimDown per round with a queue, back up by kTrimUp per round
-// without).
+// trip, compared with the best such round minimum of the last two gain
+// cycles, is the queue that stood the whole round (jitter cannot fake that
+// for long; the allowance and the kQueueSamples minimum leave room for
+// it). In Startup a standing queue, or a loss while one stands, means the
+// pipe is full, rounds before the bandwidth plateau would say so. In
+// ProbeBw it means the pacing rate is above the bottleneck — the largest of
+// many noisy delivery-rate samples overstates it — so the controller
+// drains at once and trims its cruising rate by the overshoot the queue
+// shows (and recovers by kTrimUp per round without one). The probe is
+// never trimmed, and on long paths it is gentler than 5/4
+// (kMaxProbeQueue), so what a keystroke waits behind stays within tens of
+// milliseconds.
 //
 // Loss still matters in two ways: lost bytes come off the window (as
 // BBRv1's recovery does), and persistent congestion (RFC 9002 §7.6) drops
@@ -128,9 +131,10 @@ class Bbr final : public CongestionController {
   static constexpr uint64_t kQueueBaselineRounds = 16;
   // The largest delivery rate of many noisy samples overstates the
   // bottleneck a little, and pacing even a few percent above it builds a
-  // queue round after round. ProbeBw therefore paces at bandwidth x trim:
-  // every round with a standing queue multiplies the trim by kTrimDown,
-  // every round without one adds kTrimUp, within [kMinTrim, 1].
+  // queue round after round. ProbeBw therefore cruises and drains at
+  // bandwidth x trim: every round with a standing queue q (over a min RTT
+  // R) multiplies the trim by min(kTrimDown, 1 - q / R), every round
+  // without one adds kTrimUp, within [kMinTrim, 1].
   static constexpr double kTrimDown = 0.95;
   static constexpr double kTrimUp = 0.01;
   static constexpr double kMinTrim = 0.8;
