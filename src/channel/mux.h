@@ -66,7 +66,7 @@ struct MuxConfig {
   uint64_t session_window = 16 << 20;   // bytes all channels together may have in flight to us
   size_t stream_send_buffer = 1 << 20;  // bytes written but not yet acknowledged, per channel
   uint64_t max_incoming_channels = 128;
-  CongestionAlgorithm congestion = CongestionAlgorithm::kNewReno;
+  CongestionAlgorithm congestion = CongestionAlgorithm::kBbr;
 };
 
 // The limits a side grants its peer from the start, exchanged in the

@@ -47,16 +47,4 @@ void NewReno::OnPathChange(TimePoint) {
   recovery_start_ = {};
 }
 
-std::unique_ptr<CongestionController> MakeCongestionController(CongestionAlgorithm algorithm,
-                                                               size_t max_datagram_size,
-                                                               TimePoint /*now*/) {
-  switch (algorithm) {
-    case CongestionAlgorithm::kNewReno:
-    case CongestionAlgorithm::kCubic:
-    case CongestionAlgorithm::kBbr:
-      break;
-  }
-  return std::make_unique<NewReno>(max_datagram_size);
-}
-
 }  // namespace roam::channel
