@@ -62,9 +62,12 @@ namespace roam::channel {
 enum class Side { kClient, kServer };
 
 struct MuxConfig {
-  uint64_t stream_window = 4 << 20;     // bytes each channel may have in flight to us
-  uint64_t session_window = 16 << 20;   // bytes all channels together may have in flight to us
-  size_t stream_send_buffer = 1 << 20;  // bytes written but not yet acknowledged, per channel
+  // The defaults let one channel fill about 13 MB/s at 300 ms RTT (a send
+  // buffer must hold a round trip's worth) and several channels more; ssh's
+  // channel window is 2 MiB.
+  uint64_t stream_window = 8 << 20;     // bytes each channel may have in flight to us
+  uint64_t session_window = 32 << 20;   // bytes all channels together may have in flight to us
+  size_t stream_send_buffer = 4 << 20;  // bytes written but not yet acknowledged, per channel
   uint64_t max_incoming_channels = 128;
   CongestionAlgorithm congestion = CongestionAlgorithm::kBbr;
 };

@@ -36,7 +36,7 @@ TEST(ProtocolExamplesTest, HelloWithDefaultLimitsAsAUserMessageInstruction) {
   state::UserStream stream;
   stream.PushHello(hello);
   EXPECT_EQ(Hex(stream.InitDiff()),
-            "0a 14 82 04 11 08 01 10 01 18 80 80 80 08 20 80 80 80 02 28 80 01");
+            "0a 14 82 04 11 08 01 10 01 18 80 80 80 10 20 80 80 80 04 28 80 01");
   // And it reads back as the same event.
   Result<std::vector<state::UserEvent>> events = state::UserStream::EventsOfDiff(stream.InitDiff());
   ASSERT_TRUE(events.ok());
