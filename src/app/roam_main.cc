@@ -191,7 +191,11 @@ int Main(int argc, char** argv) {
   // own failures end it with status 255 (a terminal session keeps Mosh's 1).
   const bool exec_mode =
       !options.command.empty() && !options.force_tty && (options.no_tty || !isatty(STDIN_FILENO));
-  const bool terminal = !exec_mode && options.channel_test.empty();
+  const bool terminal = !exec_mode && options.channel_test.empty() && !options.no_command;
+  roam::client::ForwardingOptions forwarding;
+  forwarding.forwards = options.forwards;
+  forwarding.agent = options.forward_agent;
+  forwarding.agent_socket = EnvValue("SSH_AUTH_SOCK").value_or("");
   const int own_failure = terminal ? 1 : 255;
   if (!terminal) options.no_ssh_pty = true;
 
@@ -253,12 +257,16 @@ int Main(int argc, char** argv) {
     return own_failure;
   }
 
-  if (exec_mode || !options.channel_test.empty()) {
+  if (!terminal) {
     roam::client::ChannelSessionConfig channel_config;
     channel_config.server = *server;
-    channel_config.request = exec_mode ? roam::client::ExecRequest(options.command, EnvValue)
-                                       : roam::client::ChannelTestRequest(options.channel_test);
+    if (exec_mode) {
+      channel_config.request = roam::client::ExecRequest(options.command, EnvValue);
+    } else if (!options.channel_test.empty()) {
+      channel_config.request = roam::client::ChannelTestRequest(options.channel_test);
+    }  // else -N: no channel of its own
     channel_config.exec = exec_mode;
+    channel_config.forwarding = forwarding;
     channel_config.verbose = options.verbose > 0;
     channel_config.connect_failure_message = roam::client::UdpUnreachableMessage(
         options.local ? "localhost" : host, *launched.ip, launched.connect->port);
@@ -269,6 +277,7 @@ int Main(int argc, char** argv) {
   roam::client::ClientSessionConfig config;
   config.server = *server;
   config.command_given = !options.command.empty();
+  config.forwarding = forwarding;
   config.predict_mode = ToDisplayMode(options.predict);
   if (auto o = EnvValue("MOSH_PREDICTION_OVERWRITE")) {
     config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);

@@ -118,6 +118,11 @@ int Main(int argc, char** argv) {
 
   roam::session::ServerSessionConfig config;
   config.verbose = options.verbose;
+  config.forward_agent = options.forward_agent && !options.no_agent_forwarding;
+  config.policy.Set(roam::session::ChannelKind::kExec, !options.no_exec);
+  config.policy.Set(roam::session::ChannelKind::kTcpForward, !options.no_tcp_forwarding);
+  config.policy.Set(roam::session::ChannelKind::kUnixForward, !options.no_tcp_forwarding);
+  config.policy.Set(roam::session::ChannelKind::kRemoteForward, !options.no_remote_forwarding);
   config.child.command = options.command;
   config.child.colors = options.colors;
   config.child.env_unset = locale->unset;

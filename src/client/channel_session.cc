@@ -78,6 +78,7 @@ struct ChannelSession::Impl {
   SystemRandom random;
   std::unique_ptr<SignalPipe> signals;
   std::unique_ptr<ClientCore> core;
+  std::unique_ptr<ClientForwarding> forwarding;
   net::UdpEndpoint endpoint = net::UdpEndpoint::ForClient();
 
   std::optional<uint64_t> channel;
@@ -113,13 +114,15 @@ void ChannelSession::Impl::Fail(const std::string& message, TimePoint now) {
 void ChannelSession::Impl::Pump(TimePoint now, bool stdin_ready, bool stdout_ready) {
   channel::Mux* mux = core->mux();
   if (!channel) {
+    if (core->ever_connected() && !core->welcome().valid()) {
+      return Fail("the server does not speak roam's channels (is it a stock mosh-server?)", now);
+    }
+    if (config.request.empty()) return;  // -N: forwarding only
     if (mux) {
       Result<uint64_t> id = mux->Open(config.request, now);
       if (!id.ok()) return Fail(id.status().message(), now);
       channel = *id;
       opened_at = now;
-    } else if (core->ever_connected() && !core->welcome().valid()) {
-      return Fail("the server does not speak roam's channels (is it a stock mosh-server?)", now);
     }
     return;
   }
@@ -252,6 +255,10 @@ int ChannelSession::Impl::Run() {
   core_config.predict_mode = predict::DisplayMode::kNever;
   core_config.no_terminal = true;
   core_config.connect_failure_message = config.connect_failure_message;
+  forwarding = std::make_unique<ClientForwarding>(config.forwarding);
+  if (Status s = forwarding->Start(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), s.message().c_str());
+  }
   TimePoint now = clock.Now();
   core = std::make_unique<ClientCore>(std::move(key), std::move(core_config), &random, now);
   ssp::UdpPump<ClientCore> pump(core.get(), &endpoint);
@@ -271,6 +278,7 @@ int ChannelSession::Impl::Run() {
     }
     fds.push_back(pollfd{want_input ? STDIN_FILENO : -1, POLLIN, 0});
     fds.push_back(pollfd{!output.empty() && stdout_open ? STDOUT_FILENO : -1, POLLOUT, 0});
+    forwarding->AddPollFds(&fds);
     const TimePoint wake = core->NextWakeup(now);
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
@@ -285,9 +293,14 @@ int ChannelSession::Impl::Run() {
       Pump(now, fds[first_local + 1].revents & (POLLIN | POLLHUP | POLLERR),
            fds[first_local + 2].revents & (POLLOUT | POLLERR));
     }
+    if (!finished) forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
+    for (const std::string& m : forwarding->TakeMessages()) {
+      std::fprintf(stderr, "%s: %s\n", config.program.c_str(), m.c_str());
+    }
     Status flushed = pump.Flush(now);
     if (!flushed.ok()) break;
   }
+  forwarding->Abort();
   fcntl(STDIN_FILENO, F_SETFL, in_flags);
   fcntl(STDOUT_FILENO, F_SETFL, out_flags);
 

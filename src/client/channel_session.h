@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "client/client_forwarding.h"
 #include "crypto/key.h"
 #include "net/address.h"
 
@@ -34,6 +35,9 @@ struct ChannelSessionConfig {
   std::string request;  // the serialized open request
   // The channel carries exec records (a command) rather than raw bytes.
   bool exec = false;
+  // -L, -R, -D, -A. With an empty `request` (-N) the session carries only
+  // these, until a signal ends it.
+  ForwardingOptions forwarding;
   std::string program = "roam";
   bool verbose = false;  // statistics on stderr at the end
   std::string connect_failure_message;

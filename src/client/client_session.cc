@@ -63,6 +63,7 @@ struct ClientSession::Impl {
   std::unique_ptr<WinchPipe> winch;
   std::unique_ptr<SignalPipe> signals;
   std::unique_ptr<ClientCore> core;
+  std::unique_ptr<ClientForwarding> forwarding;
   net::UdpEndpoint endpoint = net::UdpEndpoint::ForClient();
   bool stdin_open = true;
 };
@@ -101,6 +102,12 @@ int ClientSession::Impl::Run() {
   Result<TerminalCapabilities> loaded = LoadTerminalCapabilities(config.term);
   if (loaded.ok()) caps = std::move(*loaded);
 
+  // Local forwards are bound before the terminal is taken, so a bind error
+  // reads as a normal line (and, as with ssh, the session goes on).
+  forwarding = std::make_unique<ClientForwarding>(config.forwarding);
+  if (Status s = forwarding->Start(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), s.message().c_str());
+  }
   Result<std::unique_ptr<RawTerminal>> entered = RawTerminal::Enter(STDIN_FILENO);
   if (!entered.ok()) {
     std::fprintf(stderr, "%s: %s\n", config.program.c_str(), entered.status().message().c_str());
@@ -147,6 +154,7 @@ int ClientSession::Impl::Run() {
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
     fds.push_back(pollfd{winch ? winch->read_fd() : -1, POLLIN, 0});
     fds.push_back(pollfd{stdin_open ? STDIN_FILENO : -1, POLLIN, 0});
+    forwarding->AddPollFds(&fds);
     const TimePoint wake = core->NextWakeup(now);
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
@@ -165,6 +173,8 @@ int ClientSession::Impl::Run() {
     if (fds[first_local + 2].revents & (POLLIN | POLLHUP | POLLERR)) ReadInput(now);
     if (core->TakeSuspendRequest()) Suspend(now);
 
+    forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
+    for (const std::string& m : forwarding->TakeMessages()) core->Notify(m, now);
     Status flushed = pump.Flush(now);
     core->OnSendStatus(pump.send_errors() > 0 ? pump.last_send_error() : Status::Ok(), now);
     if (!flushed.ok()) break;
@@ -173,6 +183,7 @@ int ClientSession::Impl::Run() {
     if (!frame.empty()) WriteAll(STDOUT_FILENO, frame);
   }
 
+  forwarding->Abort();
   // The last frame without the bar, then give the terminal back.
   WriteAll(STDOUT_FILENO, core->Draw(clock.Now(), /*with_bar=*/false));
   WriteAll(STDOUT_FILENO, ExitSequence(caps, config.no_term_init));

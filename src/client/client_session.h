@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "client/client_forwarding.h"
 #include "client/escape_key.h"
 #include "crypto/key.h"
 #include "net/address.h"
@@ -38,6 +39,7 @@ struct ClientSessionConfig {
   // The session runs a command the user gave: its output stays on the
   // terminal afterwards and its exit status is roam's.
   bool command_given = false;
+  ForwardingOptions forwarding;  // -L, -R, -D, -A
 };
 
 class ClientSession {

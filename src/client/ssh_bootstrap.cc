@@ -201,16 +201,26 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
     if (arg.size() >= 2 && arg[0] == '-') {
       for (size_t j = 1; j < arg.size(); ++j) {
         char c = arg[j];
-        if (c == 'p') {
+        if (c == 'p' || c == 'L' || c == 'R' || c == 'D') {
           std::string value;
           if (j + 1 < arg.size()) {
             value = arg.substr(j + 1);
           } else if (i + 1 < args.size()) {
             value = args[++i];
           } else {
-            return InvalidArgument("option -p needs a value");
+            return InvalidArgument(std::string("option -") + c + " needs a value");
           }
-          ROAM_RETURN_IF_ERROR(ApplyValue("port", value, &out));
+          if (c == 'p') {
+            ROAM_RETURN_IF_ERROR(ApplyValue("port", value, &out));
+          } else {
+            const service::ForwardSpec::Kind kind = c == 'L' ? service::ForwardSpec::Kind::kLocal
+                                                    : c == 'R'
+                                                        ? service::ForwardSpec::Kind::kRemote
+                                                        : service::ForwardSpec::Kind::kDynamic;
+            Result<service::ForwardSpec> spec = service::ParseForwardSpec(kind, value);
+            if (!spec.ok()) return spec.status();
+            out.forwards.push_back(*spec);
+          }
           break;
         }
         switch (c) {
@@ -231,6 +241,12 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
             break;
           case 'T':
             out.no_tty = true;
+            break;
+          case 'N':
+            out.no_command = true;
+            break;
+          case 'A':
+            out.forward_agent = true;
             break;
           case 't':
             out.force_tty = true;
@@ -291,6 +307,13 @@ std::string RoamUsage() {
          "  --no-init              do not switch to the alternate screen\n"
          "  --channel-test=echo|discard|source:BYTES\n"
          "                         no terminal: stdin and stdout through a test channel\n"
+         "  -T, -t                 a command without (with) a terminal; without is the\n"
+         "                         default when stdin is not a terminal\n"
+         "  -L [bind:]port:host:hostport, -L [bind:]port:socket   local forward\n"
+         "  -R [bind:]port:host:hostport, -R [bind:]port:socket   remote forward\n"
+         "  -D [bind:]port         SOCKS5 proxy through the server\n"
+         "  -A                     forward the ssh agent\n"
+         "  -N                     no command and no terminal: forwarding only\n"
          "  --no-ssh-pty           do not ask ssh for a pty\n"
          "  --local                run the server on this machine, without ssh\n"
          "  -v, --verbose          more diagnostics\n"
@@ -386,6 +409,7 @@ std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
       break;
   }
   if (!options.port.empty()) args.insert(args.end(), {"-p", options.port});
+  if (options.forward_agent) args.push_back("--forward-agent");
   for (std::string_view name : kForwardedLocaleVars) {
     std::optional<std::string> value = env(std::string(name));
     if (value) args.insert(args.end(), {"-l", std::string(name) + "=" + *value});

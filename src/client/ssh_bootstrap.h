@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "service/forward_spec.h"
 
 namespace roam::client {
 
@@ -70,14 +71,17 @@ struct RoamOptions {
   PredictMode predict = PredictMode::kAdaptive;
   AddressFamily family = AddressFamily::kPreferInet;
   BindServer bind = BindServer::kSsh;
-  std::string bind_ip;      // for BindServer::kIp
-  bool no_init = false;     // --no-init: MOSH_NO_TERM_INIT=1
-  bool no_ssh_pty = false;  // --no-ssh-pty: no -tt
-  bool local = false;       // --local: run the server here, no ssh
-  int verbose = 0;          // -v, repeatable
-  bool no_tty = false;      // -T: run the command without a terminal
-  bool force_tty = false;   // -t: run the command on a terminal
-  std::string destination;  // [user@]host (may be empty with --local)
+  std::string bind_ip;                         // for BindServer::kIp
+  bool no_init = false;                        // --no-init: MOSH_NO_TERM_INIT=1
+  bool no_ssh_pty = false;                     // --no-ssh-pty: no -tt
+  bool local = false;                          // --local: run the server here, no ssh
+  int verbose = 0;                             // -v, repeatable
+  bool no_tty = false;                         // -T: run the command without a terminal
+  bool force_tty = false;                      // -t: run the command on a terminal
+  bool no_command = false;                     // -N: no command and no terminal, only forwarding
+  std::vector<service::ForwardSpec> forwards;  // -L, -R, -D, in order
+  bool forward_agent = false;                  // -A
+  std::string destination;                     // [user@]host (may be empty with --local)
   std::vector<std::string> command;
   // --channel-test=echo|discard|source:BYTES: no terminal; stdin and stdout
   // joined to a test service over one channel (docs/protocol.md §9.9).

@@ -284,7 +284,8 @@ TimePoint ServerCore::NextWakeup(TimePoint now) const {
   const Millis interval = transport_->frame_interval();
   TimePoint wake = std::min(pieces_->echo_ack.NextWakeup(), pieces_->pacer.NextWakeup(interval));
   if (mux_ && transport_->connection().has_remote()) wake = std::min(wake, mux_->NextDeadline(now));
-  if (!pty_open_ && !program_exited_ && roam_peer_) wake = std::min(wake, pty_closed_at_ + kExitStatusWait);
+  if (!pty_open_ && !program_exited_ && roam_peer_)
+    wake = std::min(wake, pty_closed_at_ + kExitStatusWait);
   const TimePoint ssp = transport_->NextWakeup(now);
   const Duration ssp_wait = ssp == kNever ? Duration::max() : std::max(Duration(0), ssp - now);
   const Duration other_wait = wake == kNever ? Duration::max() : std::max(Duration(0), wake - now);

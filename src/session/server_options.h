@@ -1,7 +1,9 @@
 // ServerOptions: roam-server's command line, which is mosh-server's.
 //
 // `roam-server new [-s] [-v] [-i IP] [-p PORT[:PORT2]] [-c COLORS]
-// [-l NAME=VALUE]... [-- COMMAND...]`, parsed getopt-style with the option
+// [-l NAME=VALUE]... [--forward-agent] [--no-exec] [--no-tcp-forwarding]
+// [--no-remote-forwarding] [--no-agent-forwarding] [--no-forwarding]
+// [-- COMMAND...]`, parsed getopt-style with the option
 // string `@:i:p:c:svl:` (so `-sv`, `-p60001` and `-p 60001` all work). `-@ X`
 // is accepted and ignored. Unknown options and options missing their argument
 // are not fatal: they are reported in `usage_problems` so the caller prints the
@@ -34,6 +36,16 @@ struct ServerOptions {
   bool verbose = false;                  // -v
   std::vector<std::string> locale_vars;  // -l NAME=VALUE, in the order given
   std::vector<std::string> command;      // after `--`; empty = login shell
+  // roam's own long options (anywhere before `--`), for roam clients:
+  bool forward_agent = false;  // --forward-agent: SSH_AUTH_SOCK for the session
+  // The policy switches (docs/protocol.md §9.8), in the spirit of sshd's
+  // DisableForwarding and Allow*Forwarding: --no-exec, --no-tcp-forwarding,
+  // --no-remote-forwarding, --no-agent-forwarding, --no-forwarding (all
+  // three forwardings).
+  bool no_exec = false;
+  bool no_tcp_forwarding = false;
+  bool no_remote_forwarding = false;
+  bool no_agent_forwarding = false;
   // One line per unknown option or missing argument ("unknown option -x").
   // The caller prints ServerUsageLine() once when this is not empty.
   std::vector<std::string> usage_problems;

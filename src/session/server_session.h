@@ -26,6 +26,7 @@
 
 #include "crypto/key.h"
 #include "net/udp_endpoint.h"
+#include "session/channel_policy.h"
 #include "session/pty_child.h"
 #include "session/server_timeouts.h"
 
@@ -33,6 +34,10 @@ namespace roam::session {
 
 struct ServerSessionConfig {
   PtyChildOptions child;  // program, TERM colours, initial size, environment
+  ChannelPolicy policy;   // which channels roam clients may open
+  // Give the session an SSH_AUTH_SOCK whose connections go to the client's
+  // ssh agent (a socket in a private 0700 directory, removed at the end).
+  bool forward_agent = false;
   ServerTimeoutConfig timeouts;
   bool verbose = false;
 };
