@@ -26,7 +26,9 @@
 namespace roam::session {
 
 struct ServerOptions {
-  enum class Mode { kRun, kHelp, kVersion };
+  // kRelay: `roam-server relay PORT` joins this process's stdin and stdout
+  // (framed datagrams) to the session on UDP port PORT (docs/protocol.md §10).
+  enum class Mode { kRun, kHelp, kVersion, kRelay };
   Mode mode = Mode::kRun;
   std::optional<std::string> bind_ip;    // -i, or the legacy IP argument
   bool bind_from_ssh = false;            // -s: bind the ssh connection's local IP
@@ -38,6 +40,13 @@ struct ServerOptions {
   std::vector<std::string> command;      // after `--`; empty = login shell
   // roam's own long options (anywhere before `--`), for roam clients:
   bool forward_agent = false;  // --forward-agent: SSH_AUTH_SOCK for the session
+  // --ssh-stream: after the CONNECT line, stay and carry framed datagrams on
+  // stdin/stdout (the ssh that started the server is the fallback stream).
+  bool ssh_stream = false;
+  // --tcp: also accept framed datagrams on a TCP port, announced as
+  // `ROAM TCP <port>` before the CONNECT line.
+  bool tcp = false;
+  uint16_t relay_port = 0;  // Mode::kRelay
   // The policy switches (docs/protocol.md §9.8), in the spirit of sshd's
   // DisableForwarding and Allow*Forwarding: --no-exec, --no-tcp-forwarding,
   // --no-remote-forwarding, --no-agent-forwarding, --no-forwarding (all

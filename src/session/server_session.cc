@@ -23,7 +23,9 @@
 #include "service/forward_listener.h"
 #include "service/socket_bridge.h"
 #include "service/sockets.h"
+#include "net/stream_link.h"
 #include "session/server_core.h"
+#include "session/stream_relay.h"
 #include "session/utmp_record.h"
 #include "ssp/udp_pump.h"
 
@@ -34,6 +36,8 @@ namespace {
 // Application output read per round before the loop turns to the network.
 constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
 constexpr int kPollCapMs = 1000;
+// TCP streams carried at once (docs/protocol.md §10).
+constexpr size_t kMaxStreams = 4;
 
 }  // namespace
 
@@ -45,6 +49,7 @@ struct ServerSession::Impl {
   void ReadPty(TimePoint now);
   void WritePty();
   void StartServices();
+  void AcceptStreams(const std::vector<pollfd>& fds, TimePoint now);
   void StartRemoteForward(uint64_t channel, const RoamChannel::Listen& listen);
   Status StartAgentForwarding();
   void RunServices(const std::vector<pollfd>& fds, TimePoint now);
@@ -64,6 +69,8 @@ struct ServerSession::Impl {
   std::vector<std::unique_ptr<service::FdService>> services;
   std::unique_ptr<service::ForwardListener> agent_listener;  // --forward-agent
   std::string agent_dir;
+  std::vector<std::unique_ptr<StreamRelay>> relays;  // TCP streams (--tcp)
+  net::Address udp_address;
 };
 
 ServerSession::ServerSession(crypto::Key key, net::UdpEndpoint endpoint, ServerSessionConfig config)
@@ -102,6 +109,24 @@ void ServerSession::Impl::WritePty() {
     if (n < 0 && errno == EINTR) continue;
     break;  // EAGAIN: the application is not reading; try next round
   }
+}
+
+void ServerSession::Impl::AcceptStreams(const std::vector<pollfd>& fds, TimePoint now) {
+  for (auto& relay : relays) relay->OnPolled(fds, now);
+  std::erase_if(relays, [](const auto& r) { return !r->up(); });
+  if (!config.tcp_listener.valid() || !(service::Revents(fds, config.tcp_listener.get()) & POLLIN)) {
+    return;
+  }
+  std::string origin;
+  UniqueFd connection = service::AcceptConnection(config.tcp_listener.get(), &origin);
+  if (!connection.valid()) return;
+  // A few streams at once: a client that reconnects replaces its old one,
+  // and a stranger cannot hold many sockets open.
+  if (relays.size() >= kMaxStreams) relays.erase(relays.begin());
+  Result<std::unique_ptr<StreamRelay>> relay = StreamRelay::Create(
+      std::make_unique<net::StreamLink>(std::move(connection), UniqueFd()), udp_address);
+  if (relay.ok()) relays.push_back(std::move(*relay));
+  Log(LogLevel::kInfo, "stream from " + origin);
 }
 
 void ServerSession::Impl::StartServices() {
@@ -242,6 +267,7 @@ int ServerSession::Impl::Run() {
   TimePoint now = clock.Now();
   core = std::make_unique<ServerCore>(std::move(key), std::move(core_config), &random, now);
   ssp::UdpPump<ServerCore> pump(core.get(), &endpoint);
+  if (Result<net::Address> local = endpoint.LocalAddress(); local.ok()) udp_address = *local;
 
   while (!core->done()) {
     now = clock.Now();
@@ -256,6 +282,8 @@ int ServerSession::Impl::Run() {
       fds.push_back(pollfd{child->master_fd(), events, 0});
     }
     for (const auto& s : services) s->AddPollFds(&fds);
+    for (const auto& r : relays) r->AddPollFds(&fds);
+    if (config.tcp_listener.valid()) fds.push_back(pollfd{config.tcp_listener.get(), POLLIN, 0});
     if (agent_listener && core->mux()) agent_listener->AddPollFds(&fds);
     const TimePoint wake = core->NextWakeup(now);
     const int timeout_ms = static_cast<int>(
@@ -296,6 +324,7 @@ int ServerSession::Impl::Run() {
       if (std::optional<int> status = child->PollExit()) core->OnProgramExit(*status, now);
     }
 
+    AcceptStreams(fds, now);
     StartServices();
     RunServices(fds, now);
     Status flushed = pump.Flush(now);
