@@ -88,8 +88,10 @@ class SessionHarness {
     return server_seen_ == typed_ && client_.latest_remote_state() == server_.current_state();
   }
 
-  // Hook to see every datagram delivered to the server (for replay capture).
+  // Hooks to see every datagram delivered to the server or the client (for
+  // replay capture).
   std::function<void(const InFlight&)> on_server_delivery;
+  std::function<void(const InFlight&)> on_client_delivery;
 
   // One turn of the event loop: advance to the next event (never past
   // `until`), deliver due datagrams, run the server application, tick both.
@@ -110,6 +112,7 @@ class SessionHarness {
         ++undeliverable_;
         continue;
       }
+      if (on_client_delivery) on_client_delivery(d);
       client_.Receive(d.bytes, d.from, socket, false, now);
     }
     ServerApplication();

@@ -143,6 +143,28 @@ TEST_F(FragmentAssemblyTest, NewIdDiscardsPartialAssembly) {
   EXPECT_EQ(got->new_num(), 12u);
 }
 
+TEST_F(FragmentAssemblyTest, OlderIdIsIgnoredAndKeepsTheAssembly) {
+  std::vector<Fragment> old_one = SplitLarge(11, 1);
+  std::vector<Fragment> current = SplitLarge(12, 2);
+  ASSERT_LT(old_one[0].id, current[0].id);
+  Send(current[0]);
+  Send(current[1]);
+  // A late (or replayed) fragment of the older Instruction arrives between
+  // every fragment of the new one: it is ignored, and the new one completes.
+  std::optional<TransportBuffers::Instruction> got;
+  for (size_t i = 2; i < current.size(); ++i) {
+    EXPECT_FALSE(Send(old_one[i % old_one.size()]).has_value());
+    got = Send(current[i]);
+  }
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->new_num(), 12u);
+  EXPECT_EQ(stats().abandoned, 0u);
+  EXPECT_EQ(stats().stale, current.size() - 2);
+  // Older than the newest id seen stays ignored after completion too.
+  EXPECT_FALSE(Send(old_one).has_value());
+  EXPECT_EQ(stats().instructions, 1u);
+}
+
 TEST_F(FragmentAssemblyTest, ConflictingDuplicateDropsAssemblyAndIsCounted) {
   std::vector<Fragment> fragments = SplitLarge(13);
   Send(fragments[0]);
