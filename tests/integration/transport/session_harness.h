@@ -50,7 +50,10 @@ class SessionHarness {
         client_random_(seed * 3 + 1),
         server_random_(seed * 7 + 2),
         link_(&link_random_),
-        client_(net::Connection::Client(SessionKey(), ServerAddr()), state::UserStream(),
+        client_(net::Connection::Client(SessionKey(), ServerAddr(),
+                                        crypto::OcbSession::kDefaultBlockLimit,
+                                        net::ClientFirstSeq(client_random_)),
+                state::UserStream(),
                 state::HostBytesState(), &client_random_, clock_.Now()),
         server_(net::Connection::Server(SessionKey()), state::HostBytesState(), state::UserStream(),
                 &server_random_, clock_.Now()) {

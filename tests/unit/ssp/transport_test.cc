@@ -34,7 +34,8 @@ class TransportTest : public ::testing::Test {
   TransportTest()
       : server_(net::Connection::Server(TestKey()), AppendState(), AppendState(), &random_,
                 clock_.Now()),
-        peer_(net::Connection::Client(TestKey(), ServerAddress())) {}
+        peer_(net::Connection::Client(TestKey(), ServerAddress(),
+                                      crypto::OcbSession::kDefaultBlockLimit, /*first_seq=*/0)) {}
 
   TimePoint Now() const { return clock_.Now(); }
   void AdvanceTime(Millis d) { clock_.Advance(d); }
