@@ -88,12 +88,12 @@ Launched Launch(const std::vector<std::string>& argv,
     ssize_t n = read(out[0], buf, sizeof buf);
     if (n <= 0) break;
     std::string show = scanner.Feed(std::string_view(buf, static_cast<size_t>(n)));
-    result.outcome.output += show;
+    roam::client::AppendBootstrapOutput(&result.outcome, show);
     std::fwrite(show.data(), 1, show.size(), stderr);
   }
   if (!scanner.done()) {
     std::string rest = scanner.Finish();
-    result.outcome.output += rest;
+    roam::client::AppendBootstrapOutput(&result.outcome, rest);
     std::fwrite(rest.data(), 1, rest.size(), stderr);
   }
   close(out[0]);

@@ -474,6 +474,17 @@ Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
   return argv;
 }
 
+void AppendBootstrapOutput(BootstrapOutcome* outcome, std::string_view text) {
+  std::string& out = outcome->output;
+  if (text.size() >= kMaxBootstrapOutput) {
+    out.assign(text.substr(text.size() - kMaxBootstrapOutput));
+    return;
+  }
+  out.append(text);
+  // Trim only once twice the limit is held, so appends stay cheap.
+  if (out.size() > 2 * kMaxBootstrapOutput) out.erase(0, out.size() - kMaxBootstrapOutput);
+}
+
 BootstrapProblem ClassifyBootstrap(const BootstrapOutcome& outcome) {
   if (outcome.saw_connect) return BootstrapProblem::kNone;
   if (outcome.ssh_exit_status == 255) return BootstrapProblem::kSshFailed;

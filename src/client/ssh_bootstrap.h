@@ -157,8 +157,22 @@ Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
 struct BootstrapOutcome {
   std::optional<int> ssh_exit_status;  // nullopt: still running or killed
   bool saw_connect = false;
-  std::string output;  // what ssh printed that was not ours (shown to the user)
+  // The end of what ssh printed that was not ours (all of it is shown to
+  // the user as it arrives; this copy is for ClassifyBootstrap: see
+  // AppendBootstrapOutput).
+  std::string output;
 };
+
+// What BootstrapOutcome::output keeps: at least the last 64 KiB of ssh's
+// output and never more than twice that. A remote host can print without
+// end before (or instead of) the CONNECT line; roam's memory must not grow
+// with it.
+inline constexpr size_t kMaxBootstrapOutput = 64 * 1024;
+
+// Appends `text` to outcome->output; once more than 2 * kMaxBootstrapOutput
+// bytes are held, only the last kMaxBootstrapOutput are kept (so the cost
+// stays amortized O(text.size())).
+void AppendBootstrapOutput(BootstrapOutcome* outcome, std::string_view text);
 
 enum class BootstrapProblem {
   kNone,            // the CONNECT line arrived

@@ -373,6 +373,22 @@ TEST(BootstrapProblemTest, Classification) {
   EXPECT_EQ(ClassifyBootstrap({std::nullopt, false, ""}), BootstrapProblem::kNoConnectLine);
 }
 
+TEST(BootstrapOutputTest, KeepsABoundedTailOfEndlessOutput) {
+  BootstrapOutcome outcome;
+  const std::string line(1000, 'x');
+  for (int i = 0; i < 100'000; ++i) {  // 100 MB without a CONNECT line
+    AppendBootstrapOutput(&outcome, line + "\n");
+    ASSERT_LE(outcome.output.size(), 2 * kMaxBootstrapOutput);
+  }
+  AppendBootstrapOutput(&outcome, "sh: 1: roam-server: not found\n");
+  EXPECT_GE(outcome.output.size(), kMaxBootstrapOutput);
+  EXPECT_EQ(ClassifyBootstrap(outcome), BootstrapProblem::kServerNotFound);
+  // One huge piece keeps only its end.
+  AppendBootstrapOutput(&outcome, std::string(10 * kMaxBootstrapOutput, 'y') + "end");
+  EXPECT_EQ(outcome.output.size(), kMaxBootstrapOutput);
+  EXPECT_EQ(outcome.output.substr(outcome.output.size() - 4), "yend");
+}
+
 TEST(BootstrapProblemTest, Messages) {
   BootstrapOutcome ssh_failed{255, false, ""};
   EXPECT_EQ(BootstrapProblemMessage(BootstrapProblem::kSshFailed, ssh_failed, "h", ""),
