@@ -27,6 +27,7 @@
 #include "client/ssh_bootstrap.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
+#include "crypto/secret_hygiene.h"
 #include "net/address.h"
 #include "session/connect_line.h"
 #include "session/locale.h"
@@ -97,6 +98,7 @@ Launched Launch(const std::vector<std::string>& argv,
     std::fwrite(rest.data(), 1, rest.size(), stderr);
   }
   close(out[0]);
+  roam::crypto::Wipe(buf, sizeof buf);  // it held the CONNECT line
   // ssh exits once the server has detached (or, without a CONNECT line,
   // once the remote command ended); give it a bounded time, then end it, so
   // a server that never answers cannot keep roam waiting.
@@ -183,6 +185,14 @@ int Main(int argc, char** argv) {
       break;
   }
 
+  // The server's CONNECT line brings the key into this process: keep its
+  // memory private from the start (ssh, which prints the line, is exec'd and
+  // so is not affected).
+  if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
+    std::fprintf(stderr, "roam: %s\n", s.message().c_str());
+    return 1;
+  }
+
   const std::string term = EnvValue("TERM").value_or("");
   int colors = 0;
   if (auto caps = roam::client::LoadTerminalCapabilities(term); caps.ok()) colors = caps->colors;
@@ -231,6 +241,7 @@ int Main(int argc, char** argv) {
   roam::Result<roam::net::Address> server =
       roam::net::Address::Parse(*launched.ip, launched.connect->port);
   roam::Result<roam::crypto::Key> key = roam::crypto::Key::FromBase64(launched.connect->key);
+  roam::crypto::WipeString(&launched.connect->key);
   if (!server.ok() || !key.ok()) {
     std::fprintf(stderr, "roam: the server's startup line was not usable: %s\n",
                  (!server.ok() ? server.status() : key.status()).message().c_str());

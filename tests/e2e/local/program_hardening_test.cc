@@ -1,10 +1,16 @@
 // The programs under conditions a careful user (or an attacker) creates,
 // each run for real:
 //
+//   * Key hygiene: roam-client, roam-server and roam hold the session key,
+//     so each is non-dumpable (its /proc/<pid> files belong to root although
+//     it runs as an ordinary user: no core dump, no ptrace, no reading its
+//     memory), and roam-client leaves no copy of MOSH_KEY in its
+//     environment block (/proc/<pid>/environ).
 //   * Bootstrap bounds: an ssh (here a script given with --ssh) that prints
 //     200 MB without a CONNECT line does not grow roam's memory.
 //
-// When the tests run as root, the programs run as `nobody` (setpriv).
+// When the tests run as root, the programs run as `nobody` (setpriv), so
+// that "owned by root" means something.
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -18,8 +24,10 @@
 #include <string>
 #include <vector>
 
+#include "e2e/common/detached_server.h"
 #include "e2e/common/process_probe.h"
 #include "support/subprocess.h"
+#include "support/tmux_session.h"
 
 namespace roam::testing {
 namespace {
@@ -36,6 +44,32 @@ std::vector<std::string> Unprivileged(std::vector<std::string> argv) {
                                   "--regid=" + std::to_string(kNobody), "--clear-groups"};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
+}
+
+// The real uid of `pid` (the first field of "Uid:" in /proc/<pid>/status).
+std::optional<uid_t> RealUid(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Uid:", 0) == 0) return static_cast<uid_t>(std::stoul(line.substr(4)));
+  }
+  return std::nullopt;
+}
+
+// Whether `pid` is non-dumpable: it runs as an ordinary user, yet its /proc
+// files belong to root (proc(5)).
+::testing::AssertionResult NonDumpable(pid_t pid) {
+  std::optional<uid_t> uid = RealUid(pid);
+  if (!uid) return ::testing::AssertionFailure() << "process " << pid << " is gone";
+  if (*uid == 0) return ::testing::AssertionFailure() << "process " << pid << " runs as root";
+  struct stat st;
+  const std::string path = "/proc/" + std::to_string(pid) + "/environ";
+  if (stat(path.c_str(), &st) != 0) return ::testing::AssertionFailure() << "no " << path;
+  if (st.st_uid != 0) {
+    return ::testing::AssertionFailure()
+           << path << " belongs to uid " << st.st_uid << ": the process is dumpable";
+  }
+  return ::testing::AssertionSuccess();
 }
 
 // Peak resident memory of `pid` so far (VmHWM, KiB).
@@ -70,6 +104,49 @@ class ProgramHardeningTest : public ::testing::Test {
   std::string dir_;
 };
 
+TEST_F(ProgramHardeningTest, RoamClientIsNotDumpableAndLeavesNoKeyInItsEnvironment) {
+  ASSERT_TRUE(HaveProgram("tmux"));
+  // A key nobody uses and a port nobody answers on: the client waits in its
+  // connect phase, which is long enough to look at it.
+  const std::string key = "SY36IMieR0NIt2yGTGVHrQ";
+  // The shell writes its pid, then becomes (env, setpriv and) the client.
+  std::string command = "echo $$ > '" + dir_ + "/pid'; exec env MOSH_KEY=" + key;
+  for (const std::string& word : Unprivileged({RoamProgram("roam-client"), "127.0.0.1", "9"})) {
+    command += " '" + word + "'";
+  }
+  TmuxSession pane(command, 80, 24, {"LANG=C.UTF-8", "TERM=xterm-256color"});
+  ASSERT_TRUE(pane.started());
+  // The client draws its first frame only after it has read the key.
+  ASSERT_TRUE(pane.WaitForScreen([](const std::string&) { return true; }, kStepTimeout));
+  std::string pid_text;
+  ASSERT_TRUE(PollUntil(
+      [&] {
+        std::ifstream(dir_ + "/pid") >> pid_text;
+        return !pid_text.empty();
+      },
+      kStepTimeout));
+  const pid_t pid = std::stoi(pid_text);
+  ASSERT_TRUE(PollUntil([&] { return RealUid(pid) && *RealUid(pid) != 0; }, kStepTimeout))
+      << "the client never dropped to nobody";
+  EXPECT_TRUE(PollUntil([&] { return NonDumpable(pid); }, kStepTimeout)) << NonDumpable(pid);
+
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ");
+  std::string environ((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (geteuid() == 0) {
+    ASSERT_FALSE(environ.empty()) << "root can read a non-dumpable process's environment";
+  }
+  EXPECT_EQ(environ.find(key), std::string::npos) << "the key is still in the environment block";
+  EXPECT_NE(environ.find("TERM=xterm-256color"), std::string::npos);
+}
+
+TEST_F(ProgramHardeningTest, RoamServerIsNotDumpable) {
+  DetachedServer server;
+  ASSERT_TRUE(server.Start(Unprivileged({RoamProgram("roam-server"), "new", "-i", "127.0.0.1",
+                                         "-p", "0", "--", "/bin/sh"})))
+      << server.output();
+  EXPECT_TRUE(NonDumpable(server.pid()));
+}
+
 TEST_F(ProgramHardeningTest, RoamBoundsWhatItKeepsOfEndlessSshOutput) {
   // An "ssh" that prints 200 MB of lines and no CONNECT line, then waits a
   // moment (so roam can be looked at) and fails.
@@ -96,6 +173,7 @@ TEST_F(ProgramHardeningTest, RoamBoundsWhatItKeepsOfEndlessSshOutput) {
       milliseconds(60000)))
       << "the fake ssh never finished printing";
   // Still running (the fake ssh sleeps): look at it.
+  EXPECT_TRUE(NonDumpable(roam.pid()));
   std::optional<long> peak = PeakRssKib(roam.pid());
   ASSERT_TRUE(peak.has_value());
   EXPECT_LT(*peak, 50 * 1024) << "roam grew with ssh's output";
