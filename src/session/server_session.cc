@@ -171,6 +171,9 @@ void ServerSession::Impl::ReadPty(TimePoint now) {
 }
 
 void ServerSession::Impl::WritePty() {
+  // Until the program has been exec'd, input would reach the waiting child
+  // (a Ctrl-C would end it): hold it.
+  if (!child->ExecConfirmed()) return;
   while (!pty_input.empty()) {
     ssize_t n = write(child->master_fd(), pty_input.data(), pty_input.size());
     if (n > 0) {
@@ -229,9 +232,10 @@ int ServerSession::Impl::Run() {
     const size_t pty_index = fds.size();
     if (pty_open) {
       short events = POLLIN;
-      if (!pty_input.empty()) events |= POLLOUT;
+      if (!pty_input.empty() && child->ExecConfirmed()) events |= POLLOUT;
       fds.push_back(pollfd{child->master_fd(), events, 0});
     }
+    if (child->exec_watch_fd() >= 0) fds.push_back(pollfd{child->exec_watch_fd(), POLLIN, 0});
 
     const Millis interval = transport->frame_interval();
     TimePoint wake = std::min(echo_ack.NextWakeup(), pacer.NextWakeup(interval));
