@@ -862,7 +862,7 @@ void Emulator::OscHyperlink(std::string_view rest) {
   std::string_view params = rest.substr(0, semi);
   std::string_view uri = rest.substr(semi + 1);
   DrawState& d = ds();
-  if (uri.empty()) {
+  if (uri.empty() || !options_.keep_links) {
     d.rend.link = 0;
     return;
   }

@@ -26,7 +26,9 @@
 //     underline styles 4:0..4:5; 58/59 (underline colour) are consumed and
 //     ignored. Mosh drops any CSI with ':' and ignores 2, 9, 21.
 //     Truecolor components above 255 are taken modulo 256.
-//   * OSC 8 hyperlinks: stored per cell (Rendition::link) with a link table.
+//   * OSC 8 hyperlinks: stored per cell (Rendition::link) with a bounded,
+//     hashed link table (term/link_table.h), unless options.keep_links is
+//     off.
 //   * OSC 52: any selection letters are accepted (Mosh: only "c"); the data
 //     is stored verbatim with its selection. A query ("?") is neither
 //     stored nor answered nor forwarded: the server has no clipboard to
@@ -65,6 +67,11 @@ struct EmulatorOptions {
   // Colours reported to OSC 10 / 11 queries (0xRRGGBB).
   uint32_t default_foreground_rgb = 0xFFFFFF;
   uint32_t default_background_rgb = 0x000000;
+  // Whether OSC 8 hyperlinks are stored (Rendition::link and the link
+  // table). An emulator whose screen is only ever rendered by the server's
+  // display diff, which never sends links (Mosh's subset), turns this off:
+  // OSC 8 is then parsed and ignored, and costs nothing more.
+  bool keep_links = true;
 };
 
 class Emulator {
