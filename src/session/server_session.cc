@@ -210,7 +210,11 @@ int ServerSession::Impl::Run() {
   const int rows = config.child.rows;
   TimePoint now = clock.Now();
   timeouts.emplace(config.timeouts, now);
-  emulator = std::make_unique<term::Emulator>(cols, rows);
+  // The server's screen only ever leaves through the Mosh-subset display
+  // diff, which never sends OSC 8 links: do not store them at all.
+  term::EmulatorOptions emulator_options;
+  emulator_options.keep_links = false;
+  emulator = std::make_unique<term::Emulator>(cols, rows, emulator_options);
   transport = std::make_unique<ServerTransport>(net::Connection::Server(std::move(key)),
                                                 state::CompleteTerminal(cols, rows),
                                                 state::UserStream(), &random, now);
