@@ -792,6 +792,30 @@ size_t Utf8Offset(std::string_view s, size_t n) {
   return i;
 }
 
+// xterm's OSC 52 selection letters: c (clipboard), p (primary), q
+// (secondary), s (select) and cut buffers 0-7; empty means the default.
+bool IsClipboardSelection(std::string_view s) {
+  for (char c : s) {
+    if (c != 'c' && c != 'p' && c != 'q' && c != 's' && (c < '0' || c > '7')) return false;
+  }
+  return true;
+}
+
+// RFC 4648 base64 with padding: groups of four characters from the standard
+// alphabet, '=' only as the last one or two. Empty is valid (it clears).
+bool IsStrictBase64(std::string_view s) {
+  if (s.size() % 4 != 0) return false;
+  size_t padding = 0;
+  if (!s.empty() && s.back() == '=') padding = s.size() >= 2 && s[s.size() - 2] == '=' ? 2 : 1;
+  for (size_t i = 0; i < s.size() - padding; ++i) {
+    const char c = s[i];
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '+' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // Parses a decimal number at the start of `s` up to ';'. Returns -1 if
 // `s` does not start with digits followed by ';' or the end.
 int OscNumber(std::string_view s, size_t* after) {
@@ -826,7 +850,9 @@ void Emulator::OscDispatch(const ParserState& s) {
     if (semi == std::string_view::npos) return;
     std::string_view selection = rest.substr(0, semi);
     std::string_view data = rest.substr(semi + 1);
-    if (data == "?") return;  // a read request: never stored nor forwarded
+    // Only a write of strict base64 to known selections is stored (and so
+    // forwarded); a read request ("?") or anything else is dropped.
+    if (!IsClipboardSelection(selection) || !IsStrictBase64(data)) return;
     fb_.set_clipboard(std::string(data), std::string(selection));
     return;
   }

@@ -29,11 +29,14 @@
 //   * OSC 8 hyperlinks: stored per cell (Rendition::link) with a bounded,
 //     hashed link table (term/link_table.h), unless options.keep_links is
 //     off.
-//   * OSC 52: any selection letters are accepted (Mosh: only "c"); the data
-//     is stored verbatim with its selection. A query ("?") is neither
-//     stored nor answered nor forwarded: the server has no clipboard to
-//     read, and forwarding would let the application read the user's.
-//     (Mosh stores "?" and its client forwards it.)
+//   * OSC 52: xterm's selection letters (c p q s 0-7, or none) are accepted
+//     (Mosh: only "c"); the data is stored verbatim with its selection, but
+//     only when it is strict base64 (RFC 4648, padded; empty clears). A
+//     query ("?") or any other data is neither stored nor answered nor
+//     forwarded: the server has no clipboard to read, forwarding a read
+//     would let the application read the user's, and malformed data is not
+//     something a terminal should be handed. (Mosh stores any data, "?"
+//     included, and its client forwards it.)
 //   * Queries: DSR 5/6, DA, DA2 as Mosh; DECRQM (CSI ? Ps $ p, CSI Ps $ p)
 //     and OSC 4/10/11 colour queries (answered from EmulatorOptions) are
 //     answered too. Replies only go to TakeReplies(), i.e. to the

@@ -73,6 +73,34 @@ TEST(OscTest, ClipboardQueryIsNeitherStoredNorAnswered) {
   EXPECT_EQ(t.emu().TakeReplies(), "");
 }
 
+TEST(OscTest, ClipboardTakesOnlyStrictBase64ForKnownSelections) {
+  Term t(4, 1);
+  t.Write("\x1b]52;c;aGk=\x07");
+  ASSERT_EQ(t.fb().clipboard(), "aGk=");
+  // Read requests in other spellings, and data that is not strict base64,
+  // are neither stored nor (so) forwarded to the user's terminal.
+  for (const char* data : {"?", "?x", " ?", "aGk", "aGk==", "aG=k", "a=Gk", "aGk=\x1b", "a Gk=",
+                           "aGk=aGk", "aGk!", "-_-_", "aGk=?", "====", "a==="}) {
+    t.Write(std::string("\x1b]52;c;") + data + "\x07");
+    EXPECT_EQ(t.fb().clipboard(), "aGk=") << data;
+  }
+  for (const char* selection : {"x", "c;", "8", "cz", "?"}) {
+    t.Write(std::string("\x1b]52;") + selection + ";eA==\x07");
+    EXPECT_EQ(t.fb().clipboard(), "aGk=") << selection;
+  }
+  // Every valid form is accepted.
+  t.Write("\x1b]52;cpqs07;eHk=\x07");
+  EXPECT_EQ(t.fb().clipboard(), "eHk=");
+  EXPECT_EQ(t.fb().clipboard_selection(), "cpqs07");
+  t.Write("\x1b]52;c;YWJj\x07");
+  EXPECT_EQ(t.fb().clipboard(), "YWJj");
+  t.Write("\x1b]52;c;+/+/\x07");
+  EXPECT_EQ(t.fb().clipboard(), "+/+/");
+  t.Write("\x1b]52;c;\x07");  // empty: clears
+  EXPECT_EQ(t.fb().clipboard(), "");
+  EXPECT_EQ(t.emu().TakeReplies(), "");
+}
+
 TEST(OscTest, HyperlinksMarkCells) {
   Term t(10, 1);
   t.Write("a\x1b]8;id=x;http://example.com/\x1b\\link\x1b]8;;\x1b\\b");
