@@ -239,8 +239,10 @@ int ClientSession::Impl::Run() {
       state::CompleteTerminal(size.cols, size.rows), &random, now);
   transport->current_state().PushResize(size.cols, size.rows);
   pump.emplace(transport.get(), &endpoint);
-  display.emplace(term::DisplayCapabilities::Client(
-      caps.has_ech, caps.has_bce, TermSupportsTitle(config.term), config.title_prefix));
+  term::DisplayCapabilities display_caps = term::DisplayCapabilities::Client(
+      caps.has_ech, caps.has_bce, TermSupportsTitle(config.term), config.title_prefix);
+  display_caps.clipboard = config.clipboard_writes;
+  display.emplace(std::move(display_caps));
   bar.emplace(now, config.program + ": ");
   escape.emplace(config.escape);
   bar->SetQuitHint(escape->config().QuitHint());
