@@ -110,6 +110,7 @@ int Main(int argc, char** argv) {
   config.escape = roam::client::EscapeKeyConfig::FromEnv(Env("MOSH_ESCAPE_KEY"));
   config.title_prefix = roam::client::TitlePrefix(Env("MOSH_TITLE_NOPREFIX"));
   config.no_term_init = Env("MOSH_NO_TERM_INIT").has_value();
+  config.clipboard_writes = !Env("ROAM_NO_CLIPBOARD").has_value();
   const char* term = std::getenv("TERM");
   config.term = term ? term : "";
 

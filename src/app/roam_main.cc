@@ -261,6 +261,7 @@ int Main(int argc, char** argv) {
   config.title_prefix =
       roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
   config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
+  config.clipboard_writes = !options.no_clipboard && !EnvValue("ROAM_NO_CLIPBOARD").has_value();
   config.term = term;
   config.connect_failure_message = roam::client::UdpUnreachableMessage(
       options.local ? "localhost" : host, *launched.ip, launched.connect->port);

@@ -111,6 +111,8 @@ bool TakesValue(std::string_view name) {
 bool ApplyFlag(std::string_view name, RoamOptions* out) {
   if (name == "no-init") {
     out->no_init = true;
+  } else if (name == "no-clipboard") {
+    out->no_clipboard = true;
   } else if (name == "no-ssh-pty") {
     out->no_ssh_pty = true;
   } else if (name == "local") {
@@ -324,6 +326,8 @@ std::string RoamUsage() {
          "  -4, -6                 --family=inet, --family=inet6\n"
          "  --bind-server=ssh|any|IP   address the server binds (default ssh)\n"
          "  --no-init              do not switch to the alternate screen\n"
+         "  --no-clipboard         do not let the remote side set the local clipboard\n"
+         "                         (OSC 52; also ROAM_NO_CLIPBOARD=1)\n"
          "  --no-ssh-pty           do not ask ssh for a pty\n"
          "  --local                run the server on this machine, without ssh\n"
          "  -v, --verbose          more diagnostics\n"

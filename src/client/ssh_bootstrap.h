@@ -77,6 +77,7 @@ struct RoamOptions {
   BindServer bind = BindServer::kSsh;
   std::string bind_ip;      // for BindServer::kIp
   bool no_init = false;     // --no-init: MOSH_NO_TERM_INIT=1
+  bool no_clipboard = false;  // --no-clipboard: OSC 52 writes are not passed on
   bool no_ssh_pty = false;  // --no-ssh-pty: no -tt
   bool local = false;       // --local: run the server here, no ssh
   int verbose = 0;          // -v, repeatable

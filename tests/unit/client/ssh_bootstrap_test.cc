@@ -44,7 +44,8 @@ TEST(RoamOptionsTest, Defaults) {
 TEST(RoamOptionsTest, AllOptionsBothSpellings) {
   RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
                            "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init",
-                           "-v", "-v", "--no-ssh-pty", "host", "--", "top", "-d", "1"});
+                           "-v", "-v", "--no-ssh-pty", "--no-clipboard", "host", "--", "top",
+                           "-d", "1"});
   EXPECT_EQ(o.ssh, (Args{"ssh", "-p", "2222"}));
   EXPECT_EQ(o.server, "/opt/roam-server");
   EXPECT_EQ(o.port, "60100:60200");
@@ -53,6 +54,8 @@ TEST(RoamOptionsTest, AllOptionsBothSpellings) {
   EXPECT_EQ(o.bind, BindServer::kAny);
   EXPECT_TRUE(o.no_init);
   EXPECT_TRUE(o.no_ssh_pty);
+  EXPECT_TRUE(o.no_clipboard);
+  EXPECT_FALSE(ParseOk({"host"}).no_clipboard);
   EXPECT_EQ(o.verbose, 2);
   EXPECT_EQ(o.destination, "host");
   EXPECT_EQ(o.command, (Args{"top", "-d", "1"}));
