@@ -67,8 +67,9 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   Result<HostBuffers::HostMessage> message = wire::ParseHostMessage(diff);
   if (!message.ok()) return message.status();
 
-  term::Emulator emulator(fb_.width(), fb_.height(), ReplicaOptions());
-  *emulator.mutable_fb() = fb_;
+  // The replica continues from the current screen; its rows are shared
+  // until written, so a small update costs little whatever the size.
+  term::Emulator emulator(fb_, ReplicaOptions());
   uint64_t echo_ack = echo_ack_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
@@ -89,7 +90,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       echo_ack = num;
     }
   }
-  fb_ = emulator.fb();
+  fb_ = std::move(*emulator.mutable_fb());
   echo_ack_ = echo_ack;
   return Status::Ok();
 }

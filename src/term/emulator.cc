@@ -199,6 +199,11 @@ Emulator::Emulator(int cols, int rows, EmulatorOptions options)
   ROAM_CHECK(cols >= 1 && rows >= 1 && cols <= kMaxDimension && rows <= kMaxDimension);
 }
 
+Emulator::Emulator(Framebuffer fb, EmulatorOptions options)
+    : options_(options), fb_(std::move(fb)), scrollback_(options.scrollback_lines) {
+  ROAM_CHECK(fb_.width() <= kMaxDimension && fb_.height() <= kMaxDimension);
+}
+
 void Emulator::Write(std::string_view host_bytes) {
   const char* p = host_bytes.data();
   const char* const end = p + host_bytes.size();

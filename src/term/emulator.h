@@ -81,8 +81,21 @@ class Emulator {
  public:
   static constexpr int kMaxDimension = 4096;  // rows or columns
 
+  // `n` (a window dimension from outside: a terminal's size, a peer's
+  // resize) brought into [1, kMaxDimension]. Every size that reaches an
+  // Emulator from outside goes through this (or is rejected), so a huge
+  // window is drawn at the largest size instead of ending the program.
+  static constexpr int ClampDimension(int64_t n) {
+    return n < 1 ? 1 : n > kMaxDimension ? kMaxDimension : static_cast<int>(n);
+  }
+
   // REQUIRES: 1 <= cols, rows <= kMaxDimension.
   Emulator(int cols, int rows, EmulatorOptions options = {});
+  // An emulator that continues from `fb` (with a fresh parser, decoder and
+  // empty scrollback): no screen is allocated, the rows are shared with
+  // the caller's copy until written (copy-on-write).
+  // REQUIRES: 1 <= fb.width(), fb.height() <= kMaxDimension.
+  Emulator(Framebuffer fb, EmulatorOptions options);
 
   // Interprets `host_bytes` (any split of the stream is fine).
   void Write(std::string_view host_bytes);
