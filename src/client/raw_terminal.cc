@@ -14,6 +14,7 @@
 #include <string>
 
 #include "base/check.h"
+#include "term/emulator.h"
 
 namespace roam::client {
 
@@ -161,7 +162,10 @@ Status RawTerminal::Reenter() {
 Result<WindowSize> QueryWindowSize(int fd) {
   struct winsize ws;
   if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return IoError(ErrnoText("TIOCGWINSZ"));
-  return WindowSize{ws.ws_col, ws.ws_row};
+  auto clamp = [](uint16_t n) {
+    return n == 0 ? uint16_t{0} : static_cast<uint16_t>(term::Emulator::ClampDimension(n));
+  };
+  return WindowSize{clamp(ws.ws_col), clamp(ws.ws_row)};
 }
 
 Result<std::unique_ptr<WinchPipe>> WinchPipe::Install() {

@@ -74,7 +74,10 @@ struct WindowSize {
   friend bool operator==(const WindowSize&, const WindowSize&) = default;
 };
 
-// The size of terminal `fd`. Errors: IoError if it is not a terminal.
+// The size of terminal `fd`, each dimension clamped to at most
+// term::Emulator::kMaxDimension (a window of 5000 columns is used as 4096;
+// the rest stays blank); 0 (size unknown) stays 0.
+// Errors: IoError if it is not a terminal.
 Result<WindowSize> QueryWindowSize(int fd);
 
 // Turns SIGWINCH into a byte on a non-blocking pipe. Only one may exist at a

@@ -201,6 +201,23 @@ TEST(WindowSizeTest, QueriesTheTerminal) {
   EXPECT_FALSE(QueryWindowSize(-1).ok());
 }
 
+TEST(WindowSizeTest, HugeWindowsAreClampedToTheEmulatorsLimit) {
+  PtyPair pty;
+  struct winsize ws = {};
+  ws.ws_col = 5000;
+  ws.ws_row = 50;
+  ASSERT_EQ(ioctl(pty.master(), TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(*QueryWindowSize(pty.slave()), (WindowSize{4096, 50}));
+  ws.ws_col = 65535;
+  ws.ws_row = 65535;
+  ASSERT_EQ(ioctl(pty.master(), TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(*QueryWindowSize(pty.slave()), (WindowSize{4096, 4096}));
+  ws.ws_col = 0;  // unknown stays unknown
+  ws.ws_row = 0;
+  ASSERT_EQ(ioctl(pty.master(), TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(*QueryWindowSize(pty.slave()), (WindowSize{0, 0}));
+}
+
 TEST(WinchPipeTest, SignalBecomesReadableByte) {
   Result<std::unique_ptr<WinchPipe>> pipe = WinchPipe::Install();
   ASSERT_TRUE(pipe.ok());
