@@ -31,6 +31,7 @@
 #include "session/server_timeouts.h"
 #include "session/ssh_connection.h"
 #include "session/utmp_record.h"
+#include "term/emulator.h"
 
 namespace {
 
@@ -141,8 +142,10 @@ int Main(int argc, char** argv) {
   config.child.env_set = locale->set;
   winsize ws{};
   if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
-    config.child.cols = ws.ws_col;
-    config.child.rows = ws.ws_row;
+    // ssh's pty may be larger than the emulator allows (a 5000-column
+    // window): clamp, never abort.
+    config.child.cols = static_cast<uint16_t>(roam::term::Emulator::ClampDimension(ws.ws_col));
+    config.child.rows = static_cast<uint16_t>(roam::term::Emulator::ClampDimension(ws.ws_row));
   }
   config.timeouts = roam::session::ParseServerTimeouts(Env("MOSH_SERVER_NETWORK_TMOUT"),
                                                        Env("MOSH_SERVER_SIGNAL_TMOUT"));
