@@ -135,9 +135,12 @@ void ServerSession::Impl::HandleUserEvents(TimePoint now) {
         pty_input += translated;
       }
     } else if (const auto* resize = std::get_if<state::Resize>(&event)) {
-      if (emulator->Resize(resize->width, resize->height)) {
-        (void)child->Resize(static_cast<uint16_t>(resize->width),
-                            static_cast<uint16_t>(resize->height));
+      // A peer may ask for any size (a stock client in a 5000-column
+      // window): clamp it into the emulator's range.
+      const int cols = term::Emulator::ClampDimension(resize->width);
+      const int rows = term::Emulator::ClampDimension(resize->height);
+      if (emulator->Resize(cols, rows)) {
+        (void)child->Resize(static_cast<uint16_t>(cols), static_cast<uint16_t>(rows));
         pacer.OnOutput(now);
       }
     }
