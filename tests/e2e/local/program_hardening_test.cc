@@ -8,6 +8,10 @@
 //     environment block (/proc/<pid>/environ).
 //   * Bootstrap bounds: an ssh (here a script given with --ssh) that prints
 //     200 MB without a CONNECT line does not grow roam's memory.
+//   * Huge windows: `roam --local` in a 5000x50 window works (the server
+//     starts at 4096x50 instead of aborting), and when the window goes away
+//     roam and its server end; the stock mosh-client in a 5000x50 window
+//     gets its resize clamped by roam-server.
 //
 // When the tests run as root, the programs run as `nobody` (setpriv), so
 // that "owned by root" means something.
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -145,6 +150,77 @@ TEST_F(ProgramHardeningTest, RoamServerIsNotDumpable) {
                                          "-p", "0", "--", "/bin/sh"})))
       << server.output();
   EXPECT_TRUE(NonDumpable(server.pid()));
+}
+
+// Whether any process has `arg` as one of its arguments.
+bool ProcessWithArgument(const std::string& arg) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (s.find(std::string(1, '\0') + arg + std::string(1, '\0')) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// `stty size` typed until its answer shows (the first keys may race the
+// session's start).
+bool SttySizeShows(TmuxSession& pane, const std::string& size) {
+  for (int i = 0; i < 5; ++i) {
+    pane.Type("stty size");
+    pane.Keys({"Enter"});
+    if (pane.WaitForText(size, milliseconds(3000))) return true;
+  }
+  return false;
+}
+
+TEST_F(ProgramHardeningTest, RoamLocalInA5000ColumnWindowWorksAndEndsWithTheWindow) {
+  ASSERT_TRUE(HaveProgram("tmux"));
+  const std::string marker = "ROAM_E2E_HUGE=" + std::to_string(getpid());
+  const std::string command = "echo $$ > '" + dir_ + "/pid'; exec '" + RoamProgram("roam") +
+                              "' --local -- env 'PS1=e2e$ ' " + marker + " /bin/sh";
+  auto pane = std::make_unique<TmuxSession>(
+      command, 5000, 50,
+      std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
+                               "MOSH_PREDICTION_DISPLAY=never"});
+  ASSERT_TRUE(pane->started());
+  ASSERT_TRUE(pane->WaitForText("e2e$", milliseconds(20000))) << pane->CaptureText();
+  // The server (started with ssh's pty size, here the window's) and the
+  // shell run at the largest size the emulator allows.
+  EXPECT_TRUE(SttySizeShows(*pane, "50 4096")) << pane->CaptureText();
+  pane->Type("echo ok-$((6*7))");
+  pane->Keys({"Enter"});
+  EXPECT_TRUE(pane->WaitForText("ok-42", kStepTimeout)) << pane->CaptureText();
+  ASSERT_TRUE(ProcessWithArgument(marker));
+
+  // The window goes away: roam gets a hang-up and must end, and so must
+  // the session it started.
+  std::string pid_text;
+  std::ifstream(dir_ + "/pid") >> pid_text;
+  ASSERT_FALSE(pid_text.empty());
+  const pid_t roam = std::stoi(pid_text);
+  ASSERT_TRUE(ProcessAlive(roam));
+  pane.reset();
+  EXPECT_TRUE(WaitForProcessExit(roam, milliseconds(15000))) << "roam outlived its terminal";
+  EXPECT_TRUE(PollUntil([&] { return !ProcessWithArgument(marker); }, milliseconds(15000)))
+      << "the session outlived roam";
+}
+
+TEST_F(ProgramHardeningTest, RoamServerClampsTheResizeOfAStockClientInA5000ColumnWindow) {
+  ASSERT_TRUE(HaveProgram("tmux") && HaveProgram("mosh-client"));
+  DetachedServer server;
+  ASSERT_TRUE(server.Start({RoamProgram("roam-server"), "new", "-i", "127.0.0.1", "-p", "0", "--",
+                            "env", "PS1=e2e$ ", "/bin/sh"},
+                           {"LANG=C.UTF-8"}))
+      << server.output();
+  TmuxSession pane("MOSH_KEY=" + server.key() + " mosh-client 127.0.0.1 " +
+                       std::to_string(server.port()),
+                   5000, 50,
+                   {"LANG=C.UTF-8", "TERM=xterm-256color", "MOSH_PREDICTION_DISPLAY=never"});
+  ASSERT_TRUE(pane.started());
+  ASSERT_TRUE(pane.WaitForText("e2e$", milliseconds(20000))) << pane.CaptureText();
+  EXPECT_TRUE(SttySizeShows(pane, "50 4096")) << pane.CaptureText();
+  EXPECT_TRUE(ProcessAlive(server.pid()));
 }
 
 TEST_F(ProgramHardeningTest, RoamBoundsWhatItKeepsOfEndlessSshOutput) {
