@@ -28,6 +28,7 @@
 #include "client/ssh_bootstrap.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
+#include "crypto/secret_hygiene.h"
 #include "net/address.h"
 #include "session/connect_line.h"
 #include "session/locale.h"
@@ -90,15 +91,16 @@ Launched Launch(const std::vector<std::string>& argv,
     ssize_t n = read(out[0], buf, sizeof buf);
     if (n <= 0) break;
     std::string show = scanner.Feed(std::string_view(buf, static_cast<size_t>(n)));
-    result.outcome.output += show;
+    roam::client::AppendBootstrapOutput(&result.outcome, show);
     if (show_output) std::fwrite(show.data(), 1, show.size(), stderr);
   }
   if (!scanner.done()) {
     std::string rest = scanner.Finish();
-    result.outcome.output += rest;
+    roam::client::AppendBootstrapOutput(&result.outcome, rest);
     if (show_output) std::fwrite(rest.data(), 1, rest.size(), stderr);
   }
   close(out[0]);
+  roam::crypto::Wipe(buf, sizeof buf);  // it held the CONNECT line
   // ssh exits once the server has detached (or, without a CONNECT line,
   // once the remote command ended); give it a bounded time, then end it, so
   // a server that never answers cannot keep roam waiting.
@@ -185,6 +187,14 @@ int Main(int argc, char** argv) {
       break;
   }
 
+  // The server's CONNECT line brings the key into this process: keep its
+  // memory private from the start (ssh, which prints the line, is exec'd and
+  // so is not affected).
+  if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
+    std::fprintf(stderr, "roam: %s\n", s.message().c_str());
+    return 1;
+  }
+
   // A command without a terminal (stdin is not one, or -T): an exec channel
   // with ssh's semantics instead of a screen. Like ssh, roam is then quiet
   // (what the server's start printed is shown only if it failed) and its
@@ -251,6 +261,7 @@ int Main(int argc, char** argv) {
   roam::Result<roam::net::Address> server =
       roam::net::Address::Parse(*launched.ip, launched.connect->port);
   roam::Result<roam::crypto::Key> key = roam::crypto::Key::FromBase64(launched.connect->key);
+  roam::crypto::WipeString(&launched.connect->key);
   if (!server.ok() || !key.ok()) {
     std::fprintf(stderr, "roam: the server's startup line was not usable: %s\n",
                  (!server.ok() ? server.status() : key.status()).message().c_str());
@@ -289,6 +300,7 @@ int Main(int argc, char** argv) {
   config.title_prefix =
       roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
   config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
+  config.clipboard_writes = !options.no_clipboard && !EnvValue("ROAM_NO_CLIPBOARD").has_value();
   config.term = term;
   config.connect_failure_message = roam::client::UdpUnreachableMessage(
       options.local ? "localhost" : host, *launched.ip, launched.connect->port);

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "base/logging.h"
 #include "crypto/key.h"
+#include "crypto/secret_hygiene.h"
 #include "net/port_range.h"
 #include "net/udp_endpoint.h"
 #include "session/connect_line.h"
@@ -31,6 +33,7 @@
 #include "session/server_timeouts.h"
 #include "session/ssh_connection.h"
 #include "session/utmp_record.h"
+#include "term/emulator.h"
 
 namespace {
 
@@ -135,12 +138,27 @@ int Main(int argc, char** argv) {
     }
   }
 
+  // The key lives in this process from here on: keep its memory private.
+  if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram, s.message().c_str());
+    return 1;
+  }
   roam::crypto::Key key = roam::crypto::Key::Generate();
   {
+    // Written with write(2), so that no stdio buffer keeps a copy of the
+    // key text; both strings are wiped once the line is out.
+    std::string key_text = key.ToBase64();
     std::string line =
-        roam::session::FormatConnectLine(local->port(), key.ToBase64(), isatty(STDIN_FILENO) != 0);
-    std::fwrite(line.data(), 1, line.size(), stdout);
+        roam::session::FormatConnectLine(local->port(), key_text, isatty(STDIN_FILENO) != 0);
     std::fflush(stdout);
+    for (size_t done = 0; done < line.size();) {
+      ssize_t n = write(STDOUT_FILENO, line.data() + done, line.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    roam::crypto::WipeString(&line);
+    roam::crypto::WipeString(&key_text);
   }
 
   roam::session::ServerSessionConfig config;
@@ -157,8 +175,10 @@ int Main(int argc, char** argv) {
   config.child.env_set = locale->set;
   winsize ws{};
   if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
-    config.child.cols = ws.ws_col;
-    config.child.rows = ws.ws_row;
+    // ssh's pty may be larger than the emulator allows (a 5000-column
+    // window): clamp, never abort.
+    config.child.cols = static_cast<uint16_t>(roam::term::Emulator::ClampDimension(ws.ws_col));
+    config.child.rows = static_cast<uint16_t>(roam::term::Emulator::ClampDimension(ws.ws_row));
   }
   config.timeouts = roam::session::ParseServerTimeouts(Env("MOSH_SERVER_NETWORK_TMOUT"),
                                                        Env("MOSH_SERVER_SIGNAL_TMOUT"));

@@ -138,6 +138,7 @@ int ClientSession::Impl::Run() {
   core_config.escape = config.escape;
   core_config.display = term::DisplayCapabilities::Client(
       caps.has_ech, caps.has_bce, TermSupportsTitle(config.term), config.title_prefix);
+  core_config.display.clipboard = config.clipboard_writes;
   core_config.program = config.program;
   core_config.connect_failure_message = config.connect_failure_message;
   TimePoint now = clock.Now();

@@ -32,6 +32,7 @@ struct ClientSessionConfig {
   std::string term;              // $TERM, for terminfo
   std::string title_prefix;      // "[roam] ", or "" with MOSH_TITLE_NOPREFIX
   bool no_term_init = false;     // MOSH_NO_TERM_INIT: no smcup/rmcup
+  bool clipboard_writes = true;  // false: OSC 52 from the server is not passed on
   std::string program = "roam";  // in messages: "roam: Last contact ..."
   // Printed when the server never answered; empty: the Mosh-style text of
   // predict::ConnectFailureText.

@@ -33,6 +33,11 @@ Status ValidatePort(std::string_view text) {
   return Status::Ok();
 }
 
+bool IsHostChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_' || c == ':' || c == '%' || c == '[' || c == ']';
+}
+
 bool IsNumericIp(const std::string& text) {
   unsigned char buf[16];
   return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
@@ -118,6 +123,8 @@ bool TakesValue(std::string_view name) {
 bool ApplyFlag(std::string_view name, RoamOptions* out) {
   if (name == "no-init") {
     out->no_init = true;
+  } else if (name == "no-clipboard") {
+    out->no_clipboard = true;
   } else if (name == "no-ssh-pty") {
     out->no_ssh_pty = true;
   } else if (name == "local") {
@@ -137,6 +144,55 @@ bool ApplyFlag(std::string_view name, RoamOptions* out) {
 }
 
 }  // namespace
+
+namespace {
+
+// `text` for a one-line message: control and non-ASCII bytes as \xHH.
+std::string Printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status ValidateHostName(std::string_view host) {
+  const auto bad = [&] {
+    return InvalidArgument("bad host name \"" + Printable(host) +
+                           "\": use letters, digits and . - _ : % [ ] only");
+  };
+  if (host.empty() || host.size() > kMaxHostNameLength || host[0] == '-') return bad();
+  for (char c : host) {
+    if (!IsHostChar(c)) return bad();
+  }
+  return Status::Ok();
+}
+
+Status ValidateDestination(std::string_view destination) {
+  const size_t at = destination.rfind('@');
+  if (at == std::string_view::npos) return ValidateHostName(destination);
+  std::string_view user = destination.substr(0, at);
+  if (user.empty() || user[0] == '-') {
+    return InvalidArgument("bad user name in \"" + Printable(destination) + "\"");
+  }
+  for (char c : user) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == ' ') {
+      return InvalidArgument("bad user name in \"" + Printable(destination) + "\"");
+    }
+  }
+  return ValidateHostName(destination.substr(at + 1));
+}
 
 std::string_view PredictModeName(PredictMode mode) {
   switch (mode) {
@@ -269,6 +325,7 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
   if (out.mode == RoamOptions::Mode::kFakeProxy) {
     if (rest.size() != 2) return InvalidArgument("--fake-proxy needs exactly HOST PORT");
     if (!ParsePortNumber(rest[1])) return InvalidArgument("--fake-proxy: bad port " + rest[1]);
+    ROAM_RETURN_IF_ERROR(ValidateHostName(rest[0]));
     out.proxy_host = rest[0];
     out.proxy_port = rest[1];
     return out;
@@ -283,9 +340,7 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
     return InvalidArgument("no host given (usage: roam [options] [user@]host [-- command])");
   }
   out.destination = rest[0];
-  if (out.destination.empty() || out.destination[0] == '-') {
-    return InvalidArgument("bad host \"" + out.destination + "\"");
-  }
+  ROAM_RETURN_IF_ERROR(ValidateDestination(out.destination));
   size_t first = 1;
   if (rest.size() > 1 && rest[1] == "--") first = 2;
   out.command.assign(rest.begin() + static_cast<std::ptrdiff_t>(first), rest.end());
@@ -305,6 +360,8 @@ std::string RoamUsage() {
          "  -4, -6                 --family=inet, --family=inet6\n"
          "  --bind-server=ssh|any|IP   address the server binds (default ssh)\n"
          "  --no-init              do not switch to the alternate screen\n"
+         "  --no-clipboard         do not let the remote side set the local clipboard\n"
+         "                         (OSC 52; also ROAM_NO_CLIPBOARD=1)\n"
          "  --channel-test=echo|discard|source:BYTES\n"
          "                         no terminal: stdin and stdout through a test channel\n"
          "  -T, -t                 a command without (with) a terminal; without is the\n"
@@ -441,7 +498,7 @@ std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view se
   argv.insert(argv.end(), {"-S", "none", "-o"});
   argv.push_back("ProxyCommand=" + ShellQuote(self_path) + " " +
                  ShellQuote("--family=" + std::string(AddressFamilyName(options.family))) +
-                 " --fake-proxy -- %h %p");
+                 " --fake-proxy -- '%h' %p");
   argv.push_back(options.destination);
   argv.push_back("--");
   argv.push_back(remote_command);
@@ -463,6 +520,17 @@ Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
   }
   argv.insert(argv.end(), server_args.begin(), server_args.end());
   return argv;
+}
+
+void AppendBootstrapOutput(BootstrapOutcome* outcome, std::string_view text) {
+  std::string& out = outcome->output;
+  if (text.size() >= kMaxBootstrapOutput) {
+    out.assign(text.substr(text.size() - kMaxBootstrapOutput));
+    return;
+  }
+  out.append(text);
+  // Trim only once twice the limit is held, so appends stay cheap.
+  if (out.size() > 2 * kMaxBootstrapOutput) out.erase(0, out.size() - kMaxBootstrapOutput);
 }
 
 BootstrapProblem ClassifyBootstrap(const BootstrapOutcome& outcome) {

@@ -6,7 +6,7 @@
 // Options are parsed up to the host; everything after the host (an optional
 // leading "--" is dropped) is the remote command. The server is started by
 //
-//   ssh -n -tt -S none -o "ProxyCommand=<roam> --family=F --fake-proxy -- %h %p"
+//   ssh -n -tt -S none -o "ProxyCommand=<roam> --family=F --fake-proxy -- '%h' %p"
 //       [user@]host -- "<remote command>"
 //
 // where the remote command is ONE string for the remote login shell. Its
@@ -29,6 +29,11 @@
 // If neither program is on the remote PATH, sh exits 127 ("not found").
 // With --server=CMD the command is `CMD 'new' ...` with CMD unquoted, as the
 // mosh wrapper does, so CMD may carry its own arguments.
+//
+// ssh runs the ProxyCommand through a shell, with %h replaced by the host
+// name. So the host name is checked first (ValidateDestination: letters,
+// digits and . - _ : % [ ] only, never a leading '-'), and %h is
+// single-quoted as well: a host name never reaches a shell as code.
 //
 // The ProxyCommand makes ssh run `roam --fake-proxy -- HOST PORT`, which
 // resolves HOST, prints "MOSH IP <addr>" on stderr and relays the TCP
@@ -73,6 +78,7 @@ struct RoamOptions {
   BindServer bind = BindServer::kSsh;
   std::string bind_ip;                         // for BindServer::kIp
   bool no_init = false;                        // --no-init: MOSH_NO_TERM_INIT=1
+  bool no_clipboard = false;                   // --no-clipboard: OSC 52 writes are not passed on
   bool no_ssh_pty = false;                     // --no-ssh-pty: no -tt
   bool local = false;                          // --local: run the server here, no ssh
   int verbose = 0;                             // -v, repeatable
@@ -91,11 +97,25 @@ struct RoamOptions {
   std::string proxy_port;
 };
 
+// Longest host name accepted (DNS names are at most 253 characters).
+inline constexpr size_t kMaxHostNameLength = 255;
+
+// Checks a host name (a DNS name, an IPv4 address, or an IPv6 address with
+// an optional %zone, bracketed or not): 1 to kMaxHostNameLength characters
+// from letters, digits and . - _ : % [ ], not starting with '-'.
+// Errors: InvalidArgument with a one-line message naming the host.
+Status ValidateHostName(std::string_view host);
+// Checks [user@]host: the host as ValidateHostName; the user (everything
+// before the last '@'), if present, non-empty, not starting with '-', and
+// without blanks or control characters. Errors: InvalidArgument.
+Status ValidateDestination(std::string_view destination);
+
 // Parses `args` (argv without argv[0]). Errors (InvalidArgument, one line fit
 // for the user): unknown option, missing or bad option value (port outside
 // 0-65535, a range with low < 1 or low > high, unknown --predict/--family
 // value, a --bind-server that is not ssh/any/a numeric IP, an --ssh string
-// with an unterminated quote), or no host (outside --local).
+// with an unterminated quote), no host (outside --local), or a destination
+// that ValidateDestination rejects (also the --fake-proxy host).
 Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args);
 
 // The usage text (several lines, ending in "\n").
@@ -147,8 +167,22 @@ Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
 struct BootstrapOutcome {
   std::optional<int> ssh_exit_status;  // nullopt: still running or killed
   bool saw_connect = false;
-  std::string output;  // what ssh printed that was not ours (shown to the user)
+  // The end of what ssh printed that was not ours (all of it is shown to
+  // the user as it arrives; this copy is for ClassifyBootstrap: see
+  // AppendBootstrapOutput).
+  std::string output;
 };
+
+// What BootstrapOutcome::output keeps: at least the last 64 KiB of ssh's
+// output and never more than twice that. A remote host can print without
+// end before (or instead of) the CONNECT line; roam's memory must not grow
+// with it.
+inline constexpr size_t kMaxBootstrapOutput = 64 * 1024;
+
+// Appends `text` to outcome->output; once more than 2 * kMaxBootstrapOutput
+// bytes are held, only the last kMaxBootstrapOutput are kept (so the cost
+// stays amortized O(text.size())).
+void AppendBootstrapOutput(BootstrapOutcome* outcome, std::string_view text);
 
 enum class BootstrapProblem {
   kNone,            // the CONNECT line arrived

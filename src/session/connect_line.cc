@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "crypto/secret_hygiene.h"
 
 namespace roam::session {
 
@@ -44,6 +45,10 @@ std::vector<std::string_view> Words(std::string_view s) {
 }
 
 }  // namespace
+
+ConnectInfo::~ConnectInfo() { crypto::WipeString(&key); }
+
+ConnectLineScanner::~ConnectLineScanner() { crypto::WipeString(&partial_); }
 
 std::string FormatConnectLine(uint16_t port, std::string_view key, bool stdin_is_tty) {
   ROAM_CHECK(key.size() == kConnectKeyLength);
@@ -127,6 +132,8 @@ std::string ConnectLineScanner::Feed(std::string_view bytes) {
         break;
       case BootstrapLine::Kind::kConnect:
         connect_ = line.connect;
+        // The line held the key: wipe it rather than just forget it.
+        crypto::WipeString(&partial_);
         break;
       case BootstrapLine::Kind::kIp:
         ip_ = line.text;
@@ -149,6 +156,7 @@ std::string ConnectLineScanner::Finish() {
     BootstrapLine line = ClassifyBootstrapLine(rest);
     if (line.kind == BootstrapLine::Kind::kConnect) {
       connect_ = line.connect;
+      crypto::WipeString(&rest);
       return "";
     }
   }

@@ -99,6 +99,9 @@ void ServerSession::Impl::ReadPty(TimePoint now) {
 }
 
 void ServerSession::Impl::WritePty() {
+  // Until the program has been exec'd, input would reach the waiting child
+  // (a Ctrl-C would end it): hold it.
+  if (!child->ExecConfirmed()) return;
   while (!core->pty_input().empty()) {
     const std::string& input = core->pty_input();
     ssize_t n = write(child->master_fd(), input.data(), input.size());
@@ -278,8 +281,11 @@ int ServerSession::Impl::Run() {
     const size_t pty_index = fds.size();
     if (pty_open) {
       short events = POLLIN;
-      if (!core->pty_input().empty()) events |= POLLOUT;
+      if (!core->pty_input().empty() && child->ExecConfirmed()) events |= POLLOUT;
       fds.push_back(pollfd{child->master_fd(), events, 0});
+    }
+    if (child && child->exec_watch_fd() >= 0) {
+      fds.push_back(pollfd{child->exec_watch_fd(), POLLIN, 0});
     }
     for (const auto& s : services) s->AddPollFds(&fds);
     for (const auto& r : relays) r->AddPollFds(&fds);

@@ -75,8 +75,9 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   Result<HostBuffers::HostMessage> message = wire::ParseHostMessage(diff);
   if (!message.ok()) return message.status();
 
-  term::Emulator emulator(fb_.width(), fb_.height(), ReplicaOptions());
-  *emulator.mutable_fb() = fb_;
+  // The replica continues from the current screen; its rows are shared
+  // until written, so a small update costs little whatever the size.
+  term::Emulator emulator(fb_, ReplicaOptions());
   uint64_t echo_ack = echo_ack_;
   RoamHello welcome = welcome_;
   std::optional<int> program_exit = program_exit_;
@@ -103,7 +104,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       program_exit = instruction.GetExtension(RoamBuffers::program_exit).status();
     }
   }
-  fb_ = emulator.fb();
+  fb_ = std::move(*emulator.mutable_fb());
   echo_ack_ = echo_ack;
   welcome_ = welcome;
   program_exit_ = program_exit;

@@ -44,7 +44,8 @@ TEST(RoamOptionsTest, Defaults) {
 TEST(RoamOptionsTest, AllOptionsBothSpellings) {
   RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
                            "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init",
-                           "-v", "-v", "--no-ssh-pty", "host", "--", "top", "-d", "1"});
+                           "-v", "-v", "--no-ssh-pty", "--no-clipboard", "host", "--", "top",
+                           "-d", "1"});
   EXPECT_EQ(o.ssh, (Args{"ssh", "-p", "2222"}));
   EXPECT_EQ(o.server, "/opt/roam-server");
   EXPECT_EQ(o.port, "60100:60200");
@@ -53,6 +54,8 @@ TEST(RoamOptionsTest, AllOptionsBothSpellings) {
   EXPECT_EQ(o.bind, BindServer::kAny);
   EXPECT_TRUE(o.no_init);
   EXPECT_TRUE(o.no_ssh_pty);
+  EXPECT_TRUE(o.no_clipboard);
+  EXPECT_FALSE(ParseOk({"host"}).no_clipboard);
   EXPECT_EQ(o.verbose, 2);
   EXPECT_EQ(o.destination, "host");
   EXPECT_EQ(o.command, (Args{"top", "-d", "1"}));
@@ -143,6 +146,36 @@ TEST(RoamOptionsTest, Errors) {
             std::string::npos);
 }
 
+TEST(RoamOptionsTest, HostNamesOutsideTheStrictSetAreRejected) {
+  // ssh runs the ProxyCommand through /bin/sh with %h replaced by the host:
+  // none of these may get that far.
+  for (const char* host :
+       {"x$(touch pwned)", "x`id`", "a;b", "a|b", "a&b", "a b", "a\tb", "a\nb", "'a'", "\"a\"",
+        "a>b", "a<b", "a*", "a?", "a{b,c}", "a!b", "a\\b", "a/b", "-oProxyCommand=x", "u@-h",
+        "u@", "@h", "u@x$(id)", "a~b", "a#b", "a=b", "a,b"}) {
+    Result<RoamOptions> r = ParseRoamOptions({host});
+    EXPECT_FALSE(r.ok()) << host;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << host;
+      EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << host;
+    }
+  }
+  EXPECT_FALSE(ParseRoamOptions({std::string(256, 'a')}).ok());
+  // The fake proxy, which ssh runs with the host, checks it too.
+  EXPECT_FALSE(ParseRoamOptions({"--fake-proxy", "--", "a;b", "22"}).ok());
+}
+
+TEST(RoamOptionsTest, OrdinaryHostNamesAreAccepted) {
+  for (const char* destination :
+       {"h", "example.org", "my-host_1.example.org", "user@host", "first.last@host",
+        "a@b@host", "127.0.0.1", "::1", "[::1]", "fe80::1%eth0", "[fe80::1%25eth0]",
+        "DOMAIN\\user@host"}) {
+    Result<RoamOptions> r = ParseRoamOptions({destination});
+    EXPECT_TRUE(r.ok()) << destination << ": " << r.status().ToString();
+  }
+  EXPECT_TRUE(ParseRoamOptions({std::string(255, 'a')}).ok());
+}
+
 TEST(RoamOptionsTest, ValidPortEdges) {
   for (const char* port : {"0", "1", "65535", "1:1", "1:65535", "60001:60999"}) {
     EXPECT_TRUE(ParseRoamOptions({"-p", port, "h"}).ok()) << port;
@@ -207,13 +240,42 @@ TEST(SshArgvTest, WrapperStyle) {
   RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "user@host"});
   Args argv = SshArgv(o, "/usr/bin/roam", "REMOTE");
   EXPECT_EQ(argv, (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
-                        "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- %h %p",
+                        "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- '%h' %p",
                         "user@host", "--", "REMOTE"}));
   RoamOptions no_pty = ParseOk({"--no-ssh-pty", "-6", "h"});
   Args argv2 = SshArgv(no_pty, "/p/it's/roam", "R");
   EXPECT_EQ(argv2, (Args{"ssh", "-n", "-S", "none", "-o",
-                         "ProxyCommand='/p/it'\\''s/roam' '--family=inet6' --fake-proxy -- %h %p",
+                         "ProxyCommand='/p/it'\\''s/roam' '--family=inet6' --fake-proxy -- '%h' %p",
                          "h", "--", "R"}));
+}
+
+TEST(SshArgvTest, ProxyCommandHandsTheHostToTheShellQuoted) {
+  // ssh substitutes %h and runs the ProxyCommand with /bin/sh. An IPv6
+  // literal in brackets is a glob pattern to the shell: unquoted, a file
+  // named "1" in the working directory would replace it.
+  char tmpl[] = "/tmp/roam-proxy-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  std::ofstream(dir + "/1").close();
+  RoamOptions o = ParseOk({"[::1]"});
+  Args argv = SshArgv(o, "/bin/echo", "R");
+  std::string proxy;
+  for (const std::string& a : argv) {
+    if (a.rfind("ProxyCommand=", 0) == 0) proxy = a.substr(13);
+  }
+  ASSERT_FALSE(proxy.empty());
+  const size_t h = proxy.find("%h");
+  ASSERT_NE(h, std::string::npos);
+  proxy.replace(h, 2, o.destination);
+  const size_t p = proxy.find("%p");
+  ASSERT_NE(p, std::string::npos);
+  proxy.replace(p, 2, "22");
+  roam::testing::CommandResult r = roam::testing::RunCommand(
+      {"/bin/sh", "-c", "cd '" + dir + "' && " + proxy}, std::chrono::milliseconds(10000));
+  unlink((dir + "/1").c_str());
+  rmdir(dir.c_str());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.output, "--family=prefer-inet --fake-proxy -- [::1] 22\n");
 }
 
 TEST(SshArgvTest, EnvironmentChanges) {
@@ -312,6 +374,22 @@ TEST(BootstrapProblemTest, Classification) {
   EXPECT_EQ(ClassifyBootstrap({1, false, "roam-server: locale problem"}),
             BootstrapProblem::kNoConnectLine);
   EXPECT_EQ(ClassifyBootstrap({std::nullopt, false, ""}), BootstrapProblem::kNoConnectLine);
+}
+
+TEST(BootstrapOutputTest, KeepsABoundedTailOfEndlessOutput) {
+  BootstrapOutcome outcome;
+  const std::string line(1000, 'x');
+  for (int i = 0; i < 100'000; ++i) {  // 100 MB without a CONNECT line
+    AppendBootstrapOutput(&outcome, line + "\n");
+    ASSERT_LE(outcome.output.size(), 2 * kMaxBootstrapOutput);
+  }
+  AppendBootstrapOutput(&outcome, "sh: 1: roam-server: not found\n");
+  EXPECT_GE(outcome.output.size(), kMaxBootstrapOutput);
+  EXPECT_EQ(ClassifyBootstrap(outcome), BootstrapProblem::kServerNotFound);
+  // One huge piece keeps only its end.
+  AppendBootstrapOutput(&outcome, std::string(10 * kMaxBootstrapOutput, 'y') + "end");
+  EXPECT_EQ(outcome.output.size(), kMaxBootstrapOutput);
+  EXPECT_EQ(outcome.output.substr(outcome.output.size() - 4), "yend");
 }
 
 TEST(BootstrapProblemTest, Messages) {
