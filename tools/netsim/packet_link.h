@@ -79,7 +79,7 @@ class PacketLink {
   static constexpr const char* kServerAddress = "198.18.2.1";
   // How long EndProcessesInside waits after SIGTERM before SIGKILL, and
   // after SIGKILL for the processes to be gone.
-  static constexpr Duration kEndGrace = std::chrono::seconds(2);
+  static constexpr Duration kEndGrace = std::chrono::seconds(1);
 
   // Creates both namespaces, their devices, addresses and routes, and the
   // forwarder. `clock` must outlive the link. On error nothing is left
