@@ -27,6 +27,7 @@
 #include "base/clock.h"
 #include "netsim/network_namespace.h"
 #include "support/netns_link.h"
+#include "support/sshd_fixture.h"
 #include "support/subprocess.h"
 
 namespace roam::testing {
@@ -363,6 +364,35 @@ TEST_F(PacketLinkTest, TheClientsNewAddressIsSeenByAUdpServer) {
   EXPECT_EQ(link->Control("move 10.1.2.3").rfind("NETSIM ERROR", 0), 0u);
   ASSERT_TRUE(UdpPing(client.get(), server.get(), to).has_value());
   EXPECT_EQ(last_source_, "198.18.1.77");
+}
+
+// ---------------------------------------------------------------- ssh across the link
+
+TEST_F(PacketLinkTest, SshCatCrossesTheLink) {
+  if (!SshdFixture::Available()) GTEST_SKIP() << "needs openssh-server and openssh-client";
+  const std::string stats =
+      ::testing::TempDir() + "packet_link_ssh_" + std::to_string(getpid()) + ".json";
+  auto link = StartLink({"--delay-ms", "5", "--stats-json", stats});
+  SshdFixture sshd;
+  sshd.UseNetworkNamespaces(link->server_netns(), link->server_address(), link->client_netns());
+  ASSERT_TRUE(sshd.Start()) << sshd.error();
+  std::string payload;
+  for (int i = 0; payload.size() < (1u << 20); ++i) payload += std::to_string(i) + " payload\n";
+  const std::string file = sshd.dir() + "/payload";
+  std::ofstream(file) << payload;
+
+  CommandResult r = sshd.RunSsh("cat " + file, milliseconds(30000));
+  ASSERT_EQ(r.status, 0) << r.output.substr(0, 500) << sshd.ServerLog();
+  EXPECT_EQ(r.output.size(), payload.size());
+  EXPECT_TRUE(r.output == payload);
+  sshd.Stop();
+
+  // The file crossed the link, server to client, as IP packets.
+  ASSERT_EQ(link->Stop(), 0) << link->output();
+  const std::string json = ReadFile(stats);
+  EXPECT_GT(Counter(json, "down", "bytes_passed"), static_cast<int64_t>(payload.size())) << json;
+  EXPECT_GT(Counter(json, "up", "passed"), 0) << json;
+  std::remove(stats.c_str());
 }
 
 // ---------------------------------------------------------------- teardown
