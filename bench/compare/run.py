@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark of roam, stock Mosh and OpenSSH on emulated links.
 
-Every system runs on loopback with roam-netsim between client and server (the
-UDP relay for roam and mosh, the TCP relay for ssh, which talks to a private
-sshd this script starts and stops itself). The client runs in a pty owned by
+As root, every system's client and server run in the two network namespaces
+of a packet-level roam-netsim link, so every IP packet (the kernels' own TCP
+included) crosses the link model; otherwise everything runs on loopback with
+roam-netsim relays in between (UDP for roam and mosh, TCP for ssh), and the
+rows are marked modelled. ssh talks to a private sshd this script starts and
+stops itself. The client runs in a pty owned by
 this script at 80x24; keystrokes are written into the pty and the client's
 output is read back with timestamps. Results are printed as a table and
 written as JSON with every raw number. See README.md for what each row means
