@@ -30,6 +30,9 @@ SEEDS = {
     "length_below_header": (1, msg(NLMSG_ERROR, 1, b"", 3)),
     "error_cut_short": (1, msg(NLMSG_ERROR, 1, b"ab")),
     "positive_error": (2, ack(2, 5)),
+    "error_below_max_errno": (2, ack(2, -4096)),
+    # Found by the fuzzer: -INT_MIN overflows.
+    "regression_error_int_min": (2, ack(2, -2**31)),
 }
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "netlink_ack")

@@ -22,6 +22,8 @@ namespace {
 constexpr int kAckTimeoutMs = 2000;
 // Datagrams read while looking for one answer (others are skipped).
 constexpr int kMaxRepliesPerRequest = 8;
+// The largest errno the kernel reports (its MAX_ERRNO).
+constexpr int kMaxErrno = 4095;
 
 // A request under construction: header, a fixed-size body, attributes.
 class Request {
@@ -84,8 +86,11 @@ Result<std::optional<int>> ParseNetlinkAck(std::string_view reply, uint32_t seq)
       if (h.nlmsg_len < sizeof h + sizeof(int)) return Malformed("netlink: error message cut");
       int error = 0;
       std::memcpy(&error, reply.data() + pos + sizeof h, sizeof error);
-      // The kernel sends -errno; anything positive is not from it.
-      if (error > 0) return Malformed("netlink: positive error code");
+      // The kernel sends 0 or -errno, and errno never exceeds kMaxErrno;
+      // anything else is not from it (and INT_MIN could not be negated).
+      if (error > 0 || error < -kMaxErrno) {
+        return Malformed("netlink: error code " + std::to_string(error) + " is not an errno");
+      }
       return std::optional<int>(-error);
     }
     const size_t step = NLMSG_ALIGN(h.nlmsg_len);

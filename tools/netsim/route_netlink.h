@@ -30,7 +30,8 @@ namespace roam::netsim {
 // request with sequence number `seq`. Returns the answer's errno (0 for
 // success), or nullopt when the datagram holds no answer to `seq` (other
 // messages are skipped). Errors: kMalformed when a header's length is
-// shorter than a header, runs past the end, or an error message is cut.
+// shorter than a header, runs past the end, an error message is cut, or its
+// error code is not 0 or -errno (-1 .. -4095).
 Result<std::optional<int>> ParseNetlinkAck(std::string_view reply, uint32_t seq);
 
 class RouteNetlink {

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <string>
 
 namespace roam::netsim {
@@ -74,8 +75,15 @@ TEST(ParseNetlinkAckTest, LengthsOutsideTheDatagramAreMalformed) {
   EXPECT_FALSE(r->has_value());
 }
 
-TEST(ParseNetlinkAckTest, APositiveErrorIsNotFromTheKernel) {
+TEST(ParseNetlinkAckTest, AnErrorThatIsNotAnErrnoIsNotFromTheKernel) {
   EXPECT_EQ(ParseNetlinkAck(Ack(2, 5), 2).status().code(), StatusCode::kMalformed);
+  EXPECT_EQ(ParseNetlinkAck(Ack(2, -4096), 2).status().code(), StatusCode::kMalformed);
+  // Found by fuzz_netlink_ack: INT_MIN cannot be negated.
+  EXPECT_EQ(ParseNetlinkAck(Ack(2, std::numeric_limits<int>::min()), 2).status().code(),
+            StatusCode::kMalformed);
+  Result<std::optional<int>> r = ParseNetlinkAck(Ack(2, -4095), 2);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->value_or(0), 4095);
 }
 
 }  // namespace
