@@ -12,6 +12,9 @@ packages=(
   libvterm-dev
   mosh tmux openssh-server openssh-client vttest
   locales python3 unicode-data
+  # nsenter and setpriv: programs inside the packet-level link's namespaces,
+  # parent-death signals for test servers.
+  util-linux
   vim-tiny vim less htop man-db manpages bash
 )
 

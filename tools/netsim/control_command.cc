@@ -35,6 +35,12 @@ Result<std::optional<ControlCommand>> ParseControlCommand(std::string_view line)
     if (w.size() == 2) cmd.arg = w[1];
     return std::optional<ControlCommand>(cmd);
   }
+  if (w[0] == "move") {
+    if (w.size() > 2) return InvalidArgument("move: want 'move [IP]'");
+    cmd.kind = ControlCommand::Kind::kMove;
+    if (w.size() == 2) cmd.arg = w[1];
+    return std::optional<ControlCommand>(cmd);
+  }
   if (w[0] == "outage") {
     if (w.size() != 2) return InvalidArgument("outage: want 'outage SECONDS'");
     errno = 0;

@@ -115,6 +115,9 @@ Status UdpRelay::Apply(const ControlCommand& command) {
       SetProfile(*p);
       return Status::Ok();
     }
+    case ControlCommand::Kind::kMove:
+      return InvalidArgument(
+          "move: only the packet-level link (roam-netsim link) moves the client; use rebind");
   }
   return Status::Ok();
 }
