@@ -24,14 +24,14 @@
 #include "crypto/secret_hygiene.h"
 #include "net/port_range.h"
 #include "net/udp_endpoint.h"
+#include "service/sockets.h"
 #include "session/connect_line.h"
 #include "session/locale.h"
 #include "session/server_options.h"
-#include "service/sockets.h"
 #include "session/server_session.h"
-#include "session/stream_relay.h"
 #include "session/server_timeouts.h"
 #include "session/ssh_connection.h"
+#include "session/stream_relay.h"
 #include "session/utmp_record.h"
 #include "term/emulator.h"
 
@@ -78,8 +78,8 @@ int Main(int argc, char** argv) {
   if (options.mode == roam::session::ServerOptions::Mode::kRelay) {
     // `relay PORT`: the session on this machine's loopback (or the address
     // given with -i).
-    roam::Result<roam::net::Address> session = roam::net::Address::Parse(
-        options.bind_ip.value_or("127.0.0.1"), options.relay_port);
+    roam::Result<roam::net::Address> session =
+        roam::net::Address::Parse(options.bind_ip.value_or("127.0.0.1"), options.relay_port);
     if (!session.ok()) {
       std::fprintf(stderr, "%s: %s\n", kProgram, session.status().message().c_str());
       return 1;

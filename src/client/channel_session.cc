@@ -18,9 +18,9 @@
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "client/client_core.h"
+#include "client/datagram_paths.h"
 #include "net/udp_endpoint.h"
 #include "service/exec_records.h"
-#include "ssp/udp_pump.h"
 #include "wire/channel_open.pb.h"
 
 namespace roam::client {
@@ -261,7 +261,9 @@ int ChannelSession::Impl::Run() {
   }
   TimePoint now = clock.Now();
   core = std::make_unique<ClientCore>(std::move(key), std::move(core_config), &random, now);
-  ssp::UdpPump<ClientCore> pump(core.get(), &endpoint);
+  DatagramPaths pump(core.get(), &endpoint, config.transport, config.stream_opener,
+                     std::move(config.initial_stream), now);
+  std::string path_shown(pump.Describe(now));
 
   while (!core->done()) {
     now = clock.Now();
@@ -279,7 +281,7 @@ int ChannelSession::Impl::Run() {
     fds.push_back(pollfd{want_input ? STDIN_FILENO : -1, POLLIN, 0});
     fds.push_back(pollfd{!output.empty() && stdout_open ? STDOUT_FILENO : -1, POLLOUT, 0});
     forwarding->AddPollFds(&fds);
-    const TimePoint wake = core->NextWakeup(now);
+    const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
     poll(fds.data(), fds.size(), timeout_ms);
@@ -299,6 +301,13 @@ int ChannelSession::Impl::Run() {
     }
     Status flushed = pump.Flush(now);
     if (!flushed.ok()) break;
+    if (pump.Describe(now) != path_shown) {
+      path_shown = pump.Describe(now);
+      if (config.verbose) {
+        std::fprintf(stderr, "%s: datagrams go over %s\n", config.program.c_str(),
+                     path_shown.c_str());
+      }
+    }
   }
   forwarding->Abort();
   fcntl(STDIN_FILENO, F_SETFL, in_flags);

@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "client/client_forwarding.h"
+#include "client/datagram_paths.h"
+#include "client/path_selector.h"
 #include "crypto/key.h"
 #include "net/address.h"
 
@@ -37,7 +39,13 @@ struct ChannelSessionConfig {
   bool exec = false;
   // -L, -R, -D, -A. With an empty `request` (-N) the session carries only
   // these, until a signal ends it.
-  ForwardingOptions forwarding;
+  ForwardingOptions forwarding;  // -L, -R, -D, -A
+  // How datagrams travel (docs/protocol.md §10): `transport` chooses; the
+  // bootstrap's stream (--ssh-stream) comes in `initial_stream`; more are
+  // opened through `stream_opener` when needed.
+  TransportMode transport = TransportMode::kUdp;
+  DatagramPaths::Opener stream_opener;
+  std::optional<OpenedStream> initial_stream;
   std::string program = "roam";
   bool verbose = false;  // statistics on stderr at the end
   std::string connect_failure_message;

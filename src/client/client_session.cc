@@ -16,10 +16,10 @@
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "client/client_core.h"
+#include "client/datagram_paths.h"
 #include "client/raw_terminal.h"
 #include "client/terminal_sequences.h"
 #include "net/udp_endpoint.h"
-#include "ssp/udp_pump.h"
 
 namespace roam::client {
 
@@ -143,7 +143,9 @@ int ClientSession::Impl::Run() {
   core_config.connect_failure_message = config.connect_failure_message;
   TimePoint now = clock.Now();
   core = std::make_unique<ClientCore>(std::move(key), std::move(core_config), &random, now);
-  ssp::UdpPump<ClientCore> pump(core.get(), &endpoint);
+  DatagramPaths pump(core.get(), &endpoint, config.transport, config.stream_opener,
+                     std::move(config.initial_stream), now);
+  std::string path_shown(pump.Describe(now));
 
   WriteAll(STDOUT_FILENO, InitSequence(caps, config.no_term_init));
 
@@ -156,7 +158,7 @@ int ClientSession::Impl::Run() {
     fds.push_back(pollfd{winch ? winch->read_fd() : -1, POLLIN, 0});
     fds.push_back(pollfd{stdin_open ? STDIN_FILENO : -1, POLLIN, 0});
     forwarding->AddPollFds(&fds);
-    const TimePoint wake = core->NextWakeup(now);
+    const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
     poll(fds.data(), fds.size(), timeout_ms);
@@ -178,6 +180,13 @@ int ClientSession::Impl::Run() {
     for (const std::string& m : forwarding->TakeMessages()) core->Notify(m, now);
     Status flushed = pump.Flush(now);
     core->OnSendStatus(pump.send_errors() > 0 ? pump.last_send_error() : Status::Ok(), now);
+    if (pump.Describe(now) != path_shown) {
+      path_shown = pump.Describe(now);
+      core->Notify(path_shown == "UDP"
+                       ? "back on UDP"
+                       : "UDP is not getting through; the session goes over " + path_shown,
+                   now);
+    }
     if (!flushed.ok()) break;
 
     const std::string frame = core->Draw(now, /*with_bar=*/true);

@@ -17,7 +17,9 @@
 #include <string>
 
 #include "client/client_forwarding.h"
+#include "client/datagram_paths.h"
 #include "client/escape_key.h"
+#include "client/path_selector.h"
 #include "crypto/key.h"
 #include "net/address.h"
 #include "predict/prediction_engine.h"
@@ -41,6 +43,12 @@ struct ClientSessionConfig {
   // terminal afterwards and its exit status is roam's.
   bool command_given = false;
   ForwardingOptions forwarding;  // -L, -R, -D, -A
+  // How datagrams travel (docs/protocol.md §10): `transport` chooses; the
+  // bootstrap's stream (--ssh-stream) comes in `initial_stream`; more are
+  // opened through `stream_opener` when needed.
+  TransportMode transport = TransportMode::kUdp;
+  DatagramPaths::Opener stream_opener;
+  std::optional<OpenedStream> initial_stream;
 };
 
 class ClientSession {

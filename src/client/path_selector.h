@@ -62,19 +62,16 @@ class PathSelector {
   TransportMode mode() const { return mode_; }
   // "UDP", or the stream kind ("TCP", "ssh") while datagrams go that way.
   std::string_view Describe(TimePoint now) const;
-  uint64_t fallbacks() const { return fallbacks_; }
 
  private:
   bool UdpBlocked(TimePoint now) const;
 
   TransportMode mode_;
   TimePoint start_;
-  TimePoint last_udp_{};   // {} until UDP answered
+  TimePoint last_udp_{};  // {} until UDP answered
   bool udp_ever_ = false;
   bool stream_up_ = false;
   TimePoint last_probe_{};
-  mutable bool on_stream_ = false;
-  uint64_t fallbacks_ = 0;
 };
 
 }  // namespace roam::client

@@ -15,7 +15,8 @@ void SetNonBlocking(int fd) {
 }
 }  // namespace
 
-StreamLink::StreamLink(UniqueFd read, UniqueFd write) : read_(std::move(read)), write_(std::move(write)) {
+StreamLink::StreamLink(UniqueFd read, UniqueFd write)
+    : read_(std::move(read)), write_(std::move(write)) {
   SetNonBlocking(read_.get());
   SetNonBlocking(write_.get());
   if (!read_.valid()) up_ = false;

@@ -19,11 +19,11 @@
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "base/varint.h"
+#include "net/stream_link.h"
 #include "service/exec_service.h"
 #include "service/forward_listener.h"
 #include "service/socket_bridge.h"
 #include "service/sockets.h"
-#include "net/stream_link.h"
 #include "session/server_core.h"
 #include "session/stream_relay.h"
 #include "session/utmp_record.h"
@@ -117,7 +117,8 @@ void ServerSession::Impl::WritePty() {
 void ServerSession::Impl::AcceptStreams(const std::vector<pollfd>& fds, TimePoint now) {
   for (auto& relay : relays) relay->OnPolled(fds, now);
   std::erase_if(relays, [](const auto& r) { return !r->up(); });
-  if (!config.tcp_listener.valid() || !(service::Revents(fds, config.tcp_listener.get()) & POLLIN)) {
+  if (!config.tcp_listener.valid() ||
+      !(service::Revents(fds, config.tcp_listener.get()) & POLLIN)) {
     return;
   }
   std::string origin;

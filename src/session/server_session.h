@@ -24,10 +24,10 @@
 #include <memory>
 #include <string>
 
+#include "base/unique_fd.h"
 #include "crypto/key.h"
 #include "net/udp_endpoint.h"
 #include "session/channel_policy.h"
-#include "base/unique_fd.h"
 #include "session/pty_child.h"
 #include "session/server_timeouts.h"
 

@@ -58,8 +58,8 @@ void StreamRelay::OnPolled(const std::vector<pollfd>& fds, TimePoint now) {
 }
 
 int RunStdioRelay(const net::Address& session, const std::function<bool()>& session_alive) {
-  auto link = std::make_unique<net::StreamLink>(UniqueFd(dup(STDIN_FILENO)),
-                                                UniqueFd(dup(STDOUT_FILENO)));
+  auto link =
+      std::make_unique<net::StreamLink>(UniqueFd(dup(STDIN_FILENO)), UniqueFd(dup(STDOUT_FILENO)));
   Result<std::unique_ptr<StreamRelay>> relay = StreamRelay::Create(std::move(link), session);
   if (!relay.ok()) return 1;
   SystemClock clock;

@@ -54,6 +54,14 @@ Result<std::optional<ControlCommand>> ParseControlCommand(std::string_view line)
     cmd.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
     return std::optional<ControlCommand>(cmd);
   }
+  if (w[0] == "block") {
+    if (w.size() != 2 || (w[1] != "udp" && w[1] != "none")) {
+      return InvalidArgument("block: want 'block udp' or 'block none'");
+    }
+    cmd.kind = ControlCommand::Kind::kBlock;
+    cmd.arg = w[1];
+    return std::optional<ControlCommand>(cmd);
+  }
   if (w[0] == "profile") {
     if (w.size() != 2) return InvalidArgument("profile: want 'profile NAME'");
     cmd.kind = ControlCommand::Kind::kProfile;

@@ -209,6 +209,8 @@ std::string Acknowledgement(const Relay& relay, const ControlCommand& cmd) {
     case ControlCommand::Kind::kMove:
       if constexpr (std::is_same_v<Relay, PacketLink>) return "move " + relay.client_address();
       return "move";
+    case ControlCommand::Kind::kBlock:
+      return "block " + cmd.arg;
   }
   return "";
 }

@@ -61,10 +61,23 @@ void PacketForwarder::ReadFrom(int fd, LinkDirection direction, TimePoint now) {
     }
     if (n == 0) return;
     ++(up ? stats_.packets_from_client : stats_.packets_from_server);
+    if (block_udp_ && IsUdpPacket(std::string_view(buffer_.data(), static_cast<size_t>(n)))) {
+      ++stats_.blocked_udp;
+      continue;
+    }
     for (Delivery& d : model.Send(std::string_view(buffer_.data(), static_cast<size_t>(n)), now)) {
       line_.Push(d.at, direction, std::move(d.bytes));
     }
   }
+}
+
+bool IsUdpPacket(std::string_view packet) {
+  if (packet.empty()) return false;
+  const int version = static_cast<uint8_t>(packet[0]) >> 4;
+  if (version == 4) return packet.size() >= 20 && static_cast<uint8_t>(packet[9]) == 17;
+  // IPv6: the next-header field (no extension headers on this link).
+  if (version == 6) return packet.size() >= 40 && static_cast<uint8_t>(packet[6]) == 17;
+  return false;
 }
 
 void PacketForwarder::DeliverDue(TimePoint now) {
@@ -126,6 +139,7 @@ void PacketForwarder::AddStats(JsonObject* json) const {
       .Add("delay_line_overflow", s.delay_line_overflow)
       .Add("write_errors", s.write_errors)
       .Add("read_errors", s.read_errors)
+      .Add("blocked_udp", s.blocked_udp)
       .Add("wakes", s.wakes);
 }
 

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "base/status.h"
@@ -45,6 +46,7 @@ struct PacketForwarderStats {
   uint64_t delay_line_overflow = 0;  // dropped: too much waiting in the delay line
   uint64_t write_errors = 0;         // a device refused a packet (it is lost)
   uint64_t read_errors = 0;          // a read failed for another reason than "empty"
+  uint64_t blocked_udp = 0;          // dropped while UDP was blocked
   uint64_t wakes = 0;                // RunOnce calls that found a device readable
 };
 
@@ -79,6 +81,9 @@ class PacketForwarder {
   void StartOutage(Duration duration);
   // Switches both directions to `profile`'s settings.
   void SetProfile(const Profile& profile);
+  // While on, every IPv4 or IPv6 UDP packet is dropped (counted in
+  // blocked_udp) before the link model sees it, as a network that blocks UDP.
+  void SetBlockUdp(bool on) { block_udp_ = on; }
 
   PacketForwarderStats stats() const;
   // Adds the stats to `json`: "up" and "down" (the models' counters) and the
@@ -97,7 +102,11 @@ class PacketForwarder {
   DelayLine line_;
   std::string buffer_;
   PacketForwarderStats stats_;
+  bool block_udp_ = false;
 };
+
+// Whether an IP packet (v4 or v6, as read from a TUN device) carries UDP.
+bool IsUdpPacket(std::string_view packet);
 
 }  // namespace roam::netsim
 

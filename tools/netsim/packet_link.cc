@@ -180,6 +180,9 @@ Status PacketLink::Apply(const ControlCommand& command) {
     }
     case ControlCommand::Kind::kMove:
       return MoveClient(command.arg);
+    case ControlCommand::Kind::kBlock:
+      forwarder_->SetBlockUdp(command.arg == "udp");
+      return Status::Ok();
   }
   return Status::Ok();
 }

@@ -118,6 +118,8 @@ Status UdpRelay::Apply(const ControlCommand& command) {
     case ControlCommand::Kind::kMove:
       return InvalidArgument(
           "move: only the packet-level link (roam-netsim link) moves the client; use rebind");
+    case ControlCommand::Kind::kBlock:
+      return InvalidArgument("block: only the packet-level link (roam-netsim link) blocks UDP");
   }
   return Status::Ok();
 }

@@ -1,8 +1,10 @@
 #include "client/ssh_bootstrap.h"
 
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <fstream>
 #include <map>
@@ -42,10 +44,10 @@ TEST(RoamOptionsTest, Defaults) {
 }
 
 TEST(RoamOptionsTest, AllOptionsBothSpellings) {
-  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
-                           "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init",
-                           "-v", "-v", "--no-ssh-pty", "--no-clipboard", "host", "--", "top",
-                           "-d", "1"});
+  RoamOptions o =
+      ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
+               "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init", "-v", "-v",
+               "--no-ssh-pty", "--no-clipboard", "host", "--", "top", "-d", "1"});
   EXPECT_EQ(o.ssh, (Args{"ssh", "-p", "2222"}));
   EXPECT_EQ(o.server, "/opt/roam-server");
   EXPECT_EQ(o.port, "60100:60200");
@@ -149,10 +151,33 @@ TEST(RoamOptionsTest, Errors) {
 TEST(RoamOptionsTest, HostNamesOutsideTheStrictSetAreRejected) {
   // ssh runs the ProxyCommand through /bin/sh with %h replaced by the host:
   // none of these may get that far.
-  for (const char* host :
-       {"x$(touch pwned)", "x`id`", "a;b", "a|b", "a&b", "a b", "a\tb", "a\nb", "'a'", "\"a\"",
-        "a>b", "a<b", "a*", "a?", "a{b,c}", "a!b", "a\\b", "a/b", "-oProxyCommand=x", "u@-h",
-        "u@", "@h", "u@x$(id)", "a~b", "a#b", "a=b", "a,b"}) {
+  for (const char* host : {"x$(touch pwned)",
+                           "x`id`",
+                           "a;b",
+                           "a|b",
+                           "a&b",
+                           "a b",
+                           "a\tb",
+                           "a\nb",
+                           "'a'",
+                           "\"a\"",
+                           "a>b",
+                           "a<b",
+                           "a*",
+                           "a?",
+                           "a{b,c}",
+                           "a!b",
+                           "a\\b",
+                           "a/b",
+                           "-oProxyCommand=x",
+                           "u@-h",
+                           "u@",
+                           "@h",
+                           "u@x$(id)",
+                           "a~b",
+                           "a#b",
+                           "a=b",
+                           "a,b"}) {
     Result<RoamOptions> r = ParseRoamOptions({host});
     EXPECT_FALSE(r.ok()) << host;
     if (!r.ok()) {
@@ -167,9 +192,8 @@ TEST(RoamOptionsTest, HostNamesOutsideTheStrictSetAreRejected) {
 
 TEST(RoamOptionsTest, OrdinaryHostNamesAreAccepted) {
   for (const char* destination :
-       {"h", "example.org", "my-host_1.example.org", "user@host", "first.last@host",
-        "a@b@host", "127.0.0.1", "::1", "[::1]", "fe80::1%eth0", "[fe80::1%25eth0]",
-        "DOMAIN\\user@host"}) {
+       {"h", "example.org", "my-host_1.example.org", "user@host", "first.last@host", "a@b@host",
+        "127.0.0.1", "::1", "[::1]", "fe80::1%eth0", "[fe80::1%25eth0]", "DOMAIN\\user@host"}) {
     Result<RoamOptions> r = ParseRoamOptions({destination});
     EXPECT_TRUE(r.ok()) << destination << ": " << r.status().ToString();
   }
@@ -237,16 +261,53 @@ TEST(RemoteCommandTest, DefaultFallsBackToMoshServer) {
 }
 
 TEST(SshArgvTest, WrapperStyle) {
-  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "user@host"});
+  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--transport=udp", "user@host"});
   Args argv = SshArgv(o, "/usr/bin/roam", "REMOTE");
-  EXPECT_EQ(argv, (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
-                        "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- '%h' %p",
-                        "user@host", "--", "REMOTE"}));
-  RoamOptions no_pty = ParseOk({"--no-ssh-pty", "-6", "h"});
+  EXPECT_EQ(argv,
+            (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
+                  "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- '%h' %p",
+                  "user@host", "--", "REMOTE"}));
+  RoamOptions no_pty = ParseOk({"--no-ssh-pty", "--transport=udp", "-6", "h"});
   Args argv2 = SshArgv(no_pty, "/p/it's/roam", "R");
   EXPECT_EQ(argv2, (Args{"ssh", "-n", "-S", "none", "-o",
                          "ProxyCommand='/p/it'\\''s/roam' '--family=inet6' --fake-proxy -- '%h' %p",
                          "h", "--", "R"}));
+}
+
+TEST(SshArgvTest, TheSshThatCarriesTheStreamKeepsItsStdinAndHasNoPty) {
+  // --transport=auto (the default) and ssh keep the bootstrap ssh as the
+  // session's stream: binary frames on its stdin and stdout.
+  for (const char* t : {"--transport=auto", "--transport=ssh"}) {
+    Args argv = SshArgv(ParseOk({t, "h"}), "/usr/bin/roam", "R");
+    EXPECT_EQ(argv[1], "-T") << t;
+    EXPECT_EQ(std::count(argv.begin(), argv.end(), "-n"), 0) << t;
+    EXPECT_EQ(std::count(argv.begin(), argv.end(), "-tt"), 0) << t;
+  }
+  EXPECT_TRUE(KeepsSshStream(ParseOk({"h"})));
+  EXPECT_FALSE(KeepsSshStream(ParseOk({"--transport=tcp", "h"})));
+  EXPECT_FALSE(KeepsSshStream(ParseOk({"--local"})));
+}
+
+TEST(SshArgvTest, RelayArgvAsksNothingAndRunsTheRelay) {
+  Args argv = RelaySshArgv(ParseOk({"--ssh=ssh -p 2222", "h"}), "/usr/bin/roam", 60001);
+  EXPECT_EQ((Args{argv.begin(), argv.begin() + 6}),
+            (Args{"ssh", "-p", "2222", "-o", "BatchMode=yes", "-T"}));
+  EXPECT_EQ(argv.back(), "roam-server relay 60001");
+  EXPECT_EQ(RelayLocalArgv(ParseOk({"--local", "--server=/x/roam-server"}), 7),
+            (Args{"/x/roam-server", "relay", "7"}));
+}
+
+TEST(RoamServerOnlyArgumentsTest, StreamsAndAgentGoOnlyToRoamServer) {
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"h"})), (Args{"--ssh-stream"}));
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"--transport=udp", "h"})), (Args{}));
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"--transport=tcp", "-A", "h"})),
+            (Args{"--forward-agent", "--tcp"}));
+  RoamOptions o = ParseOk({"h"});
+  EXPECT_EQ(RemoteCommand(o, {"new"}, {"--ssh-stream"}),
+            "sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server --ssh-stream "
+            "\"$@\"; fi; exec mosh-server \"$@\"' roam 'new'");
+  RoamOptions mosh = ParseOk({"--server=mosh-server", "h"});
+  EXPECT_EQ(RemoteCommand(mosh, {"new"}, {"--ssh-stream"}), "mosh-server 'new'");
 }
 
 TEST(SshArgvTest, ProxyCommandHandsTheHostToTheShellQuoted) {
