@@ -264,6 +264,7 @@ int ChannelSession::Impl::Run() {
   DatagramPaths pump(core.get(), &endpoint, config.transport, config.stream_opener,
                      std::move(config.initial_stream), now);
   std::string path_shown(pump.Describe(now));
+  const TimePoint started = now;
 
   while (!core->done()) {
     now = clock.Now();
@@ -301,11 +302,18 @@ int ChannelSession::Impl::Run() {
     }
     Status flushed = pump.Flush(now);
     if (!flushed.ok()) break;
+    for (const std::string& e : pump.TakeEvents()) {
+      if (config.verbose) {
+        std::fprintf(stderr, "%s: %s (%.2f s after the start)\n", config.program.c_str(), e.c_str(),
+                     std::chrono::duration<double>(now - started).count());
+      }
+    }
     if (pump.Describe(now) != path_shown) {
       path_shown = pump.Describe(now);
       if (config.verbose) {
-        std::fprintf(stderr, "%s: datagrams go over %s\n", config.program.c_str(),
-                     path_shown.c_str());
+        std::fprintf(stderr, "%s: datagrams go over %s (%.2f s after the start)\n",
+                     config.program.c_str(), path_shown.c_str(),
+                     std::chrono::duration<double>(now - started).count());
       }
     }
   }

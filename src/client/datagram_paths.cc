@@ -17,6 +17,7 @@ DatagramPaths::DatagramPaths(ClientCore* core, net::UdpEndpoint* udp, TransportM
       stream_(std::move(initial)) {
   if (stream_ && stream_->link && stream_->link->up()) {
     selector_.OnStreamUp(now);
+    stream_heard_ = now;
   } else {
     stream_.reset();
   }
@@ -62,8 +63,13 @@ void DatagramPaths::OnPolled(const std::vector<pollfd>& fds, TimePoint now) {
   const int socket_id = core_->connection().current_socket_id();
   for (const std::string& d : stream_->link->OnPolled(fds)) {
     ReceiveOne(d, server, socket_id, false, PathSelector::Path::kStream, now);
+    stream_heard_ = now;
   }
-  if (!stream_->link->up()) {
+  const bool silent = selector_.SendPath(now) == PathSelector::Path::kStream &&
+                      now - stream_heard_ >= kStreamSilence;
+  if (!stream_->link->up() || silent) {
+    events_.push_back(std::string("stream closed: ") +
+                      (silent ? "silent" : stream_->link->close_reason()));
     selector_.OnStreamDown(now);
     CloseStream();
     next_attempt_ = now + retry_;
@@ -77,9 +83,12 @@ Status DatagramPaths::Flush(TimePoint now) {
     if (opened && opened->link && opened->link->up()) {
       stream_ = std::move(opened);
       selector_.OnStreamUp(now);
+      stream_heard_ = now;
+      events_.push_back("stream opened");
       retry_ = kFirstRetry;
     } else {
       if (opened && opened->close) opened->close();
+      events_.push_back("stream could not be opened");
       next_attempt_ = now + retry_;
       retry_ = std::min(retry_ * 2, kMaxRetry);
     }
@@ -89,6 +98,7 @@ Status DatagramPaths::Flush(TimePoint now) {
       selector_.SendPath(now) == PathSelector::Path::kUdp) {
     if (!udp_since_) udp_since_ = now;
     if (now - *udp_since_ >= kStreamIdleClose) {
+      events_.push_back("stream closed: UDP works");
       selector_.OnStreamDown(now);
       CloseStream();
     }
@@ -125,6 +135,7 @@ TimePoint DatagramPaths::NextWakeup(TimePoint now) const {
   TimePoint t = selector_.NextWakeup(now);
   if (!stream_ && selector_.WantStream(now)) t = std::min(t, std::max(now, next_attempt_));
   if (stream_ && udp_since_) t = std::min(t, *udp_since_ + kStreamIdleClose);
+  if (stream_) t = std::min(t, std::max(now, stream_heard_ + kStreamSilence));
   return t;
 }
 

@@ -40,6 +40,11 @@ class DatagramPaths {
   static constexpr Duration kStreamIdleClose = std::chrono::seconds(5);
   static constexpr Duration kFirstRetry = std::chrono::seconds(1);
   static constexpr Duration kMaxRetry = std::chrono::seconds(30);
+  // A stream that brought nothing for this long while datagrams went over
+  // it is given up and opened anew: a TCP connection whose client address
+  // went away, or a path in an outage, never reports an error by itself
+  // (both sides send heartbeats every 3 s).
+  static constexpr Duration kStreamSilence = std::chrono::seconds(8);
 
   // Opens a new stream; nullopt when it cannot (tried again later).
   using Opener = std::function<std::optional<OpenedStream>()>;
@@ -61,6 +66,9 @@ class DatagramPaths {
   // "UDP", "ssh" or "TCP": where datagrams go now.
   std::string_view Describe(TimePoint now) const { return selector_.Describe(now); }
   const PathSelector& selector() const { return selector_; }
+  // What happened to streams since the last call ("stream opened", "stream
+  // closed: end of stream"), for -v.
+  std::vector<std::string> TakeEvents() { return std::exchange(events_, {}); }
 
  private:
   void CloseStream();
@@ -75,6 +83,8 @@ class DatagramPaths {
   TimePoint next_attempt_{};
   Duration retry_ = kFirstRetry;
   std::optional<TimePoint> udp_since_;  // UDP carried the session since, with a stream up
+  TimePoint stream_heard_{};
+  std::vector<std::string> events_;  // the stream last brought a datagram (or opened)
   uint64_t send_errors_ = 0;
   Status last_send_error_;
 };

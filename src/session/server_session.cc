@@ -38,6 +38,9 @@ constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
 constexpr int kPollCapMs = 1000;
 // TCP streams carried at once (docs/protocol.md §10).
 constexpr size_t kMaxStreams = 4;
+// How long the TCP relays get, after the session ended, to pass on what the
+// session sent last.
+constexpr Duration kStreamDrain = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -337,6 +340,16 @@ int ServerSession::Impl::Run() {
     Status flushed = pump.Flush(now);
     if (!flushed.ok()) Log(LogLevel::kWarning, flushed.message());
     if (utmp) utmp->SetHost(UtmpHost(getpid(), core->AttachedHost(now)));
+  }
+  // The last datagrams (the shutdown's acknowledgement) went to the
+  // session's own UDP socket for a TCP stream's relay: let the relays carry
+  // them before the process goes (bounded).
+  const TimePoint drain_end = clock.Now() + kStreamDrain;
+  while (!relays.empty() && clock.Now() < drain_end) {
+    std::vector<pollfd> fds;
+    for (const auto& r : relays) r->AddPollFds(&fds);
+    if (poll(fds.data(), fds.size(), 20) <= 0) break;
+    for (auto& r : relays) r->OnPolled(fds, clock.Now());
   }
   for (auto& s : services) s->Abort();
   services.clear();
