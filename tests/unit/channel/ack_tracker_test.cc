@@ -88,6 +88,19 @@ TEST_F(AckTrackerTest, APacketOlderThanEverythingRememberedIsRefused) {
   EXPECT_EQ(tracker_.range_count(), AckTracker::kMaxRanges);
 }
 
+TEST_F(AckTrackerTest, AForgottenPacketStaysForgottenAfterRangesMerge) {
+  for (uint64_t i = 0; i < AckTracker::kMaxRanges + 8; ++i) Receive(2 * i);
+  // Fill some gaps: the ranges merge and fewer than kMaxRanges remain.
+  for (uint64_t pn = 17; pn < 40; pn += 2) EXPECT_TRUE(Receive(pn));
+  ASSERT_LT(tracker_.range_count(), AckTracker::kMaxRanges);
+  // Packet 0 was received and forgotten: a replay of it must not count as
+  // new, even though there is room for a range again.
+  EXPECT_FALSE(Receive(0));
+  EXPECT_FALSE(Receive(2));
+  EXPECT_FALSE(Receive(14));
+  EXPECT_EQ(Ranges().back().smallest, 16u);
+}
+
 TEST_F(AckTrackerTest, ShuffledArrivalsWithDuplicatesEndAsOneRange) {
   // 200 packets, each arriving once or twice in a shuffled order: every
   // first arrival is new, every second one a duplicate, and the ranges end
