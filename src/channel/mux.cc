@@ -229,6 +229,7 @@ void Mux::HandleResetStream(const ResetStreamFrame& f) {
   if (f.final_size > c->credited) {
     consumed_bytes_ += f.final_size - c->credited;
     c->credited = f.final_size;
+    MaybeRaiseMaxData();
   }
   if (!was_reset) {
     Notify(c->id, MuxEvent::kReset);
@@ -335,11 +336,7 @@ void Mux::ProcessReceived(Channel& c) {
   if (c.recv.read_offset() > c.credited) {
     consumed_bytes_ += c.recv.read_offset() - c.credited;
     c.credited = c.recv.read_offset();
-    const uint64_t wanted = consumed_bytes_ + config_.session_window;
-    if (wanted > local_max_data_ && wanted - local_max_data_ >= config_.session_window / 2) {
-      local_max_data_ = wanted;
-      max_data_pending_ = true;
-    }
+    MaybeRaiseMaxData();
   }
   if (c.recv.TakeLimitUpdate()) max_stream_data_pending_.insert(c.id);
   if (!c.discard && c.header_done && c.phase == ChannelPhase::kOpen) {
@@ -350,6 +347,21 @@ void Mux::ProcessReceived(Channel& c) {
     }
   }
   MaybeForget(c.id);
+}
+
+void Mux::MaybeRaiseMaxData() {
+  const uint64_t wanted = consumed_bytes_ + config_.session_window;
+  if (wanted <= local_max_data_) return;
+  const uint64_t raise = wanted - local_max_data_;
+  const uint64_t peer_left = local_max_data_ - received_bytes_;
+  // A raise is worth a MAX_DATA once it adds half a window — or as soon as
+  // it adds more than the peer has left: channels whose readers stall may
+  // hold more than half the window, and then no half window of new reading
+  // can ever come while the channels still reading starve.
+  if (raise >= config_.session_window / 2 || raise > peer_left) {
+    local_max_data_ = wanted;
+    max_data_pending_ = true;
+  }
 }
 
 void Mux::HandleAck(const AckFrame& f, TimePoint now) {

@@ -254,6 +254,9 @@ class Mux {
   // `c` may be gone afterwards.
   void ProcessReceived(Channel& c);
   void MaybeForget(uint64_t id);
+  // Grants the peer more of the session window after bytes were consumed,
+  // when that is worth a MAX_DATA frame.
+  void MaybeRaiseMaxData();
   void RunTimers(TimePoint now);
 
   bool HasControl() const;

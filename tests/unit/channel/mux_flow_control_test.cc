@@ -84,6 +84,54 @@ TEST(MuxFlowControlTest, TheSessionWindowCapsAllChannelsTogether) {
   EXPECT_EQ(bed.server().stats().frames_flow_violation, 0u);
 }
 
+TEST(MuxFlowControlTest, ChannelsWhoseReadersStallDoNotStarveOneThatReads) {
+  // Two stalled channels hold 64 KiB of a 96 KiB session window: more than
+  // half. The third channel's reader keeps up; its writer must still get
+  // through, 32 KiB at a time, even though no half window of new reading
+  // can ever happen while the other two hold theirs.
+  MuxBed bed(SmallWindows(32 * kKiB, 96 * kKiB, 32 * kKiB));
+  const uint64_t stalled_a = bed.Open("a");
+  const uint64_t stalled_b = bed.Open("b");
+  bed.Write(Side::kClient, stalled_a, Pattern(64 * kKiB, 1));
+  bed.Write(Side::kClient, stalled_b, Pattern(64 * kKiB, 2));
+  ASSERT_TRUE(bed.RunUntil(
+      [&] { return Held(bed.server(), stalled_a) + Held(bed.server(), stalled_b) > 60 * kKiB; }));
+  const uint64_t active = bed.Open("c");
+  const std::string data = Pattern(512 * kKiB, 3);
+  bed.Write(Side::kClient, active, data, /*close=*/true);
+  bed.Read(Side::kServer, active);
+  ASSERT_TRUE(
+      bed.RunUntil([&] { return bed.Received(Side::kServer, active).size() == data.size(); }, 120s))
+      << bed.Received(Side::kServer, active).size() << " of " << data.size();
+  EXPECT_TRUE(bed.Received(Side::kServer, active) == data);
+  // The session window still held: the stalled channels kept theirs, and
+  // nothing was ever beyond what the server granted.
+  EXPECT_LE(bed.server().buffered_bytes(), 96 * kKiB);
+  EXPECT_EQ(bed.server().stats().frames_flow_violation, 0u);
+}
+
+TEST(MuxFlowControlTest, AResetChannelGivesItsSessionWindowBack) {
+  // Two stalled channels hold almost all of a 64 KiB session window; when
+  // the client resets them, the window they held must go back to the
+  // client although nothing is read anywhere.
+  MuxBed bed(SmallWindows(32 * kKiB, 64 * kKiB, 32 * kKiB));
+  const uint64_t a = bed.Open("a");
+  const uint64_t b = bed.Open("b");
+  bed.Write(Side::kClient, a, Pattern(32 * kKiB, 1));
+  bed.Write(Side::kClient, b, Pattern(32 * kKiB, 2));
+  ASSERT_TRUE(
+      bed.RunUntil([&] { return Held(bed.server(), a) + Held(bed.server(), b) > 60 * kKiB; }));
+  bed.client().Reset(a, kErrorCancelled);
+  bed.client().Reset(b, kErrorCancelled);
+  const uint64_t c = bed.Open("c");
+  const std::string data = Pattern(256 * kKiB, 3);
+  bed.Write(Side::kClient, c, data, /*close=*/true);
+  bed.Read(Side::kServer, c);
+  EXPECT_TRUE(
+      bed.RunUntil([&] { return bed.Received(Side::kServer, c).size() == data.size(); }, 120s))
+      << bed.Received(Side::kServer, c).size() << " of " << data.size();
+}
+
 TEST(MuxFlowControlTest, ASessionWindowSmallerThanTheStreamWindowWins) {
   MuxBed bed(SmallWindows(256 * kKiB, 32 * kKiB, 256 * kKiB));
   const uint64_t id = bed.Open();
