@@ -634,8 +634,11 @@ Status Mux::Accept(uint64_t id) {
   if (!c || c->phase != ChannelPhase::kIncoming || !c->header_done || c->released) {
     return InvalidArgument("no channel waiting for an answer");
   }
+  // The reply goes first on our side of the channel, unless the peer
+  // already asked us to stop sending (its STOP_SENDING may overtake the
+  // answer): then our side was reset and the peer learns from that.
   const char reply[2] = {static_cast<char>(kReplyAccepted), 0};
-  ROAM_CHECK(c->send.Write(std::string_view(reply, 2)) == 2);
+  if (!c->send.reset()) ROAM_CHECK(c->send.Write(std::string_view(reply, 2)) == 2);
   c->phase = ChannelPhase::kOpen;
   ProcessReceived(*c);
   return Status::Ok();
@@ -649,7 +652,7 @@ Status Mux::Refuse(uint64_t id, std::string_view reason) {
   reason = reason.substr(0, kMaxReasonBytes);
   std::string reply(1, static_cast<char>(kReplyRefused));
   reply += EncodeLengthPrefixed(reason);
-  ROAM_CHECK(c->send.Write(reply) == reply.size());
+  if (!c->send.reset()) ROAM_CHECK(c->send.Write(reply) == reply.size());  // as in Accept
   c->send.Finish();
   c->write_closed = true;
   c->discard = true;

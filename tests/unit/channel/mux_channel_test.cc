@@ -287,5 +287,82 @@ TEST(MuxChannelTest, AnOpenRequestAtTheLimitArrivesWhole) {
   EXPECT_TRUE(bed.server().Request(id) == request);
 }
 
+// ------------------------------------------------------------- MAX_STREAMS
+
+TEST(MuxChannelTest, MaxStreamsLimitsOpensUntilChannelsAreForgotten) {
+  MuxConfig config;
+  config.max_incoming_channels = 2;
+  MuxBed bed(config);
+  const uint64_t a = bed.Open("a");
+  const uint64_t b = bed.Open("b");
+  Result<uint64_t> third = bed.client().Open("c", bed.Now());
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.status().code(), StatusCode::kResourceExhausted);
+
+  // Close a both ways; once both sides forgot it, the server grants one
+  // more channel.
+  bed.client().CloseWrite(a);
+  bed.client().Release(a);
+  bed.Read(Side::kServer, a);
+  ASSERT_TRUE(bed.RunUntil([&] { return bed.Saw(Side::kServer, a, MuxEvent::kEof); }));
+  bed.server().CloseWrite(a);
+  bed.server().Release(a);
+  ASSERT_TRUE(bed.RunUntil([&] { return bed.client().Open("c", bed.Now()).ok(); }));
+  EXPECT_FALSE(bed.client().Open("d", bed.Now()).ok());
+  EXPECT_TRUE(bed.client().Info(b));
+}
+
+// ------------------------------------------- the peer's answers out of turn
+
+TEST(MuxChannelTest, AClientThatReleasesRightAfterOpeningStillDeliversItsBytes) {
+  // Fire and forget: open, write, close and release before any answer. The
+  // release asks the server to stop sending before it has even seen the
+  // request; the server still accepts, and receives every byte.
+  MuxBed bed;
+  const uint64_t id = bed.Open();
+  const std::string upload = Pattern(10000, 1);
+  ASSERT_EQ(bed.client().Write(id, upload), upload.size());
+  bed.client().CloseWrite(id);
+  bed.client().Release(id);
+  bed.Read(Side::kServer, id);
+  ASSERT_TRUE(bed.RunUntil([&] { return bed.Saw(Side::kServer, id, MuxEvent::kEof); }));
+  EXPECT_TRUE(bed.Received(Side::kServer, id) == upload);
+  EXPECT_TRUE(bed.Saw(Side::kServer, id, MuxEvent::kStopSending));
+  bed.server().Release(id);
+  EXPECT_TRUE(bed.RunUntil([&] { return Forgotten(bed); }));
+}
+
+TEST(MuxChannelTest, StopSendingBeforeTheAnswerDoesNotStopTheAccept) {
+  // The client opens a channel and at once tells the server to stop
+  // sending on it (it will not read the answer). The server's Accept must
+  // cope with a send side already reset: the client sees the reset, no
+  // answer.
+  MuxBed bed;
+  bed.set_answer(MuxBed::Answer::kHold);
+  bed.Inject(/*to_server=*/true, {StopSendingFrame{0, 9}});
+  const uint64_t id = bed.Open();
+  ASSERT_EQ(id, 0u);
+  ASSERT_TRUE(bed.RunUntil([&] { return !bed.incoming().empty(); }));
+  EXPECT_TRUE(bed.Saw(Side::kServer, id, MuxEvent::kStopSending));
+  EXPECT_TRUE(bed.server().Accept(id).ok());
+  EXPECT_EQ(bed.server().Write(id, "x"), 0u);
+  ASSERT_TRUE(bed.RunUntil([&] { return bed.Saw(Side::kClient, id, MuxEvent::kRefused); }));
+  bed.client().Release(id);
+  bed.server().Release(id);
+  EXPECT_TRUE(bed.RunUntil([&] { return Forgotten(bed); }));
+}
+
+TEST(MuxChannelTest, StopSendingBeforeTheAnswerDoesNotStopARefusal) {
+  MuxBed bed;
+  bed.set_answer(MuxBed::Answer::kHold);
+  bed.Inject(/*to_server=*/true, {StopSendingFrame{0, 9}});
+  const uint64_t id = bed.Open();
+  ASSERT_TRUE(bed.RunUntil([&] { return !bed.incoming().empty(); }));
+  EXPECT_TRUE(bed.server().Refuse(id, "no").ok());
+  ASSERT_TRUE(bed.RunUntil([&] { return bed.Saw(Side::kClient, id, MuxEvent::kRefused); }));
+  bed.client().Release(id);
+  EXPECT_TRUE(bed.RunUntil([&] { return Forgotten(bed); }));
+}
+
 }  // namespace
 }  // namespace roam::channel
