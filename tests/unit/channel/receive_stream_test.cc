@@ -13,10 +13,32 @@
 
 #include "base/random.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/allocator_interface.h>
+#define ROAM_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/allocator_interface.h>
+#define ROAM_TEST_ASAN 1
+#endif
+#endif
+#if !defined(ROAM_TEST_ASAN)
+#include <malloc.h>
+#endif
+
 namespace roam::channel {
 namespace {
 
 constexpr uint64_t kWindow = 10000;
+
+// Heap bytes in use by the whole process (single-threaded here).
+size_t HeapInUse() {
+#if defined(ROAM_TEST_ASAN)
+  return __sanitizer_get_current_allocated_bytes();
+#else
+  return mallinfo2().uordblks;
+#endif
+}
 
 // Bytes whose value tells their offset (mod 251).
 std::string Pattern(size_t n, uint64_t start = 0) {
@@ -123,6 +145,54 @@ TEST_F(ReceiveStreamTest, OverlappingHostilePiecesNeverHoldMoreThanTheWindow) {
       static_cast<size_t>(std::find(covered.begin(), covered.end(), false) - covered.begin());
   EXPECT_EQ(stream_.readable(), prefix);
   EXPECT_LE(stream_.buffered(), kWindow);
+}
+
+TEST(ReceiveStreamMemoryTest, ScatteredSingleBytesCostLittleMoreThanTheWindow) {
+  // A hostile peer fills every other byte of a 1 MiB window with one-byte
+  // frames, 512 Ki pieces that never join. What the stream holds on the
+  // heap must stay near the window, not grow with the number of pieces.
+  constexpr uint64_t kBig = 1 << 20;
+  const size_t before = HeapInUse();
+  ReceiveStream stream(kBig);
+  for (uint64_t offset = 1; offset < kBig; offset += 2) {
+    ASSERT_TRUE(stream.OnData(offset, "x", false).ok());
+  }
+  EXPECT_EQ(stream.buffered(), kBig / 2);
+  const size_t held = HeapInUse() - before;
+  EXPECT_LE(held, kBig * 5 / 4) << "heap per held byte: " << double(held) / (kBig / 2);
+  // Filling the gaps makes it all readable, in order.
+  for (uint64_t offset = 0; offset < kBig; offset += 2) {
+    ASSERT_TRUE(stream.OnData(offset, "y", false).ok());
+  }
+  EXPECT_EQ(stream.readable(), kBig);
+  std::string out;
+  stream.Read(&out, kBig);
+  EXPECT_EQ(out.substr(0, 6), "yxyxyx");
+  EXPECT_EQ(stream.buffered(), 0u);
+}
+
+TEST(ReceiveStreamMemoryTest, RandomPiecesReassembleToTheSameBytes) {
+  // Seeded random pieces of a 256 KiB stream, overlapping and repeated,
+  // in random order, with reads in between: the stream reads back exactly.
+  constexpr uint64_t kSize = 256 * 1024;
+  const std::string data = Pattern(kSize, 17);
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    SeededRandom random(seed);
+    ReceiveStream stream(kSize);
+    std::string out;
+    for (int i = 0; i < 20000 && out.size() < kSize; ++i) {
+      const uint64_t offset = random.Uniform(kSize);
+      const size_t n =
+          static_cast<size_t>(1 + random.Uniform(std::min<uint64_t>(3000, kSize - offset)));
+      ASSERT_TRUE(stream.OnData(offset, std::string_view(data).substr(offset, n), false).ok());
+      ASSERT_LE(stream.buffered(), kSize);
+      if (random.Uniform(4) == 0) stream.Read(&out, static_cast<size_t>(random.Uniform(8192)));
+    }
+    ASSERT_TRUE(stream.OnData(0, data, true).ok());  // whatever is still missing
+    stream.Read(&out, kSize);
+    EXPECT_TRUE(out == data) << "seed " << seed;
+    EXPECT_TRUE(stream.finished());
+  }
 }
 
 TEST_F(ReceiveStreamTest, TheFirstCopyOfAByteWins) {
