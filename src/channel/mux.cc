@@ -639,6 +639,7 @@ Status Mux::Accept(uint64_t id) {
   // answer): then our side was reset and the peer learns from that.
   const char reply[2] = {static_cast<char>(kReplyAccepted), 0};
   if (!c->send.reset()) ROAM_CHECK(c->send.Write(std::string_view(reply, 2)) == 2);
+  if (c->write_closed) c->send.Finish();  // CloseWrite came before the answer
   c->phase = ChannelPhase::kOpen;
   ProcessReceived(*c);
   return Status::Ok();
@@ -691,7 +692,9 @@ void Mux::CloseWrite(uint64_t id) {
   Channel* c = Find(id);
   if (!c || c->write_closed) return;
   c->write_closed = true;
-  c->send.Finish();
+  // An unanswered channel's answer must still go first: Accept or Refuse
+  // sends the FIN after it.
+  if (c->phase != ChannelPhase::kIncoming) c->send.Finish();
 }
 
 void Mux::Abort(Channel& c, uint64_t code) {

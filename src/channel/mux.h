@@ -202,7 +202,8 @@ class Mux {
   size_t Write(uint64_t id, std::string_view data);
   // Appends up to `max` received bytes to `*out`; returns the count.
   size_t Read(uint64_t id, std::string* out, size_t max);
-  // Sends FIN after the written bytes.
+  // Sends FIN after the written bytes. On a kIncoming channel, after the
+  // answer (the channel is then accepted half-closed).
   void CloseWrite(uint64_t id);
   // Abandons both directions with `code` (RESET_STREAM + STOP_SENDING).
   void Reset(uint64_t id, uint64_t code);

@@ -287,6 +287,37 @@ TEST(MuxChannelTest, AnOpenRequestAtTheLimitArrivesWhole) {
   EXPECT_TRUE(bed.server().Request(id) == request);
 }
 
+TEST(MuxChannelTest, ClosingTheWriteSideBeforeAcceptingAcceptsHalfClosed) {
+  // The service has nothing to say: it closes its side, then accepts. The
+  // opener sees the acceptance and at once the end of the server's bytes.
+  MuxBed bed;
+  bed.set_answer(MuxBed::Answer::kHold);
+  const uint64_t id = bed.Open();
+  ASSERT_TRUE(bed.RunUntil([&] { return !bed.incoming().empty(); }));
+  bed.server().CloseWrite(id);
+  EXPECT_EQ(bed.server().Info(id)->phase, ChannelPhase::kIncoming);
+  ASSERT_TRUE(bed.server().Accept(id).ok());
+  bed.Read(Side::kClient, id);
+  ASSERT_TRUE(bed.RunUntil([&] { return bed.Saw(Side::kClient, id, MuxEvent::kEof); }));
+  EXPECT_TRUE(bed.Saw(Side::kClient, id, MuxEvent::kAccepted));
+  EXPECT_EQ(bed.Received(Side::kClient, id), "");
+  // The client's direction still works.
+  bed.Write(Side::kClient, id, "still listening", /*close=*/true);
+  bed.Read(Side::kServer, id);
+  EXPECT_TRUE(bed.RunUntil([&] { return bed.Received(Side::kServer, id) == "still listening"; }));
+}
+
+TEST(MuxChannelTest, ClosingTheWriteSideBeforeRefusingStillRefuses) {
+  MuxBed bed;
+  bed.set_answer(MuxBed::Answer::kHold);
+  const uint64_t id = bed.Open();
+  ASSERT_TRUE(bed.RunUntil([&] { return !bed.incoming().empty(); }));
+  bed.server().CloseWrite(id);
+  ASSERT_TRUE(bed.server().Refuse(id, "closed").ok());
+  ASSERT_TRUE(bed.RunUntil([&] { return bed.Saw(Side::kClient, id, MuxEvent::kRefused); }));
+  EXPECT_EQ(bed.client().Info(id)->reason, "closed");
+}
+
 // ------------------------------------------------------------- MAX_STREAMS
 
 TEST(MuxChannelTest, MaxStreamsLimitsOpensUntilChannelsAreForgotten) {
