@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/varint.h"
 #include "channel/ack_tracker.h"
 
 namespace roam::channel {
@@ -163,6 +164,33 @@ TEST_F(LossRecoveryTest, SubtractsTheReportedAckDelayCappedAtMaxAckDelay) {
   EXPECT_EQ(recovery_.rtt().smoothed(), 105ms);
   // rttvar = 3/4 * 50 + 1/4 * |100 - 140| = 37.5 + 10 = 47.5.
   EXPECT_EQ(recovery_.rtt().variance(), 47500us);
+}
+
+TEST_F(LossRecoveryTest, AnAbsurdAckDelayIsCappedWithoutOverflow) {
+  // The peer may write any varint as its delay: 2^62 - 1 microseconds is
+  // far beyond what nanoseconds hold, and must still just mean
+  // kMaxAckDelay.
+  for (uint64_t delay_us : {kVarintMax, uint64_t{1} << 54, uint64_t{9'300'000'000'000}}) {
+    FakeClock clock;
+    RecordingController cc;
+    LossRecovery recovery(&cc);
+    SentPacket p;
+    p.pn = 0;
+    p.time_sent = clock.Now();
+    p.bytes = 1000;
+    p.ack_eliciting = p.in_flight = true;
+    recovery.OnPacketSent(p, clock.Now());
+    p.pn = 1;
+    clock.Advance(100ms);
+    recovery.OnAck(AckFrame{{{0, 0}}, 0}, clock.Now());  // first sample: 100 ms
+    p.time_sent = clock.Now();
+    recovery.OnPacketSent(p, clock.Now());
+    clock.Advance(150ms);
+    recovery.OnAck(AckFrame{{{1, 1}}, delay_us}, clock.Now());
+    // As with a 10 ms delay: adjusted 140, smoothed 87.5 + 17.5 = 105.
+    EXPECT_EQ(recovery.rtt().smoothed(), 105ms) << delay_us;
+    EXPECT_EQ(recovery.rtt().variance(), 47500us) << delay_us;
+  }
 }
 
 TEST_F(LossRecoveryTest, NoSampleWhenTheLargestWasAlreadyAcknowledged) {
