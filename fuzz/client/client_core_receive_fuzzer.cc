@@ -44,21 +44,32 @@ roam::net::Address ClientAddr(int socket_id) {
 }
 
 constexpr int kMaxOps = 2000;
+// Screens up to 100 x 100: with up to kReceivedStatesLimit states held, a
+// run stays well within the fuzzer's memory limit. (A screen of the
+// emulator's largest size, 4096 square, costs the client about a gigabyte
+// and seconds to draw on its own.)
+constexpr uint16_t kMaxFuzzDimension = 101;
 constexpr size_t kMinPayload = 10;  // the datagram layer's minimum (net/connection.h)
 
-std::string HostMessage(FuzzScriptReader& script) {
+// `budget`: host bytes the emulator may still be given in this run; past it
+// they are left out, so that one input's work stays bounded.
+std::string HostMessage(FuzzScriptReader& script, size_t* budget) {
   HostBuffers::HostMessage message;
   const int count = script.U8() % 8;
   for (int i = 0; i < count; ++i) {
     HostBuffers::Instruction* instruction = message.add_instruction();
     switch (script.U8() % roam::fuzz::kHostInstructionCount) {
-      case roam::fuzz::kHostBytes:
-        instruction->MutableExtension(HostBuffers::hostbytes)->set_hoststring(script.Bytes());
+      case roam::fuzz::kHostBytes: {
+        std::string bytes = script.Bytes();
+        if (bytes.size() > *budget) bytes.clear();
+        *budget -= bytes.size();
+        instruction->MutableExtension(HostBuffers::hostbytes)->set_hoststring(bytes);
         break;
+      }
       case roam::fuzz::kHostResize: {
         auto* resize = instruction->MutableExtension(HostBuffers::resize);
-        resize->set_width(script.U16());
-        resize->set_height(script.U16());
+        resize->set_width(script.U16() % kMaxFuzzDimension);
+        resize->set_height(script.U16() % kMaxFuzzDimension);
         break;
       }
       case roam::fuzz::kHostEchoAck:
@@ -77,6 +88,27 @@ std::string HostMessage(FuzzScriptReader& script) {
     }
   }
   return roam::wire::Serialize(message);
+}
+
+// Whether a raw diff stays within what one input may cost: if it reads as a
+// HostMessage, its resizes within kMaxFuzzDimension and its host bytes
+// within `budget` (which it then spends).
+bool Affordable(const std::string& diff, size_t* budget) {
+  HostBuffers::HostMessage message;
+  if (!message.ParseFromString(diff)) return true;
+  size_t bytes = 0;
+  for (const HostBuffers::Instruction& instruction : message.instruction()) {
+    if (instruction.HasExtension(HostBuffers::resize)) {
+      const HostBuffers::ResizeMessage& r = instruction.GetExtension(HostBuffers::resize);
+      if (r.width() >= kMaxFuzzDimension || r.height() >= kMaxFuzzDimension) return false;
+    }
+    if (instruction.HasExtension(HostBuffers::hostbytes)) {
+      bytes += instruction.GetExtension(HostBuffers::hostbytes).hoststring().size();
+    }
+  }
+  if (bytes > *budget) return false;
+  *budget -= bytes;
+  return true;
 }
 
 class Harness {
@@ -130,9 +162,11 @@ class Harness {
     uint8_t flags = 0;
     if (structured) {
       flags = script.U8();
-      instruction.set_diff(HostMessage(script));
+      instruction.set_diff(HostMessage(script, &host_bytes_budget_));
     } else {
-      instruction.set_diff(script.Bytes());
+      std::string diff = script.Bytes();
+      if (!Affordable(diff, &host_bytes_budget_)) diff.clear();
+      instruction.set_diff(diff);
     }
     instruction.set_chaff("");
     const size_t mtu = (flags & 8) ? 60 : 1280;
@@ -228,6 +262,7 @@ class Harness {
   roam::fuzz::ChannelApp app_;
   std::deque<std::string> sent_;
   int socket_ = 0;
+  size_t host_bytes_budget_ = 2 << 20;
 };
 
 }  // namespace

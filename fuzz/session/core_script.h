@@ -23,7 +23,7 @@ namespace roam::fuzz {
 // Instruction kinds of a scripted HostMessage (one u8 each, modulo 4).
 enum HostInstruction : uint8_t {
   kHostBytes = 0,    // bytes
-  kHostResize = 1,   // u16 width, u16 height
+  kHostResize = 1,   // u16 width, u16 height (each taken modulo 101)
   kHostEchoAck = 2,  // u64
   kHostWelcome = 3,  // u8 version, u64 features, u64 max data, u64 max stream data,
                      // u64 max streams

@@ -173,9 +173,14 @@ class Harness {
       case roam::fuzz::kSoType:
         client_.OnUserInput(script.Bytes(), now());
         break;
-      case roam::fuzz::kSoOutput:
-        server_.OnPtyOutput(script.Bytes(), now());
+      case roam::fuzz::kSoOutput: {
+        const std::string bytes = script.Bytes();
+        if (bytes.size() <= output_budget_) {
+          output_budget_ -= bytes.size();
+          server_.OnPtyOutput(bytes, now());
+        }
         break;
+      }
       case roam::fuzz::kSoWindow: {
         const uint8_t cols = script.U8();
         const uint8_t rows = script.U8();
@@ -236,6 +241,8 @@ class Harness {
   uint16_t nat_shift_ = 0;
   bool program_started_ = false;
   int ticks_ = 0;
+  // Bytes the program may print in one run (typed bytes echo besides).
+  size_t output_budget_ = 2 << 20;
 };
 
 }  // namespace
