@@ -50,8 +50,16 @@ std::map<uint64_t, uint64_t> BytesPerChannel(const std::vector<std::string>& pac
   return out;
 }
 
+// A clean link with a 2 MB/s bottleneck: bulk channels never run dry in
+// these tests, whatever the congestion controller does.
+netsim::LinkConfig Bottleneck() {
+  netsim::LinkConfig link = testing::CleanLink();
+  link.rate_bytes_per_sec = 2'000'000;
+  return link;
+}
+
 TEST(MuxSchedulerTest, BulkChannelsTakeFullPacketsInTurn) {
-  MuxBed bed;
+  MuxBed bed(MuxConfig{}, MuxConfig{}, Bottleneck());
   const uint64_t a = bed.Open("a");
   const uint64_t b = bed.Open("b");
   const uint64_t c = bed.Open("c");
@@ -69,7 +77,7 @@ TEST(MuxSchedulerTest, BulkChannelsTakeFullPacketsInTurn) {
 }
 
 TEST(MuxSchedulerTest, ThePacketBudgetIsSharedEvenly) {
-  MuxBed bed;
+  MuxBed bed(MuxConfig{}, MuxConfig{}, Bottleneck());
   std::vector<uint64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(bed.Open("bulk"));
   for (uint64_t id : ids) bed.Write(Side::kClient, id, Pattern(2 << 20, id));
@@ -92,11 +100,9 @@ TEST(MuxSchedulerTest, ThePacketBudgetIsSharedEvenly) {
 }
 
 TEST(MuxSchedulerTest, AQuietChannelsFewBytesWaitForAtMostOneBulkPacket) {
-  // A 2 MB/s bottleneck and a reader that keeps up: the bulk channel
-  // always has data and room, for the whole test.
-  netsim::LinkConfig link = testing::CleanLink();
-  link.rate_bytes_per_sec = 2'000'000;
-  MuxBed bed(MuxConfig{}, MuxConfig{}, link);
+  // A bottleneck and a reader that keeps up: the bulk channel always has
+  // data and room, for the whole test.
+  MuxBed bed(MuxConfig{}, MuxConfig{}, Bottleneck());
   const uint64_t bulk = bed.Open("bulk");
   const uint64_t keys = bed.Open("keys");
   bed.Write(Side::kClient, bulk, Pattern(8 << 20));
