@@ -58,8 +58,16 @@ netsim::LinkConfig Bottleneck() {
   return link;
 }
 
+// Send buffers far smaller than what is written: a writer with bytes left
+// in its Write order is a channel that still has data to send.
+MuxConfig SmallSendBuffers() {
+  MuxConfig c;
+  c.stream_send_buffer = 256 * 1024;
+  return c;
+}
+
 TEST(MuxSchedulerTest, BulkChannelsTakeFullPacketsInTurn) {
-  MuxBed bed(MuxConfig{}, MuxConfig{}, Bottleneck());
+  MuxBed bed(SmallSendBuffers(), SmallSendBuffers(), Bottleneck());
   const uint64_t a = bed.Open("a");
   const uint64_t b = bed.Open("b");
   const uint64_t c = bed.Open("c");
@@ -77,7 +85,7 @@ TEST(MuxSchedulerTest, BulkChannelsTakeFullPacketsInTurn) {
 }
 
 TEST(MuxSchedulerTest, ThePacketBudgetIsSharedEvenly) {
-  MuxBed bed(MuxConfig{}, MuxConfig{}, Bottleneck());
+  MuxBed bed(SmallSendBuffers(), SmallSendBuffers(), Bottleneck());
   std::vector<uint64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(bed.Open("bulk"));
   for (uint64_t id : ids) bed.Write(Side::kClient, id, Pattern(2 << 20, id));
@@ -102,7 +110,7 @@ TEST(MuxSchedulerTest, ThePacketBudgetIsSharedEvenly) {
 TEST(MuxSchedulerTest, AQuietChannelsFewBytesWaitForAtMostOneBulkPacket) {
   // A bottleneck and a reader that keeps up: the bulk channel always has
   // data and room, for the whole test.
-  MuxBed bed(MuxConfig{}, MuxConfig{}, Bottleneck());
+  MuxBed bed(SmallSendBuffers(), SmallSendBuffers(), Bottleneck());
   const uint64_t bulk = bed.Open("bulk");
   const uint64_t keys = bed.Open("keys");
   bed.Write(Side::kClient, bulk, Pattern(8 << 20));
