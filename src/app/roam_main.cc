@@ -99,6 +99,9 @@ int Main(int argc, char** argv) {
     case RoamOptions::Mode::kConnect:
       break;
   }
+  if (options.verbose > 0) {
+    for (const std::string& note : options.notes) std::fprintf(stderr, "roam: %s\n", note.c_str());
+  }
 
   // The server's CONNECT line brings the key into this process: keep its
   // memory private from the start (ssh, which prints the line, is exec'd and
@@ -239,7 +242,9 @@ int Main(int argc, char** argv) {
     channel_config.initial_stream = std::move(initial_stream);
     channel_config.server = *server;
     if (exec_mode) {
-      channel_config.request = roam::client::ExecRequest(options.command, EnvValue);
+      channel_config.request =
+          roam::client::ExecRequest(options.command, EnvValue, options.subsystem);
+      channel_config.stdin_null = options.stdin_null;
     } else if (!options.channel_test.empty()) {
       channel_config.request = roam::client::ChannelTestRequest(options.channel_test);
     }  // else -N: no channel of its own

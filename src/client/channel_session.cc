@@ -48,12 +48,17 @@ std::string ChannelTestRequest(const std::string& spec) {
 }
 
 std::string ExecRequest(const std::vector<std::string>& words,
-                        const std::function<std::optional<std::string>(const std::string&)>& env) {
+                        const std::function<std::optional<std::string>(const std::string&)>& env,
+                        bool subsystem) {
   RoamChannel::OpenRequest request;
   RoamChannel::Exec* exec = request.mutable_exec();
   std::string command;
   for (const std::string& w : words) command += (command.empty() ? "" : " ") + w;
-  exec->set_command(command);
+  if (subsystem) {
+    exec->set_subsystem(command);
+  } else {
+    exec->set_command(command);
+  }
   for (const char* name : {"LANG", "LANGUAGE", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
                            "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
                            "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION", "LC_ALL"}) {
@@ -123,6 +128,10 @@ void ChannelSession::Impl::Pump(TimePoint now, bool stdin_ready, bool stdout_rea
       if (!id.ok()) return Fail(id.status().message(), now);
       channel = *id;
       opened_at = now;
+      if (config.stdin_null) {
+        stdin_open = false;
+        mux->CloseWrite(*channel);
+      }
     }
     return;
   }

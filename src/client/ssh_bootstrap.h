@@ -88,6 +88,13 @@ struct RoamOptions {
   bool no_command = false;                     // -N: no command and no terminal, only forwarding
   std::vector<service::ForwardSpec> forwards;  // -L, -R, -D, in order
   bool forward_agent = false;                  // -A
+  // ssh's meaning of the short options (an ssh command line from rsync,
+  // sftp, scp or git; client/ssh_options.h): -p is ssh's port, -n stdin
+  // from /dev/null, -a no agent forwarding.
+  bool ssh_style = false;
+  bool stdin_null = false;                         // -n (ssh style): the command reads /dev/null
+  bool subsystem = false;                          // -s: the command is a subsystem name (sftp)
+  std::vector<std::string> notes;                  // ssh options ignored, shown with -v
   TransportMode transport = TransportMode::kAuto;  // --transport
   bool transport_given = false;
   std::string destination;  // [user@]host (may be empty with --local)
