@@ -122,6 +122,13 @@ int Main(int argc, char** argv) {
   forwarding.forwards = options.forwards;
   forwarding.agent = options.forward_agent;
   forwarding.agent_socket = EnvValue("SSH_AUTH_SOCK").value_or("");
+  if (options.forward_agent && forwarding.agent_socket.empty()) {
+    // As with ssh: -A without an agent here forwards nothing.
+    options.forward_agent = false;
+    forwarding.agent = false;
+    if (options.verbose > 0)
+      std::fprintf(stderr, "roam: -A: no SSH_AUTH_SOCK, no agent forwarded\n");
+  }
   const int own_failure = terminal ? 1 : 255;
   if (!terminal) options.no_ssh_pty = true;
 

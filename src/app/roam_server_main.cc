@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -204,7 +205,12 @@ int Main(int argc, char** argv) {
       // its stdin and stdout while the client wants them (docs/protocol.md
       // §10.2), until either side goes.
       std::fflush(nullptr);
-      return roam::session::RunStdioRelay(*local, [pid] { return kill(pid, 0) == 0; });
+      // The session is this process's child: once it exits it is a zombie
+      // until reaped, and kill(pid, 0) would still find it.
+      return roam::session::RunStdioRelay(*local, [pid] {
+        int status = 0;
+        return waitpid(pid, &status, WNOHANG) == 0;
+      });
     }
     return 0;
   }
