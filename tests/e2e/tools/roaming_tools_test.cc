@@ -1,6 +1,7 @@
 // Stock tools and forwarded connections over roam survive roaming: across
-// the packet-level link (two network namespaces, tools/netsim), the client
-// moves to a new address twice and the link goes dark for 30 s while
+// the packet-level link (two network namespaces, tools/netsim), a NAT
+// rebinds the client's ports, the client moves to a new address twice and
+// the link goes dark for 30 s while
 // transfers run and forwarded connections are open. Afterwards every file
 // is byte-identical, every tool has exited 0 and every forwarded
 // connection still carries data. Needs root (label netns).
@@ -74,6 +75,61 @@ class EchoServer {
   std::thread thread_;
 };
 
+// A loopback HTTP server that answers every request with `body`, for curl
+// through the SOCKS proxy. Bounded like EchoServer.
+class HttpServer {
+ public:
+  HttpServer(UniqueFd listener, std::string body)
+      : listener_(std::move(listener)), body_(std::move(body)) {
+    listen(listener_.get(), 16);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~HttpServer() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    struct Conn {
+      UniqueFd fd;
+      std::string request;
+    };
+    std::vector<Conn> conns;
+    while (!stop_) {
+      std::vector<pollfd> fds = {{listener_.get(), POLLIN, 0}};
+      for (const Conn& c : conns) fds.push_back({c.fd.get(), POLLIN, 0});
+      if (poll(fds.data(), fds.size(), 50) <= 0) continue;
+      if (fds[0].revents & POLLIN) {
+        conns.push_back({UniqueFd(accept(listener_.get(), nullptr, nullptr)), ""});
+      }
+      for (size_t i = 1; i < fds.size(); ++i) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
+        Conn& c = conns[i - 1];
+        char buf[4096];
+        ssize_t n = read(c.fd.get(), buf, sizeof buf);
+        if (n <= 0) {
+          c.fd.Reset();
+          continue;
+        }
+        c.request.append(buf, static_cast<size_t>(n));
+        if (c.request.find("\r\n\r\n") == std::string::npos) continue;
+        const std::string response =
+            "HTTP/1.0 200 OK\r\nContent-Length: " + std::to_string(body_.size()) + "\r\n\r\n" +
+            body_;
+        (void)!write(c.fd.get(), response.data(), response.size());
+        c.fd.Reset();
+      }
+      std::erase_if(conns, [](const Conn& c) { return !c.fd.valid(); });
+    }
+  }
+
+  UniqueFd listener_;
+  std::string body_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 UniqueFd BindTcp(UniqueFd fd, const std::string& ip, uint16_t port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -125,14 +181,14 @@ std::string DescribeProcesses(const std::vector<pid_t>& pids) {
 }
 
 // A push into `bare` has begun: git receive-pack has a quarantine
-// directory (objects/incoming-*) or a pack already.
+// directory (objects/tmp_objdir-incoming-*) or objects already.
 bool GitPushUnderWay(const std::string& bare) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(bare + "/objects", ec)) {
     const std::string name = entry.path().filename().string();
     // A quarantine, or loose objects already moved in (a small push is
     // not kept as a pack).
-    if (name.rfind("incoming-", 0) == 0 || name.size() == 2) return true;
+    if (name.find("incoming-") != std::string::npos || name.size() == 2) return true;
   }
   for (const auto& entry : std::filesystem::directory_iterator(bare + "/objects/pack", ec)) {
     (void)entry;
@@ -147,9 +203,10 @@ class RoamingToolsTest : public ::testing::Test {
     std::string why;
     if (!NetnsLink::Available(ROAM_NETSIM_BINARY, &why)) GTEST_SKIP() << why;
     ASSERT_TRUE(SshdFixture::Available());
-    // 5 MB/s, so that transfers are still running when the network changes.
+    // 3 MB/s, so that transfers are still running when the network changes
+    // (100 MB in all: some 33 s).
     link_ = std::make_unique<NetnsLink>(
-        ROAM_NETSIM_BINARY, std::vector<std::string>{"--delay-ms", "5", "--rate-kbit", "40000"});
+        ROAM_NETSIM_BINARY, std::vector<std::string>{"--delay-ms", "5", "--rate-kbit", "24000"});
     ASSERT_TRUE(link_->Start()) << link_->error();
     sshd_ = std::make_unique<SshdFixture>();
     sshd_->UseNetworkNamespaces(link_->server_netns(), link_->server_address(),
@@ -169,13 +226,15 @@ class RoamingToolsTest : public ::testing::Test {
     if (link_) link_->Stop();
   }
 
-  // The network events of the issue, in the middle of whatever runs: two
-  // address changes and a 30 s outage.
+  // The network events of the issue, in the middle of whatever runs: a NAT
+  // rebinding, two address changes and a 30 s outage.
   void Roam(const std::function<bool()>& under_way = [] { return true; }) {
     // Only once every session has started: a move cuts the ssh connection
     // that starts one (as it would cut ssh itself).
     ASSERT_TRUE(PollUntil(under_way, milliseconds(60000)))
         << "transfers never started:" << DescribeProcesses(sshd_->RemoteProcesses());
+    EXPECT_EQ(link_->Control("rebind"), "NETSIM OK rebind");
+    std::this_thread::sleep_for(seconds(2));
     EXPECT_NE(link_->Control("move").find("NETSIM OK move"), std::string::npos);
     std::this_thread::sleep_for(seconds(2));
     EXPECT_NE(link_->Control("move").find("NETSIM OK move"), std::string::npos);
@@ -195,7 +254,7 @@ class RoamingToolsTest : public ::testing::Test {
   std::string remote_;
 };
 
-TEST_F(RoamingToolsTest, RsyncSftpScpAndGitSurviveTwoMovesAndA30sOutage) {
+TEST_F(RoamingToolsTest, RsyncSftpScpAndGitSurviveARebindTwoMovesAndA30sOutage) {
   WriteTree(dir_ + "/src", 200, 20 << 20, 21);
   WriteRandomFile(dir_ + "/sftp.bin", 20 << 20, 22);
   WriteRandomFile(dir_ + "/scp.bin", 20 << 20, 23);
@@ -214,6 +273,8 @@ TEST_F(RoamingToolsTest, RsyncSftpScpAndGitSurviveTwoMovesAndA30sOutage) {
   auto sftp = InClient("sftp -S " + ShellQuote(roam_) + " -b batch " + remote_);
   auto scp = InClient("scp -S " + ShellQuote(roam_) + " scp.bin " +
                       ShellQuote(remote_ + ":" + dir_ + "/scp-up.bin"));
+  auto clone = InClient("GIT_SSH_COMMAND=" + ShellQuote(roam_) + " git clone -q " +
+                        ShellQuote(remote_ + ":" + dir_ + "/work") + " cloned");
   auto git = InClient("cd work && GIT_SSH_COMMAND=" + ShellQuote(roam_) + " git push -q " +
                       ShellQuote(remote_ + ":" + dir_ + "/origin.git") + " HEAD:refs/heads/main");
   // Under way: each tool has written some of its destination.
@@ -222,9 +283,15 @@ TEST_F(RoamingToolsTest, RsyncSftpScpAndGitSurviveTwoMovesAndA30sOutage) {
     return std::filesystem::exists(dir_ + "/dst", ec) &&
            std::filesystem::exists(dir_ + "/sftp-up.bin", ec) &&
            std::filesystem::exists(dir_ + "/scp-up.bin", ec) &&
-           GitPushUnderWay(dir_ + "/origin.git");
+           std::filesystem::exists(dir_ + "/cloned", ec) && GitPushUnderWay(dir_ + "/origin.git");
   });
-  for (auto* tool : {rsync.get(), sftp.get(), scp.get(), git.get()}) {
+  // The outage has begun: every tool must still be at work, or the test
+  // would show nothing.
+  for (auto* tool : {rsync.get(), sftp.get(), scp.get(), git.get(), clone.get()}) {
+    EXPECT_FALSE(tool->Wait(milliseconds(0)).has_value())
+        << "finished before the outage: " << tool->output();
+  }
+  for (auto* tool : {rsync.get(), sftp.get(), scp.get(), git.get(), clone.get()}) {
     std::optional<int> status = tool->Wait(milliseconds(150000));
     ASSERT_TRUE(status.has_value()) << tool->output();
     EXPECT_EQ(*status, 0) << tool->output();
@@ -236,9 +303,10 @@ TEST_F(RoamingToolsTest, RsyncSftpScpAndGitSurviveTwoMovesAndA30sOutage) {
       RunCommand({"git", "--git-dir=" + dir_ + "/origin.git", "rev-parse", "main"}, seconds(10));
   CommandResult local = RunCommand({"git", "-C", dir_ + "/work", "rev-parse", "HEAD"}, seconds(10));
   EXPECT_EQ(pushed.output, local.output);
+  EXPECT_EQ(FileDigest(dir_ + "/work/big.bin"), FileDigest(dir_ + "/cloned/big.bin"));
 }
 
-TEST_F(RoamingToolsTest, ForwardedConnectionsStayOpenThroughTwoMovesAndA30sOutage) {
+TEST_F(RoamingToolsTest, ForwardedConnectionsStayOpenThroughARebindTwoMovesAndA30sOutage) {
   // Targets: a TCP echo server in each namespace, a Unix echo socket for
   // each direction (the file system is shared).
   EchoServer server_echo(BindTcp(link_->ServerSocket(SOCK_STREAM), "127.0.0.1", 17001));
@@ -315,6 +383,15 @@ TEST_F(RoamingToolsTest, ForwardedConnectionsStayOpenThroughTwoMovesAndA30sOutag
   EXPECT_EQ(reply[1], 0) << "SOCKS CONNECT failed";
   conns.push_back({"-D", std::move(socks)});
   EXPECT_TRUE(Echoes(conns.back().fd.get(), "before -D"));
+  // And curl through it, the proxy resolving the name on the server's side.
+  HttpServer http(BindTcp(link_->ServerSocket(SOCK_STREAM), "127.0.0.1", 17003),
+                  "served on the far side");
+  const std::vector<std::string> curl =
+      link_->InClient({"curl", "-sS", "--max-time", "60", "--socks5-hostname", "127.0.0.1:17300",
+                       "http://localhost:17003/"});
+  CommandResult fetched = RunCommand(curl, seconds(70));
+  EXPECT_EQ(fetched.status, 0) << fetched.output;
+  EXPECT_EQ(fetched.output, "served on the far side");
 
   Roam();
   // Written while the link is dark: each connection gets its bytes back
@@ -322,6 +399,9 @@ TEST_F(RoamingToolsTest, ForwardedConnectionsStayOpenThroughTwoMovesAndA30sOutag
   for (Conn& c : conns) {
     EXPECT_TRUE(Echoes(c.fd.get(), std::string("after ") + c.name, milliseconds(90000))) << c.name;
   }
+  fetched = RunCommand(curl, seconds(70));
+  EXPECT_EQ(fetched.status, 0) << fetched.output;
+  EXPECT_EQ(fetched.output, "served on the far side");
 
   // The forwarded agent: the server lists its key, and a second ssh hop
   // from the server, given only the public half of the key, has the agent
