@@ -27,6 +27,7 @@
 #include "client/client_session.h"
 #include "client/fake_proxy.h"
 #include "client/launcher.h"
+#include "client/server_install.h"
 #include "client/ssh_bootstrap.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
@@ -161,11 +162,39 @@ int Main(int argc, char** argv) {
       launched.ip = options.bind == roam::client::BindServer::kIp ? options.bind_ip : "127.0.0.1";
   } else {
     host = HostOf(options.destination);
-    const std::string remote = roam::client::RemoteCommand(options, server_args, roam_only);
-    launched = roam::client::Launch({roam::client::SshArgv(options, SelfPath(argv[0]), remote),
-                                     roam::client::SshEnvironmentChanges(),
-                                     terminal || options.verbose > 0,
-                                     roam::client::KeepsSshStream(options)});
+    // --install-server: a roam-server of our own in ~/.local/bin when the
+    // host has none (client/server_install.h).
+    if (options.install_server && !options.server) {
+      roam::Result<std::optional<std::string>> installed =
+          roam::client::InstallServerFor(options, SelfPath(argv[0]));
+      if (!installed.ok()) {
+        std::fprintf(stderr, "%s\n", installed.status().message().c_str());
+        return own_failure;
+      }
+      options.server = *installed;
+    }
+    auto launch_remote = [&] {
+      const std::string remote = roam::client::RemoteCommand(options, server_args, roam_only);
+      return roam::client::Launch({roam::client::SshArgv(options, SelfPath(argv[0]), remote),
+                                   roam::client::SshEnvironmentChanges(),
+                                   terminal || options.verbose > 0,
+                                   roam::client::KeepsSshStream(options)});
+    };
+    launched = launch_remote();
+    // Neither server there: an interactive roam offers to bring its own.
+    if (!options.server && terminal && isatty(STDIN_FILENO) &&
+        roam::client::ClassifyBootstrap(launched.outcome) ==
+            roam::client::BootstrapProblem::kServerNotFound &&
+        roam::client::OfferServerInstall(host, SelfPath(argv[0]))) {
+      roam::Result<std::optional<std::string>> installed =
+          roam::client::InstallServerFor(options, SelfPath(argv[0]));
+      if (!installed.ok()) {
+        std::fprintf(stderr, "%s\n", installed.status().message().c_str());
+        return own_failure;
+      }
+      options.server = *installed;
+      launched = launch_remote();
+    }
   }
   roam::client::BootstrapProblem problem = roam::client::ClassifyBootstrap(launched.outcome);
   if (problem != roam::client::BootstrapProblem::kNone || !launched.connect) {
