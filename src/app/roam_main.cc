@@ -73,6 +73,12 @@ std::string SelfPath(const char* argv0) {
   return argv0;
 }
 
+// The directory part of a path.
+std::string DirOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
 // The host part of [user@]host.
 std::string HostOf(const std::string& destination) {
   auto at = destination.rfind('@');
@@ -181,19 +187,32 @@ int Main(int argc, char** argv) {
                                    roam::client::KeepsSshStream(options)});
     };
     launched = launch_remote();
-    // Neither server there: an interactive roam offers to bring its own.
-    if (!options.server && terminal && isatty(STDIN_FILENO) &&
+    // Neither server on the remote PATH: a verified copy of ours in
+    // ~/.local/bin is used; if there is none, an interactive roam offers to
+    // copy it.
+    if (!options.server && !options.install_server &&
         roam::client::ClassifyBootstrap(launched.outcome) ==
-            roam::client::BootstrapProblem::kServerNotFound &&
-        roam::client::OfferServerInstall(host, SelfPath(argv[0]))) {
+            roam::client::BootstrapProblem::kServerNotFound) {
+      roam::Result<roam::client::StaticServer> ours =
+          roam::client::FindStaticServer(DirOf(SelfPath(argv[0])));
+      const bool interactive = terminal && isatty(STDIN_FILENO);
+      const uint64_t size = ours.ok() ? ours->size : 0;
       roam::Result<std::optional<std::string>> installed =
-          roam::client::InstallServerFor(options, SelfPath(argv[0]));
+          ours.ok() ? roam::client::InstallServerFor(
+                          options, SelfPath(argv[0]),
+                          [&](const roam::client::InstallReply& reply) {
+                            return interactive && roam::client::AskToCopyServer(host, size, reply);
+                          })
+                    : roam::Result<std::optional<std::string>>(std::nullopt);
       if (!installed.ok()) {
         std::fprintf(stderr, "%s\n", installed.status().message().c_str());
-        return own_failure;
+      } else if (*installed) {
+        options.server = *installed;
+        launched = launch_remote();
+      } else if (ours.ok() && !interactive) {
+        std::fprintf(stderr, "roam: with --install-server, roam copies its own roam-server to %s\n",
+                     host.c_str());
       }
-      options.server = *installed;
-      launched = launch_remote();
     }
   }
   roam::client::BootstrapProblem problem = roam::client::ClassifyBootstrap(launched.outcome);

@@ -224,7 +224,8 @@ std::optional<InstallReply> ParseInstallReply(std::string_view line) {
 Result<InstallOutcome> InstallServer(const std::vector<std::string>& ssh_argv,
                                      const std::string& destination, const StaticServer& server,
                                      std::chrono::milliseconds timeout,
-                                     const std::function<void(const std::string&)>& note) {
+                                     const std::function<void(const std::string&)>& note,
+                                     const ConfirmCopy& confirm) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point deadline = Clock::now() + timeout;
   std::vector<std::string> argv = ssh_argv;
@@ -312,6 +313,12 @@ Result<InstallOutcome> InstallServer(const std::vector<std::string>& ssh_argv,
         last = reply;
         if (reply->kind == InstallReply::Kind::kSendNew ||
             reply->kind == InstallReply::Kind::kSendReplace) {
+          if (confirm && !confirm(*reply)) {
+            outcome.declined = true;
+            child.in.Reset();  // nothing comes: the remote removes its empty file
+            line.clear();
+            continue;
+          }
           outcome.replaced = reply->kind == InstallReply::Kind::kSendReplace;
           const std::string size = std::to_string(server.size) + " bytes";
           note(outcome.replaced ? "replacing " + std::string(kInstalledServerDisplay) + " on " +
@@ -337,6 +344,7 @@ Result<InstallOutcome> InstallServer(const std::vector<std::string>& ssh_argv,
                    std::to_string(timeout.count() / 1000) + " s");
   }
   const std::string where = " on " + destination;
+  if (outcome.declined) return outcome;
   if (!last) {
     if (status == 255) {
       return IoError("roam: ssh could not connect to " + destination + " to install roam-server");
@@ -382,33 +390,37 @@ constexpr std::chrono::minutes kInstallTimeout(10);
 }  // namespace
 
 Result<std::optional<std::string>> InstallServerFor(const RoamOptions& options,
-                                                    std::string_view self_path) {
+                                                    std::string_view self_path,
+                                                    const ConfirmCopy& confirm) {
   Result<StaticServer> server = FindStaticServer(DirOf(self_path));
   if (!server.ok()) return Status(server.status().code(), "roam: " + server.status().message());
   Result<InstallOutcome> outcome = InstallServer(
       options.ssh, options.destination, *server, kInstallTimeout,
-      [](const std::string& line) { std::fprintf(stderr, "roam: %s\n", line.c_str()); });
+      [](const std::string& line) { std::fprintf(stderr, "roam: %s\n", line.c_str()); }, confirm);
   if (!outcome.ok()) return outcome.status();
   if (options.verbose > 0) {
-    const char* what = !outcome->server  ? "the host has its own server: nothing copied"
-                       : outcome->copied ? "roam-server installed, its SHA-256 checked"
-                                         : "roam-server found in ~/.local/bin with the right "
-                                           "SHA-256: nothing copied";
+    const char* what = outcome->declined  ? "no copy of roam-server was made"
+                       : !outcome->server ? "the host has its own server: nothing copied"
+                       : outcome->copied  ? "roam-server installed, its SHA-256 checked"
+                                          : "roam-server found in ~/.local/bin with the right "
+                                            "SHA-256: nothing copied";
     std::fprintf(stderr, "roam: %s\n", what);
   }
   return outcome->server;
 }
 
-bool OfferServerInstall(std::string_view host, std::string_view self_path) {
-  Result<StaticServer> server = FindStaticServer(DirOf(self_path));
-  if (!server.ok()) return false;
+bool AskToCopyServer(std::string_view host, uint64_t size, const InstallReply& reply) {
   UniqueFd tty(open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY));
   if (!tty.valid()) return false;
-  const std::string question =
-      "roam: " + std::string(host) +
-      " has neither roam-server nor mosh-server. Copy roam's self-contained roam-server (" +
-      std::to_string(server->size / (1024 * 1024)) + " MiB) to " +
-      std::string(kInstalledServerDisplay) + " there and start it? [y/N] ";
+  const std::string what =
+      reply.kind == InstallReply::Kind::kSendReplace
+          ? " has a " + std::string(kInstalledServerDisplay) +
+                " whose SHA-256 is not roam's. Replace"
+          : " has neither roam-server nor mosh-server. Copy roam's self-contained roam-server to " +
+                std::string(kInstalledServerDisplay) + " there";
+  const std::string question = "roam: " + std::string(host) + what + " (" +
+                               std::to_string((size + 512 * 1024) / (1024 * 1024)) +
+                               " MiB) and start it? [y/N] ";
   if (write(tty.get(), question.data(), question.size()) < 0) return false;
   char answer[64];
   ssize_t n = read(tty.get(), answer, sizeof answer);

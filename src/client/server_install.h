@@ -86,37 +86,47 @@ std::optional<InstallReply> ParseInstallReply(std::string_view line);
 // What became of the install.
 struct InstallOutcome {
   // The --server roam should give: kInstalledServerCommand, or nullopt to
-  // start the server the default way (one is on the remote PATH).
+  // start the server the default way (one is on the remote PATH, or the
+  // copy was declined).
   std::optional<std::string> server;
   bool copied = false;    // the binary was sent
   bool replaced = false;  // ... over a copy whose hash differed
+  bool declined = false;  // a copy was needed and `confirm` said no
 };
+
+// Asked before the binary is sent (the reply is kSendNew or kSendReplace);
+// false declines: nothing is sent and nothing is installed.
+using ConfirmCopy = std::function<bool(const InstallReply& reply)>;
 
 // Runs `ssh_argv` (options.ssh words and their options, without the
 // destination), -T -S none, `destination` and InstallRemoteCommand(server);
-// sends the binary when asked; its stderr goes to roam's. Waits at most
-// `timeout` in all. `note` receives the user-facing lines (copying,
-// replacing), each without a newline.
+// sends the binary when asked and `confirm` (if given) agrees; its stderr
+// goes to roam's. Waits at most `timeout` in all. `note` receives the
+// user-facing lines (copying, replacing), each without a newline.
 // Errors (one line for the user, naming `destination`): ssh failed or
 // ended without a reply, the remote is another machine, cannot hash, the
 // copy arrived with another hash, the timeout.
 Result<InstallOutcome> InstallServer(const std::vector<std::string>& ssh_argv,
                                      const std::string& destination, const StaticServer& server,
                                      std::chrono::milliseconds timeout,
-                                     const std::function<void(const std::string&)>& note);
+                                     const std::function<void(const std::string&)>& note,
+                                     const ConfirmCopy& confirm = nullptr);
 
-// The whole of --install-server for roam: finds this roam's static server
-// (beside `self_path`, the running roam), installs it through `options`'s
-// ssh on options.destination, and returns the --server to use (nullopt:
-// the default). Notes go to stderr as "roam: ..." lines.
+// InstallServer for roam: finds this roam's static server (beside
+// `self_path`, the running roam), runs the install through `options`'s ssh
+// on options.destination, and returns the --server to use (nullopt: the
+// default way). Notes go to stderr as "roam: ..." lines. `confirm` as for
+// InstallServer (--install-server gives none: it copies without asking).
 // Errors: as FindStaticServer and InstallServer, one line for the user.
 Result<std::optional<std::string>> InstallServerFor(const RoamOptions& options,
-                                                    std::string_view self_path);
+                                                    std::string_view self_path,
+                                                    const ConfirmCopy& confirm = nullptr);
 
-// Asks on the controlling terminal whether to copy roam-server to `host`
-// (which has neither roam-server nor mosh-server). True only for an answer
-// that starts with y or Y. False without a terminal or a static server.
-bool OfferServerInstall(std::string_view host, std::string_view self_path);
+// Asks on the controlling terminal whether to copy roam-server (`size`
+// bytes) to `host`, which has neither roam-server nor mosh-server (or a
+// copy of ours with another hash: `reply`). True only for an answer that
+// starts with y or Y; false without a terminal.
+bool AskToCopyServer(std::string_view host, uint64_t size, const InstallReply& reply);
 
 }  // namespace roam::client
 

@@ -7,8 +7,10 @@
 //
 //   1. roam copies roam-server-static to ~/.local/bin/roam-server (the
 //      bytes arrive intact), starts it, and the command runs on it;
+//   0. before that, a plain roam (no --install-server, no terminal to ask
+//      on) copies nothing and says how to;
 //   2. a second run finds the copy (its SHA-256 matches) and copies nothing:
-//      the file is the same inode with the same mtime;
+//      the file is the same inode with the same mtime; so does a plain roam;
 //   3. a copy that was tampered with is detected and replaced, and the
 //      session runs on the good one.
 //
@@ -28,8 +30,10 @@
 
 #include "e2e/common/process_probe.h"
 #include "e2e/ssh/process_view.h"
+#include "e2e/ssh/shell_steps.h"
 #include "support/sshd_fixture.h"
 #include "support/subprocess.h"
+#include "support/tmux_session.h"
 
 namespace roam::testing {
 namespace {
@@ -87,10 +91,12 @@ class InstallServerTest : public ::testing::Test {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
-  CommandResult RunRoam() {
-    return RunCommand({RoamProgram("roam"), "--ssh=" + sshd_.SshCommandString(), "--install-server",
-                       sshd_.destination(), "--", kCommand},
-                      kRunTimeout, {{"LANG=C.UTF-8"}});
+  // roam with --install-server, or (`install` false) without it.
+  CommandResult RunRoam(bool install = true) {
+    std::vector<std::string> argv = {RoamProgram("roam"), "--ssh=" + sshd_.SshCommandString()};
+    if (install) argv.push_back("--install-server");
+    argv.insert(argv.end(), {sshd_.destination(), "--", kCommand});
+    return RunCommand(argv, kRunTimeout, {{"LANG=C.UTF-8"}});
   }
 
   // The command's own lines prove where it ran.
@@ -118,6 +124,16 @@ TEST_F(InstallServerTest, CopiesOnceFindsItThenReplacesATamperedCopy) {
   const CommandResult home = sshd_.RunSsh("echo $HOME");
   ASSERT_EQ(home.output.substr(0, home.output.find('\n')), home_) << home.output;
 
+  // 0. Without --install-server and without a terminal to ask on, roam
+  //    copies nothing: it says the server was not found, and how to copy it.
+  const CommandResult plain = RunRoam(/*install=*/false);
+  EXPECT_NE(plain.status, 0) << plain.output;
+  EXPECT_EQ(plain.output.find("ROAM_RAN"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("with --install-server, roam copies its own roam-server"),
+            std::string::npos)
+      << plain.output;
+  EXPECT_FALSE(std::filesystem::exists(installed_));
+
   // 1. Nothing there: copied, verified, started.
   const CommandResult first = RunRoam();
   EXPECT_NE(first.output.find("copying roam-server ("), std::string::npos) << first.output;
@@ -139,6 +155,13 @@ TEST_F(InstallServerTest, CopiesOnceFindsItThenReplacesATamperedCopy) {
   EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
   EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
 
+  // 2b. A plain roam finds the verified copy too.
+  const CommandResult found = RunRoam(/*install=*/false);
+  EXPECT_EQ(found.output.find("copying"), std::string::npos) << found.output;
+  ExpectRanOnInstalledCopy(found);
+  ASSERT_EQ(stat(installed_.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+
   // 3. Tampered with: detected, replaced, and never run.
   {
     std::ofstream evil(installed_, std::ios::trunc);
@@ -150,6 +173,27 @@ TEST_F(InstallServerTest, CopiesOnceFindsItThenReplacesATamperedCopy) {
   EXPECT_NE(third.output.find("whose SHA-256 differs"), std::string::npos) << third.output;
   EXPECT_EQ(third.output.find("TAMPERED_COPY_RAN"), std::string::npos) << third.output;
   ExpectRanOnInstalledCopy(third);
+}
+
+TEST_F(InstallServerTest, AnInteractiveRoamOffersTheCopy) {
+  ASSERT_TRUE(HaveProgram("tmux")) << "tmux missing";
+  const std::string command = ShellQuote(RoamProgram("roam")) +
+                              " --ssh=" + ShellQuote(sshd_.SshCommandString()) +
+                              " --predict=never " + sshd_.destination() + " -- sh -c " +
+                              ShellQuote(kCommand) + "; echo ROAM_EXIT=$?; exec sleep 3600";
+  TmuxSession pane(command, 100, 24, {"LANG=C.UTF-8", kTermEntry});
+  ASSERT_TRUE(pane.started());
+  const auto context = [&] { return "screen:\n" + pane.CaptureText(); };
+  ASSERT_TRUE(pane.WaitForText("has neither roam-server nor mosh-server", kRunTimeout))
+      << context();
+  EXPECT_FALSE(std::filesystem::exists(installed_)) << "copied before the answer";
+  TypeLine(pane, "y");
+  ASSERT_TRUE(pane.WaitForText("ROAM_EXIT=", kRunTimeout)) << context();
+  EXPECT_NE(pane.CaptureText().find("ROAM_RAN"), std::string::npos) << context();
+  EXPECT_NE(pane.CaptureText().find("EXE=" + installed_), std::string::npos) << context();
+  EXPECT_TRUE(ReadWholeFile(installed_) == static_server_);
+  EXPECT_TRUE(PollUntil([&] { return sshd_.RemoteProcesses().empty(); }, kExitTimeout))
+      << DescribeProcesses(sshd_.RemoteProcesses());
 }
 
 }  // namespace

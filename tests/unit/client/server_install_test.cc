@@ -199,6 +199,37 @@ TEST_F(InstallProtocolTest, ReplacesACopyWithAnotherHash) {
   EXPECT_NE(notes_[0].find("whose SHA-256 differs"), std::string::npos) << notes_[0];
 }
 
+TEST_F(InstallProtocolTest, ADeclinedCopyInstallsNothing) {
+  std::vector<Kind> asked;
+  notes_.clear();
+  Result<InstallOutcome> r = InstallServer(
+      {ssh_}, "host.example", server_, std::chrono::seconds(20),
+      [this](const std::string& line) { notes_.push_back(line); },
+      [&](const InstallReply& reply) {
+        asked.push_back(reply.kind);
+        return false;
+      });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->declined);
+  EXPECT_FALSE(r->copied);
+  EXPECT_FALSE(r->server);
+  EXPECT_EQ(asked, std::vector<Kind>{Kind::kSendNew});
+  EXPECT_TRUE(notes_.empty());
+  EXPECT_FALSE(std::filesystem::exists(installed_));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(home_ + "/.local/bin"),
+                          std::filesystem::directory_iterator()),
+            0);
+}
+
+TEST_F(InstallProtocolTest, AConfirmedCopyIsInstalled) {
+  Result<InstallOutcome> r = InstallServer(
+      {ssh_}, "host.example", server_, std::chrono::seconds(20), [](const std::string&) {},
+      [](const InstallReply&) { return true; });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->copied);
+  EXPECT_EQ(ReadWholeFile(installed_), ReadWholeFile(server_.path));
+}
+
 TEST_F(InstallProtocolTest, LeavesAHostWithItsOwnServerAlone) {
   WriteFile(bin_ + "/mosh-server", "#!/bin/sh\n", 0755);
   Result<InstallOutcome> r = Install();
