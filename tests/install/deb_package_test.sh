@@ -8,10 +8,9 @@
 # `roam --local -- ...` run from the installed path, and removed with
 # dpkg -r, leaving no file behind.
 #
-# Usage: deb_package_test.sh BUILD_DIR HAVE_STATIC_SERVER(0|1)
+# Usage: deb_package_test.sh BUILD_DIR   (a build with roam-server-static)
 set -uo pipefail
 build=$1
-static=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -45,8 +44,8 @@ expected=(./usr/bin/roam ./usr/bin/roam-server ./usr/bin/roam-client
   ./usr/share/bash-completion/completions/roam
   ./usr/share/bash-completion/completions/roam-server
   ./usr/share/bash-completion/completions/roam-client
-  ./usr/share/zsh/vendor-completions/_roam)
-[ "$static" = 1 ] && expected+=(./usr/libexec/roam/roam-server-static)
+  ./usr/share/zsh/vendor-completions/_roam
+  ./usr/libexec/roam/roam-server-static)
 for f in "${expected[@]}"; do
   grep -qx -- "$f" <<<"$files" || fail "the package lacks $f"
 done
@@ -78,6 +77,28 @@ code=$?
 [ $code = 4 ] || fail "installed roam --local: status $code, not 4: $output"
 grep -q '^installed-ok' <<<"$output" || fail "installed roam --local: no output: $output"
 "$root/usr/bin/roam" --version | grep -q '^roam ' || fail "installed roam --version"
+
+# The installed roam finds the installed static server for --install-server:
+# an "ssh" that runs the remote command here, with a HOME of the test's,
+# receives it (the session's own start is not this test's business).
+# Its PATH has the script's tools only: no mosh-server, no roam-server.
+mkdir -p "$tmp/remote-home" "$tmp/remote-tools"
+for tool in sh cat mkdir chmod mv rm cut sha256sum uname; do
+  ln -s "$(command -v "$tool")" "$tmp/remote-tools/$tool"
+done
+cat >"$tmp/fake-ssh" <<'SSH'
+#!/bin/sh
+while [ "$#" -gt 0 ] && [ "$1" != -- ]; do shift; done
+shift
+exec env HOME="$FAKE_REMOTE_HOME" PATH="$FAKE_REMOTE_PATH" sh -c "$1"
+SSH
+chmod 755 "$tmp/fake-ssh"
+FAKE_REMOTE_HOME=$tmp/remote-home FAKE_REMOTE_PATH=$tmp/remote-tools timeout 60 "$root/usr/bin/roam" --ssh="$tmp/fake-ssh" \
+  --install-server host.invalid -- true </dev/null >"$tmp/install.log" 2>&1
+if ! cmp -s "$tmp/remote-home/.local/bin/roam-server" "$root/usr/libexec/roam/roam-server-static"; then
+  cat "$tmp/install.log"
+  fail "installed roam --install-server did not copy the installed roam-server-static"
+fi
 
 if ! "${dpkg_root[@]}" -r roam >"$tmp/dpkg.log" 2>&1; then
   cat "$tmp/dpkg.log"
