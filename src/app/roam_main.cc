@@ -44,8 +44,6 @@ namespace {
 
 using roam::client::RoamOptions;
 
-constexpr auto kBootstrapTimeout = std::chrono::seconds(60);
-
 std::optional<std::string> EnvValue(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (!v) return std::nullopt;
