@@ -82,6 +82,17 @@ TEST(InstallRemoteCommandTest, OneLineThatEveryLoginShellReadsAlike) {
   EXPECT_EQ(command.find('\n'), std::string::npos);
 }
 
+TEST(InstallServerOptionTest, RoamTakesTheFlag) {
+  Result<RoamOptions> with = ParseRoamOptions({"--install-server", "user@host", "--", "ls"});
+  ASSERT_TRUE(with.ok()) << with.status().ToString();
+  EXPECT_TRUE(with->install_server);
+  EXPECT_EQ(with->destination, "user@host");
+  Result<RoamOptions> without = ParseRoamOptions({"host"});
+  ASSERT_TRUE(without.ok());
+  EXPECT_FALSE(without->install_server);
+  EXPECT_NE(RoamUsage().find("--install-server"), std::string::npos);
+}
+
 TEST(StaticServerTest, LooksBesideRoamThenInLibexec) {
   EXPECT_EQ(StaticServerCandidates("/opt/roam/bin"),
             (std::vector<std::string>{"/opt/roam/bin/roam-server-static",
