@@ -306,33 +306,32 @@ Result<InstallOutcome> InstallServer(const std::vector<std::string>& ssh_argv,
         if (line.size() < kMaxLine) line += buf[i];
         continue;
       }
-      std::optional<InstallReply> reply = ParseInstallReply(line);
-      if (!reply) {
-        std::fprintf(stderr, "%s\n", line.c_str());  // the remote's own output
-      } else {
-        last = reply;
-        if (reply->kind == InstallReply::Kind::kSendNew ||
-            reply->kind == InstallReply::Kind::kSendReplace) {
-          if (confirm && !confirm(*reply)) {
-            outcome.declined = true;
-            child.in.Reset();  // nothing comes: the remote removes its empty file
-            line.clear();
-            continue;
-          }
-          outcome.replaced = reply->kind == InstallReply::Kind::kSendReplace;
-          const std::string size = std::to_string(server.size) + " bytes";
-          note(outcome.replaced ? "replacing " + std::string(kInstalledServerDisplay) + " on " +
-                                      destination + ", whose SHA-256 differs (" + size + ")"
-                                : "copying roam-server (" + size + ") to " +
-                                      std::string(kInstalledServerDisplay) + " on " + destination);
-          binary = UniqueFd(open(server.path.c_str(), O_RDONLY | O_CLOEXEC));
-          if (!binary.valid()) child.in.Reset();  // the hash check over there fails
-          outcome.copied = true;
-        } else if (!binary.valid()) {
-          child.in.Reset();  // nothing to send
-        }
-      }
+      const std::optional<InstallReply> reply = ParseInstallReply(line);
+      if (!reply) std::fprintf(stderr, "%s\n", line.c_str());  // the remote's own output
       line.clear();
+      if (!reply) continue;
+      last = reply;
+      const bool send = reply->kind == InstallReply::Kind::kSendNew ||
+                        reply->kind == InstallReply::Kind::kSendReplace;
+      // The binary goes at most once, even to a remote that asks twice.
+      if (!send || outcome.copied || outcome.declined) {
+        if (!send && !binary.valid()) child.in.Reset();  // nothing to send
+        continue;
+      }
+      if (confirm && !confirm(*reply)) {
+        outcome.declined = true;
+        child.in.Reset();  // nothing comes: the remote removes its empty file
+        continue;
+      }
+      outcome.replaced = reply->kind == InstallReply::Kind::kSendReplace;
+      const std::string size = std::to_string(server.size) + " bytes";
+      note(outcome.replaced ? "replacing " + std::string(kInstalledServerDisplay) + " on " +
+                                  destination + ", whose SHA-256 differs (" + size + ")"
+                            : "copying roam-server (" + size + ") to " +
+                                  std::string(kInstalledServerDisplay) + " on " + destination);
+      binary = UniqueFd(open(server.path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!binary.valid()) child.in.Reset();  // the hash check over there fails
+      outcome.copied = true;
     }
   }
   if (timed_out) kill(child.pid, SIGTERM);

@@ -241,6 +241,21 @@ TEST_F(InstallProtocolTest, AConfirmedCopyIsInstalled) {
   EXPECT_EQ(ReadWholeFile(installed_), ReadWholeFile(server_.path));
 }
 
+TEST_F(InstallProtocolTest, ARemoteThatAsksTwiceGetsTheBinaryOnce) {
+  // A "remote" that asks twice and stores what it receives.
+  WriteFile(ssh_,
+            "#!/bin/sh\n"
+            "echo 'ROAM INSTALL send new'\n"
+            "echo 'ROAM INSTALL send new'\n"
+            "cat > \"$HOME/received\"\n"
+            "echo 'ROAM INSTALL installed'\n",
+            0755);
+  Result<InstallOutcome> r = Install();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(notes_.size(), 1u);
+  EXPECT_EQ(ReadWholeFile(home_ + "/received"), ReadWholeFile(server_.path));
+}
+
 TEST_F(InstallProtocolTest, LeavesAHostWithItsOwnServerAlone) {
   WriteFile(bin_ + "/mosh-server", "#!/bin/sh\n", 0755);
   Result<InstallOutcome> r = Install();
