@@ -16,8 +16,8 @@
 // input was written to the pty (within kEchoWindow) and stays small (at most
 // kEchoMaxBytes) is the application echoing a keystroke; a shell writes
 // that in one go, so it is pushed once the pty has been quiet for
-// kEchoSettle instead of kSettle. On a fast link that quarter-millisecond
-// is most of what a keystroke's round trip costs on the server.
+// kEchoSettle instead of kSettle. On a fast link the settle is most of what
+// a keystroke's round trip costs on the server.
 // Pure logic on injected time.
 
 #ifndef ROAM_SESSION_FRAME_PACER_H_
@@ -40,7 +40,7 @@ inline constexpr auto kFrameIntervalMax =
 // pushed and sent about kSettle after the shell wrote it.
 inline constexpr auto kSettle = std::chrono::milliseconds(2);
 // The quiet time that ends an echo, and what counts as one.
-inline constexpr auto kEchoSettle = std::chrono::microseconds(250);
+inline constexpr auto kEchoSettle = std::chrono::microseconds(100);
 inline constexpr size_t kEchoMaxBytes = 32;
 inline constexpr auto kEchoWindow = std::chrono::milliseconds(50);
 
