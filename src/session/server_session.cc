@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "base/logging.h"
+#include "base/poll_wait.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "base/unique_fd.h"
@@ -41,7 +42,7 @@ using ServerTransport = ssp::Transport<state::CompleteTerminal, state::UserStrea
 constexpr size_t kMaxPendingPtyInput = 1 << 20;
 // Application output read per round before the loop turns to the network.
 constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
-constexpr int kPollCapMs = 1000;
+constexpr Duration kPollCap = std::chrono::milliseconds(1000);
 
 }  // namespace
 
@@ -166,7 +167,7 @@ void ServerSession::Impl::ReadPty(TimePoint now) {
     pty_open = false;
     break;
   }
-  if (total > 0) pacer.OnOutput(now);
+  if (total > 0) pacer.OnOutput(now, total);
   std::string replies = emulator->TakeReplies();
   if (!replies.empty() && pty_input.size() + replies.size() <= kMaxPendingPtyInput) {
     pty_input += replies;
@@ -181,6 +182,7 @@ void ServerSession::Impl::WritePty() {
     ssize_t n = write(child->master_fd(), pty_input.data(), pty_input.size());
     if (n > 0) {
       pty_input.erase(0, static_cast<size_t>(n));
+      pacer.OnInput(clock.Now());  // what the program prints next may be its echo
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -246,13 +248,11 @@ int ServerSession::Impl::Run() {
 
     const Millis interval = transport->frame_interval();
     TimePoint wake = std::min(echo_ack.NextWakeup(), pacer.NextWakeup(interval));
-    const Duration ssp_wait = std::chrono::milliseconds(pump->PollTimeoutMs(now, kPollCapMs));
+    const Duration ssp_wait = pump->PollTimeout(now, kPollCap);
     const Duration other_wait = wake == kNever ? Duration::max() : wake - now;
     Duration timeout =
         timeouts->PollTimeout(now, ssp_wait, other_wait, transport->shutdown_in_progress());
-    int timeout_ms = static_cast<int>(
-        std::clamp<int64_t>(std::chrono::ceil<Millis>(timeout).count(), 0, kPollCapMs));
-    poll(fds.data(), fds.size(), timeout_ms);
+    PollFor(fds.data(), fds.size(), std::clamp<Duration>(timeout, Duration::zero(), kPollCap));
     now = clock.Now();
 
     pump->OnPolled(fds, now);
