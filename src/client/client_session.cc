@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "base/clock.h"
+#include "base/poll_wait.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "base/unique_fd.h"
@@ -36,7 +37,7 @@ namespace {
 
 using ClientTransport = ssp::Transport<state::UserStream, state::CompleteTerminal>;
 
-constexpr int kPollCapMs = 1000;
+constexpr Duration kPollCap = std::chrono::milliseconds(1000);
 constexpr size_t kReadChunk = 16384;
 constexpr char kCtrlL = 0x0C;
 
@@ -238,6 +239,10 @@ int ClientSession::Impl::Run() {
       net::Connection::Client(std::move(key), config.server), state::UserStream(),
       state::CompleteTerminal(size.cols, size.rows), &random, now);
   transport->current_state().PushResize(size.cols, size.rows);
+  // A keystroke goes out at once: the frame interval still batches fast
+  // typing, and one read of the terminal already holds a whole paste or
+  // escape sequence, so SSP's 1 ms collection delay only adds to every echo.
+  transport->SetSendMinDelay(Millis(0));
   pump.emplace(transport.get(), &endpoint);
   term::DisplayCapabilities display_caps = term::DisplayCapabilities::Client(
       caps.has_ech, caps.has_bce, TermSupportsTitle(config.term), config.title_prefix);
@@ -263,13 +268,9 @@ int ClientSession::Impl::Run() {
 
     TimePoint wake = std::min(prediction.NextWakeup(now), bar->Render(now).next_update);
     if (!transport->has_remote_state()) wake = std::min(wake, connect->Check(now).next_wakeup);
-    int timeout_ms = pump->PollTimeoutMs(now, kPollCapMs);
-    if (wake != kNever) {
-      timeout_ms = std::min<int>(
-          timeout_ms,
-          static_cast<int>(std::max<int64_t>(0, std::chrono::ceil<Millis>(wake - now).count())));
-    }
-    poll(fds.data(), fds.size(), timeout_ms);
+    const Duration timeout =
+        std::min(pump->PollTimeout(now, kPollCap), WaitUntil(now, wake, kPollCap));
+    PollFor(fds.data(), fds.size(), timeout);
     now = clock.Now();
 
     pump->OnPolled(fds, now);
