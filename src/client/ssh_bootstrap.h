@@ -75,13 +75,13 @@ struct RoamOptions {
   PredictMode predict = PredictMode::kAdaptive;
   AddressFamily family = AddressFamily::kPreferInet;
   BindServer bind = BindServer::kSsh;
-  std::string bind_ip;      // for BindServer::kIp
-  bool no_init = false;     // --no-init: MOSH_NO_TERM_INIT=1
+  std::string bind_ip;        // for BindServer::kIp
+  bool no_init = false;       // --no-init: MOSH_NO_TERM_INIT=1
   bool no_clipboard = false;  // --no-clipboard: OSC 52 writes are not passed on
-  bool no_ssh_pty = false;  // --no-ssh-pty: no -tt
-  bool local = false;       // --local: run the server here, no ssh
-  int verbose = 0;          // -v, repeatable
-  std::string destination;  // [user@]host (may be empty with --local)
+  bool no_ssh_pty = false;    // --no-ssh-pty: no -tt
+  bool local = false;         // --local: run the server here, no ssh
+  int verbose = 0;            // -v, repeatable
+  std::string destination;    // [user@]host (may be empty with --local)
   std::vector<std::string> command;
   // --fake-proxy -- HOST PORT
   std::string proxy_host;

@@ -42,7 +42,7 @@ struct Connection::Impl {
   TimePoint saved_at{};
 
   RttEstimator rtt;
-  double peer_loss = 0;     // see Connection::peer_loss()
+  double peer_loss = 0;         // see Connection::peer_loss()
   bool heard_in_order = false;  // an in-order datagram has arrived
   TimePoint last_heard{};
   TimePoint last_roundtrip_success{};

@@ -68,9 +68,10 @@ struct TransportStats {
   uint64_t dropped() const {
     return connection.dropped_short + connection.dropped_oversize + connection.dropped_auth +
            connection.dropped_exhausted + connection.dropped_direction + receiver.short_fragments +
-           assembly.duplicates + assembly.stale + assembly.conflicting + assembly.oversize + assembly.bad_zlib +
-           assembly.bad_protobuf + assembly.bad_version + receiver.duplicate_states +
-           receiver.unknown_reference + receiver.quenched + receiver.bad_diffs;
+           assembly.duplicates + assembly.stale + assembly.conflicting + assembly.oversize +
+           assembly.bad_zlib + assembly.bad_protobuf + assembly.bad_version +
+           receiver.duplicate_states + receiver.unknown_reference + receiver.quenched +
+           receiver.bad_diffs;
   }
 };
 

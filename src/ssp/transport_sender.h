@@ -67,11 +67,11 @@ inline constexpr Millis kEarlyResendSlack{20};
 
 // What the sender needs to know about the link, read fresh at every call.
 struct LinkTiming {
-  Millis rto{1000};           // retransmission timeout (spec §4.3)
-  Millis send_interval{250};  // frame interval (spec §4.3)
-  TimePoint last_heard{};     // when a NEW peer state was last accepted; {} if never
-  bool remote_known = false;  // false: nowhere to send (server before contact)
-  double loss = 0;            // measured loss of the peer's datagrams (0..1)
+  Millis rto{1000};             // retransmission timeout (spec §4.3)
+  Millis send_interval{250};    // frame interval (spec §4.3)
+  TimePoint last_heard{};       // when a NEW peer state was last accepted; {} if never
+  bool remote_known = false;    // false: nowhere to send (server before contact)
+  double loss = 0;              // measured loss of the peer's datagrams (0..1)
   Duration srtt{Millis(1000)};  // smoothed round-trip time
 };
 
@@ -252,8 +252,8 @@ class TransportSender {
     } else if (!(current_state_ == sent_states_.front().state) && heard_recently) {
       t.next_send = last.time + link.rto + kAckDelay;
       if (small_in_flight_ && LossAware(link)) {
-        t.next_send = std::min<TimePoint>(t.next_send,
-                                          last.time + link.srtt * 5 / 4 + kEarlyResendSlack);
+        t.next_send =
+            std::min<TimePoint>(t.next_send, last.time + link.srtt * 5 / 4 + kEarlyResendSlack);
       }
     } else {
       t.next_send = kNever;

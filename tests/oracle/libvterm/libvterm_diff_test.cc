@@ -15,13 +15,13 @@
 #include <memory>
 
 #include "base/random.h"
-#include "term/unicode_width.h"
-#include "term/utf8_decoder.h"
 #include "oracle/common/grid_compare.h"
 #include "oracle/common/recordings.h"
 #include "oracle/common/roam_model.h"
 #include "oracle/common/vterm_model.h"
 #include "oracle/libvterm/stream_grammar.h"
+#include "term/unicode_width.h"
+#include "term/utf8_decoder.h"
 
 namespace roam::oracle {
 namespace {
@@ -89,8 +89,9 @@ bool KnownDifference(const ScreenGrid& roam_grid, const ScreenGrid& vterm_grid, 
   if (a.width == 0 && b.width == 1 && half_overwritten(col - 1)) return true;
   // D10: erasing only the right half of a wide character erases all of it
   // in roam (xterm); libvterm keeps the left half as a narrow character.
-  if (a.text.empty() && a.width == 1 && b.width == 1 && !b.text.empty() && col + 1 < roam_grid.cols &&
-      WideText(b.text) && roam_at(col + 1).text.empty() && vterm_at(col + 1).text.empty()) {
+  if (a.text.empty() && a.width == 1 && b.width == 1 && !b.text.empty() &&
+      col + 1 < roam_grid.cols && WideText(b.text) && roam_at(col + 1).text.empty() &&
+      vterm_at(col + 1).text.empty()) {
     return true;
   }
 

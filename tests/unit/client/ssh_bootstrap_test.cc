@@ -42,10 +42,10 @@ TEST(RoamOptionsTest, Defaults) {
 }
 
 TEST(RoamOptionsTest, AllOptionsBothSpellings) {
-  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
-                           "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init",
-                           "-v", "-v", "--no-ssh-pty", "--no-clipboard", "host", "--", "top",
-                           "-d", "1"});
+  RoamOptions o =
+      ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
+               "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init", "-v", "-v",
+               "--no-ssh-pty", "--no-clipboard", "host", "--", "top", "-d", "1"});
   EXPECT_EQ(o.ssh, (Args{"ssh", "-p", "2222"}));
   EXPECT_EQ(o.server, "/opt/roam-server");
   EXPECT_EQ(o.port, "60100:60200");
@@ -149,10 +149,33 @@ TEST(RoamOptionsTest, Errors) {
 TEST(RoamOptionsTest, HostNamesOutsideTheStrictSetAreRejected) {
   // ssh runs the ProxyCommand through /bin/sh with %h replaced by the host:
   // none of these may get that far.
-  for (const char* host :
-       {"x$(touch pwned)", "x`id`", "a;b", "a|b", "a&b", "a b", "a\tb", "a\nb", "'a'", "\"a\"",
-        "a>b", "a<b", "a*", "a?", "a{b,c}", "a!b", "a\\b", "a/b", "-oProxyCommand=x", "u@-h",
-        "u@", "@h", "u@x$(id)", "a~b", "a#b", "a=b", "a,b"}) {
+  for (const char* host : {"x$(touch pwned)",
+                           "x`id`",
+                           "a;b",
+                           "a|b",
+                           "a&b",
+                           "a b",
+                           "a\tb",
+                           "a\nb",
+                           "'a'",
+                           "\"a\"",
+                           "a>b",
+                           "a<b",
+                           "a*",
+                           "a?",
+                           "a{b,c}",
+                           "a!b",
+                           "a\\b",
+                           "a/b",
+                           "-oProxyCommand=x",
+                           "u@-h",
+                           "u@",
+                           "@h",
+                           "u@x$(id)",
+                           "a~b",
+                           "a#b",
+                           "a=b",
+                           "a,b"}) {
     Result<RoamOptions> r = ParseRoamOptions({host});
     EXPECT_FALSE(r.ok()) << host;
     if (!r.ok()) {
@@ -167,9 +190,8 @@ TEST(RoamOptionsTest, HostNamesOutsideTheStrictSetAreRejected) {
 
 TEST(RoamOptionsTest, OrdinaryHostNamesAreAccepted) {
   for (const char* destination :
-       {"h", "example.org", "my-host_1.example.org", "user@host", "first.last@host",
-        "a@b@host", "127.0.0.1", "::1", "[::1]", "fe80::1%eth0", "[fe80::1%25eth0]",
-        "DOMAIN\\user@host"}) {
+       {"h", "example.org", "my-host_1.example.org", "user@host", "first.last@host", "a@b@host",
+        "127.0.0.1", "::1", "[::1]", "fe80::1%eth0", "[fe80::1%25eth0]", "DOMAIN\\user@host"}) {
     Result<RoamOptions> r = ParseRoamOptions({destination});
     EXPECT_TRUE(r.ok()) << destination << ": " << r.status().ToString();
   }
@@ -239,9 +261,10 @@ TEST(RemoteCommandTest, DefaultFallsBackToMoshServer) {
 TEST(SshArgvTest, WrapperStyle) {
   RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "user@host"});
   Args argv = SshArgv(o, "/usr/bin/roam", "REMOTE");
-  EXPECT_EQ(argv, (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
-                        "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- '%h' %p",
-                        "user@host", "--", "REMOTE"}));
+  EXPECT_EQ(argv,
+            (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
+                  "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- '%h' %p",
+                  "user@host", "--", "REMOTE"}));
   RoamOptions no_pty = ParseOk({"--no-ssh-pty", "-6", "h"});
   Args argv2 = SshArgv(no_pty, "/p/it's/roam", "R");
   EXPECT_EQ(argv2, (Args{"ssh", "-n", "-S", "none", "-o",

@@ -99,19 +99,23 @@ TEST(EraseTest, ScreenAlignmentFillsWithE) {
 TEST(EraseTest, ErasingEitherHalfOfAWideCharacterErasesAllOfIt) {
   // "a中b": 中 in columns 1-2.
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"\x1b[1;3H\x1b[X", "a  b"},    // ECH on the right half
-      {"\x1b[1;2H\x1b[X", "a  b"},    // ECH on the left half
-      {"\x1b[1;3H\x1b[K", "a"},       // EL from the right half
-      {"\x1b[1;2H\x1b[1K", "   b"},   // EL to the left half
-      {"\x1b[1;3H\x1b[1K", "   b"},   // EL to the right half
-      {"\x1b[1;3H\x1b[J", "a"},       // ED from the right half
-      {"\x1b[1;2H\x1b[1J", "   b"},   // ED to the left half
-      {"\x1b[1;1H\x1b[2X", "   b"},   // ECH ending on the left half
+      {"\x1b[1;3H\x1b[X", "a  b"},   // ECH on the right half
+      {"\x1b[1;2H\x1b[X", "a  b"},   // ECH on the left half
+      {"\x1b[1;3H\x1b[K", "a"},      // EL from the right half
+      {"\x1b[1;2H\x1b[1K", "   b"},  // EL to the left half
+      {"\x1b[1;3H\x1b[1K", "   b"},  // EL to the right half
+      {"\x1b[1;3H\x1b[J", "a"},      // ED from the right half
+      {"\x1b[1;2H\x1b[1J", "   b"},  // ED to the left half
+      {"\x1b[1;1H\x1b[2X", "   b"},  // ECH ending on the left half
   };
   for (const auto& [erase, want] : cases) {
     Term t(6, 1);
-    t.Write("a\xe4\xb8\xad" "b");
-    ASSERT_EQ(t.Line(0), "a\xe4\xb8\xad" "b");
+    t.Write(
+        "a\xe4\xb8\xad"
+        "b");
+    ASSERT_EQ(t.Line(0),
+              "a\xe4\xb8\xad"
+              "b");
     t.Write(erase);
     EXPECT_EQ(t.Line(0), want) << erase.substr(1);
     EXPECT_FALSE(t.CellAt(0, 1).wide()) << erase.substr(1);
@@ -124,8 +128,12 @@ TEST(EraseTest, MoshRuleErasesOnlyTheCellsInRange) {
   EmulatorOptions mosh;
   mosh.mosh_wide_erase = true;
   Term t(6, 1, mosh);
-  t.Write("a\xe4\xb8\xad" "b\x1b[1;3H\x1b[X");
-  EXPECT_EQ(t.Line(0), "a\xe4\xb8\xad" "b");
+  t.Write(
+      "a\xe4\xb8\xad"
+      "b\x1b[1;3H\x1b[X");
+  EXPECT_EQ(t.Line(0),
+            "a\xe4\xb8\xad"
+            "b");
   EXPECT_TRUE(t.CellAt(0, 1).wide());
   t.Write("\x1b[1;2H\x1b[X");
   EXPECT_EQ(t.Line(0), "a  b");
