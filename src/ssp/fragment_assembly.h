@@ -3,8 +3,9 @@
 //
 // A fragment with a newer id than the one in progress throws the partial
 // assembly away and starts a new one; a fragment with an older id (a late or
-// replayed copy: the peer's ids only grow) is ignored and counted, so that
-// replaying one captured datagram cannot keep resetting the assembly of a
+// replayed copy: the peer's ids only grow) is ignored and counted, and so is
+// a fragment of a late datagram whose id is not the one in progress, so that
+// replaying captured datagrams cannot keep resetting the assembly of a
 // large Instruction; identical duplicates are ignored. An
 // Instruction is complete when its final fragment and every lower-numbered one
 // are held; the joined chunks are then zlib-decompressed (4 MiB limit),
@@ -62,8 +63,11 @@ class FragmentAssembly {
  public:
   // Adds one fragment from the peer. Returns the decoded Instruction when this
   // fragment completes one; nullopt otherwise (incomplete, or dropped and
-  // counted in stats()).
-  std::optional<TransportBuffers::Instruction> Add(Fragment fragment);
+  // counted in stats()). `late`: it came in a datagram with an old counter
+  // (late or replayed); such a fragment can only belong to the Instruction
+  // in progress, and is ignored (stale) otherwise, so not even an authentic
+  // replay with a garbled id can move the assembly on.
+  std::optional<TransportBuffers::Instruction> Add(Fragment fragment, bool late = false);
 
   const AssemblyStats& stats() const { return stats_; }
   // Number of fragments and bytes held for the Instruction in progress.

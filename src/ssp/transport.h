@@ -107,7 +107,8 @@ class Transport {
       ++receiver_stats_.short_fragments;
       return;
     }
-    std::optional<TransportBuffers::Instruction> instruction = assembly_.Add(std::move(*fragment));
+    std::optional<TransportBuffers::Instruction> instruction =
+        assembly_.Add(std::move(*fragment), connection_.last_received_late());
     if (instruction) ProcessInstruction(*instruction, now);
   }
 

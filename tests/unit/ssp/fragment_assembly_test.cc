@@ -165,6 +165,22 @@ TEST_F(FragmentAssemblyTest, OlderIdIsIgnoredAndKeepsTheAssembly) {
   EXPECT_EQ(stats().instructions, 1u);
 }
 
+TEST_F(FragmentAssemblyTest, ALateFragmentCanOnlyCompleteTheAssemblyInProgress) {
+  std::vector<Fragment> current = SplitLarge(12, 2);
+  ASSERT_GE(current.size(), 3u);
+  Send(current[1]);
+  // From a late datagram: a newer id is ignored, and changes nothing...
+  EXPECT_FALSE(assembly_.Add(Raw(current[0].id + 1000, 0, true, "late"), /*late=*/true));
+  EXPECT_EQ(stats().stale, 1u);
+  EXPECT_EQ(stats().abandoned, 0u);
+  // ...while a missing piece of the Instruction in progress is welcome.
+  EXPECT_FALSE(assembly_.Add(current[0], /*late=*/true).has_value());
+  std::optional<TransportBuffers::Instruction> got;
+  for (size_t i = 2; i < current.size(); ++i) got = Send(current[i]);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->new_num(), 12u);
+}
+
 TEST_F(FragmentAssemblyTest, ConflictingDuplicateDropsAssemblyAndIsCounted) {
   std::vector<Fragment> fragments = SplitLarge(13);
   Send(fragments[0]);
