@@ -16,7 +16,10 @@
 #include <memory>
 #include <string>
 
+#include "client/client_forwarding.h"
+#include "client/datagram_paths.h"
 #include "client/escape_key.h"
+#include "client/path_selector.h"
 #include "crypto/key.h"
 #include "net/address.h"
 #include "predict/prediction_engine.h"
@@ -36,6 +39,16 @@ struct ClientSessionConfig {
   // Printed when the server never answered; empty: the Mosh-style text of
   // predict::ConnectFailureText.
   std::string connect_failure_message;
+  // The session runs a command the user gave: its output stays on the
+  // terminal afterwards and its exit status is roam's.
+  bool command_given = false;
+  ForwardingOptions forwarding;  // -L, -R, -D, -A
+  // How datagrams travel (docs/protocol.md §10): `transport` chooses; the
+  // bootstrap's stream (--ssh-stream) comes in `initial_stream`; more are
+  // opened through `stream_opener` when needed.
+  TransportMode transport = TransportMode::kUdp;
+  DatagramPaths::Opener stream_opener;
+  std::optional<OpenedStream> initial_stream;
 };
 
 class ClientSession {

@@ -54,6 +54,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "client/path_selector.h"
+#include "service/forward_spec.h"
 
 namespace roam::client {
 
@@ -75,14 +77,31 @@ struct RoamOptions {
   PredictMode predict = PredictMode::kAdaptive;
   AddressFamily family = AddressFamily::kPreferInet;
   BindServer bind = BindServer::kSsh;
-  std::string bind_ip;        // for BindServer::kIp
-  bool no_init = false;       // --no-init: MOSH_NO_TERM_INIT=1
-  bool no_clipboard = false;  // --no-clipboard: OSC 52 writes are not passed on
-  bool no_ssh_pty = false;    // --no-ssh-pty: no -tt
-  bool local = false;         // --local: run the server here, no ssh
-  int verbose = 0;            // -v, repeatable
-  std::string destination;    // [user@]host (may be empty with --local)
+  std::string bind_ip;                         // for BindServer::kIp
+  bool no_init = false;                        // --no-init: MOSH_NO_TERM_INIT=1
+  bool no_clipboard = false;                   // --no-clipboard: OSC 52 writes are not passed on
+  bool no_ssh_pty = false;                     // --no-ssh-pty: no -tt
+  bool local = false;                          // --local: run the server here, no ssh
+  int verbose = 0;                             // -v, repeatable
+  bool no_tty = false;                         // -T: run the command without a terminal
+  bool force_tty = false;                      // -t: run the command on a terminal
+  bool no_command = false;                     // -N: no command and no terminal, only forwarding
+  std::vector<service::ForwardSpec> forwards;  // -L, -R, -D, in order
+  bool forward_agent = false;                  // -A
+  // ssh's meaning of the short options (an ssh command line from rsync,
+  // sftp, scp or git; client/ssh_options.h): -p is ssh's port, -n stdin
+  // from /dev/null, -a no agent forwarding.
+  bool ssh_style = false;
+  bool stdin_null = false;                         // -n (ssh style): the command reads /dev/null
+  bool subsystem = false;                          // -s: the command is a subsystem name (sftp)
+  std::vector<std::string> notes;                  // ssh options ignored, shown with -v
+  TransportMode transport = TransportMode::kAuto;  // --transport
+  bool transport_given = false;
+  std::string destination;  // [user@]host (may be empty with --local)
   std::vector<std::string> command;
+  // --channel-test=echo|discard|source:BYTES: no terminal; stdin and stdout
+  // joined to a test service over one channel (docs/protocol.md §9.9).
+  std::string channel_test;
   // --fake-proxy -- HOST PORT
   std::string proxy_host;
   std::string proxy_port;
@@ -136,13 +155,34 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
                                          const EnvLookup& env);
 
-// The one-string remote command described above.
-std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args);
+// roam-server's own options for what was asked (--forward-agent for -A,
+// --ssh-stream and --tcp for the stream fallbacks of `transport`). A stock
+// mosh-server must never see them.
+std::vector<std::string> RoamServerOnlyArguments(const RoamOptions& options);
+
+// Whether the bootstrap ssh stays open as the session's stream (auto and
+// ssh transports, not --local).
+bool KeepsSshStream(const RoamOptions& options);
+
+// The one-string remote command described above. `roam_only` goes to
+// roam-server only (before the Mosh arguments), never to a fallback
+// mosh-server; with --server it is given only to a program whose name
+// contains "roam".
+std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args,
+                          const std::vector<std::string>& roam_only = {});
 
 // The full ssh argv. `self_path` is how ssh should start this program for
 // the ProxyCommand.
 std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view self_path,
                                  const std::string& remote_command);
+
+// The argv that opens a new stream to a running session's UDP `port`
+// through ssh (`roam-server relay PORT`, docs/protocol.md §10.2), without
+// asking anything (BatchMode), for when the first stream is gone.
+std::vector<std::string> RelaySshArgv(const RoamOptions& options, std::string_view self_path,
+                                      uint16_t port);
+// The same for --local: the server program itself.
+std::vector<std::string> RelayLocalArgv(const RoamOptions& options, uint16_t port);
 
 // Environment changes for the ssh process: SHELL=/bin/sh (ssh runs the
 // ProxyCommand with $SHELL) and MOSH_PREDICTION_DISPLAY removed (it is the
@@ -150,9 +190,11 @@ std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view se
 std::vector<std::pair<std::string, std::optional<std::string>>> SshEnvironmentChanges();
 
 // The argv to run the server directly for --local: the --server words (or
-// "roam-server"), then `server_args`.
+// "roam-server"), then `roam_only` (as for RemoteCommand), then
+// `server_args`.
 Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
-                                                 const std::vector<std::string>& server_args);
+                                                 const std::vector<std::string>& server_args,
+                                                 const std::vector<std::string>& roam_only = {});
 
 // What happened when ssh was run, as far as the wrapper can see.
 struct BootstrapOutcome {

@@ -42,7 +42,6 @@ struct Connection::Impl {
   TimePoint saved_at{};
 
   RttEstimator rtt;
-  bool last_late = false;       // see Connection::last_received_late()
   double peer_loss = 0;         // see Connection::peer_loss()
   bool heard_in_order = false;  // an in-order datagram has arrived
   TimePoint last_heard{};
@@ -212,8 +211,7 @@ std::optional<std::string> Connection::Receive(std::string_view datagram, const 
   // harmless) but touches no timestamp, RTT or address state.
   const uint64_t seq = crypto::NonceSeq(opened->nonce_word);
   constexpr double kGain = 1.0 / kLossWindow;
-  c.last_late = seq < c.expected_seq;
-  if (c.last_late) {
+  if (seq < c.expected_seq) {
     ++c.stats.out_of_order;
     // Counted as missing when the gap was seen; it was only late.
     c.peer_loss = std::max(0.0, c.peer_loss - kGain);
@@ -272,8 +270,6 @@ size_t Connection::mtu() const {
 const RttEstimator& Connection::rtt() const { return impl_->rtt; }
 
 double Connection::peer_loss() const { return impl_->peer_loss; }
-
-bool Connection::last_received_late() const { return impl_->last_late; }
 
 TimePoint Connection::last_heard() const { return impl_->last_heard; }
 

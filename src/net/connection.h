@@ -135,10 +135,6 @@ class Connection {
   // Returns nullopt (and counts it) for anything else.
   std::optional<std::string> Receive(std::string_view datagram, const Address& from, int socket_id,
                                      bool ecn_ce, TimePoint now);
-  // Whether the payload the last Receive() returned came from a datagram
-  // with an old counter (late, or replayed): what it carries can only be
-  // the rest of something already under way, never something newer.
-  bool last_received_late() const;
 
   // Tells the core that sendto() failed with EMSGSIZE: the MTU drops to 500
   // for good (spec §4.5).

@@ -67,6 +67,21 @@ BootstrapLine ClassifyBootstrapLine(std::string_view raw) {
   constexpr std::string_view kConnect = "MOSH CONNECT ";
   constexpr std::string_view kIp = "MOSH IP ";
   constexpr std::string_view kSshConnection = "MOSH SSH_CONNECTION ";
+  constexpr std::string_view kTcp = "ROAM TCP ";
+
+  if (line.substr(0, kTcp.size()) == kTcp) {
+    std::vector<std::string_view> words = Words(line.substr(kTcp.size()));
+    unsigned port = 0;
+    if (words.size() != 1 || words[0].size() > 5 ||
+        std::from_chars(words[0].data(), words[0].data() + words[0].size(), port).ptr !=
+            words[0].data() + words[0].size() ||
+        port < 1 || port > 65535) {
+      return result;
+    }
+    result.kind = BootstrapLine::Kind::kTcpPort;
+    result.port = static_cast<uint16_t>(port);
+    return result;
+  }
 
   if (line.substr(0, kConnect.size()) == kConnect) {
     // Exactly: digits, one space, 22 key characters, then only whitespace.
@@ -143,6 +158,9 @@ std::string ConnectLineScanner::Feed(std::string_view bytes) {
         if (words.size() >= 3) ssh_connection_ip_ = std::string(words[2]);
         break;
       }
+      case BootstrapLine::Kind::kTcpPort:
+        tcp_port_ = line.port;
+        break;
     }
     partial_.clear();
   }

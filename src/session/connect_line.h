@@ -54,10 +54,12 @@ struct BootstrapLine {
     kConnect,        // MOSH CONNECT <port> <key>; `connect` is set
     kIp,             // MOSH IP <addr>; `text` is the address
     kSshConnection,  // MOSH SSH_CONNECTION <value>; `text` is the value
+    kTcpPort,        // ROAM TCP <port> (roam-server --tcp); `port` is set
   };
   Kind kind = Kind::kOther;
   ConnectInfo connect;
   std::string text;
+  uint16_t port = 0;
 };
 
 // Classifies one line (without its "\n"; CRs anywhere at its ends are
@@ -91,12 +93,15 @@ class ConnectLineScanner {
   // From the last `MOSH SSH_CONNECTION` line: its third field (the server's
   // own IP), if present.
   const std::optional<std::string>& ssh_connection_ip() const { return ssh_connection_ip_; }
+  // From a `ROAM TCP <port>` line before the CONNECT line, if any.
+  const std::optional<uint16_t>& tcp_port() const { return tcp_port_; }
 
  private:
   std::string partial_;
   std::optional<ConnectInfo> connect_;
   std::optional<std::string> ip_;
   std::optional<std::string> ssh_connection_ip_;
+  std::optional<uint16_t> tcp_port_;
 };
 
 }  // namespace roam::session

@@ -1,4 +1,4 @@
-// ServerSession: wiring of roam-server's event loop (see server_session.h).
+// ServerSession: the I/O adapter around ServerCore (see server_session.h).
 
 #include "session/server_session.h"
 
@@ -8,41 +8,40 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <cstring>
+#include <map>
 #include <optional>
-#include <variant>
 #include <vector>
 
+#include "base/byte_writer.h"
 #include "base/clock.h"
 #include "base/logging.h"
 #include "base/poll_wait.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
-#include "base/unique_fd.h"
-#include "net/connection.h"
-#include "session/echo_ack.h"
-#include "session/frame_pacer.h"
+#include "base/varint.h"
+#include "net/stream_link.h"
+#include "service/exec_service.h"
+#include "service/forward_listener.h"
+#include "service/socket_bridge.h"
+#include "service/sockets.h"
+#include "session/server_core.h"
+#include "session/stream_relay.h"
 #include "session/utmp_record.h"
-#include "ssp/transport.h"
 #include "ssp/udp_pump.h"
-#include "state/complete_terminal.h"
-#include "state/user_stream.h"
-#include "term/emulator.h"
 
 namespace roam::session {
 
 namespace {
 
-using ServerTransport = ssp::Transport<state::CompleteTerminal, state::UserStream>;
-
-// Input for the application that it has not read yet; beyond this, typed
-// bytes are dropped (and counted) rather than buffered without bound.
-constexpr size_t kMaxPendingPtyInput = 1 << 20;
 // Application output read per round before the loop turns to the network.
 constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
 constexpr Duration kPollCap = std::chrono::milliseconds(1000);
+// TCP streams carried at once (docs/protocol.md §10).
+constexpr size_t kMaxStreams = 4;
+// How long the TCP relays get, after the session ended, to pass on what the
+// session sent last.
+constexpr Duration kStreamDrain = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -51,11 +50,13 @@ struct ServerSession::Impl {
       : key(std::move(k)), endpoint(std::move(e)), config(std::move(c)) {}
 
   int Run();
-  void HandleSignals(TimePoint now);
-  void HandleUserEvents(TimePoint now);
   void ReadPty(TimePoint now);
   void WritePty();
-  void StartShutdown(TimePoint now);
+  void StartServices();
+  void AcceptStreams(const std::vector<pollfd>& fds, TimePoint now);
+  void StartRemoteForward(uint64_t channel, const RoamChannel::Listen& listen);
+  Status StartAgentForwarding();
+  void RunServices(const std::vector<pollfd>& fds, TimePoint now);
 
   crypto::Key key;
   net::UdpEndpoint endpoint;
@@ -64,22 +65,16 @@ struct ServerSession::Impl {
   SystemClock clock;
   SystemRandom random;
   std::unique_ptr<PtyChild> child;
-  std::unique_ptr<term::Emulator> emulator;
-  std::unique_ptr<ServerTransport> transport;
-  std::optional<ssp::UdpPump<ServerTransport>> pump;
+  std::unique_ptr<ServerCore> core;
   std::unique_ptr<UtmpRecord> utmp;
-  EchoAckTracker echo_ack;
-  FramePacer pacer;
-  std::optional<ServerTimeouts> timeouts;
   std::unique_ptr<SignalPipe> signals;
-
-  std::string pty_input;  // keystrokes waiting for the application
-  uint64_t dropped_input_bytes = 0;
-  uint64_t consumed_remote_num = 0;
   bool pty_open = true;
-  bool exit_requested = false;
-  int exit_status = 0;
-  std::string last_remote;
+  service::ExecEnvironment exec_environment;
+  std::vector<std::unique_ptr<service::FdService>> services;
+  std::unique_ptr<service::ForwardListener> agent_listener;  // --forward-agent
+  std::string agent_dir;
+  std::vector<std::unique_ptr<StreamRelay>> relays;  // TCP streams (--tcp)
+  net::Address udp_address;
 };
 
 ServerSession::ServerSession(crypto::Key key, net::UdpEndpoint endpoint, ServerSessionConfig config)
@@ -89,88 +84,21 @@ ServerSession::~ServerSession() = default;
 
 int ServerSession::Run() { return impl_->Run(); }
 
-void ServerSession::Impl::StartShutdown(TimePoint now) {
-  if (transport->shutdown_in_progress()) return;
-  if (!transport->connection().has_remote()) {
-    // Nobody to tell: done at once (spec §7.8).
-    exit_requested = true;
-    return;
-  }
-  transport->StartShutdown(now);
-}
-
-void ServerSession::Impl::HandleSignals(TimePoint now) {
-  for (int sig : signals->Drain()) {
-    switch (sig) {
-      case SIGTERM:
-      case SIGINT:
-        Log(LogLevel::kInfo, "signal received, shutting down");
-        StartShutdown(now);
-        break;
-      case SIGUSR1:
-        if (timeouts->Sigusr1Ends(now)) {
-          Log(LogLevel::kInfo, "SIGUSR1 received, shutting down");
-          StartShutdown(now);
-        }
-        break;
-      default:
-        break;  // SIGCHLD: the pty read path notices the exit
-    }
-  }
-}
-
-void ServerSession::Impl::HandleUserEvents(TimePoint now) {
-  if (transport->latest_remote_state_num() == consumed_remote_num) return;
-  consumed_remote_num = transport->latest_remote_state_num();
-  timeouts->OnClientState(now);
-  Result<std::vector<state::UserEvent>> events =
-      state::UserStream::EventsOfDiff(transport->TakeRemoteDiff());
-  if (!events.ok()) return;  // cannot happen for a diff we built; nothing to act on
-  const std::vector<state::UserEvent> compacted = state::UserStream::CompactResizes(*events);
-  for (const state::UserEvent& event : compacted) {
-    if (const auto* byte = std::get_if<state::UserByte>(&event)) {
-      std::string translated = emulator->TranslateUserInput(std::string_view(&byte->byte, 1));
-      if (pty_input.size() + translated.size() > kMaxPendingPtyInput) {
-        dropped_input_bytes += translated.size();
-      } else {
-        pty_input += translated;
-      }
-    } else if (const auto* resize = std::get_if<state::Resize>(&event)) {
-      // A peer may ask for any size (a stock client in a 5000-column
-      // window): clamp it into the emulator's range.
-      const int cols = term::Emulator::ClampDimension(resize->width);
-      const int rows = term::Emulator::ClampDimension(resize->height);
-      if (emulator->Resize(cols, rows)) {
-        (void)child->Resize(static_cast<uint16_t>(cols), static_cast<uint16_t>(rows));
-        pacer.OnOutput(now);
-      }
-    }
-  }
-  if (!compacted.empty()) echo_ack.RecordUserEvents(consumed_remote_num, now);
-  // The program starts once the first client state (normally its window
-  // size) has been applied, so it sees the client's size from the start.
-  if (!child->released()) (void)child->Release();
-}
-
 void ServerSession::Impl::ReadPty(TimePoint now) {
   char buf[65536];
   size_t total = 0;
   while (total < kMaxPtyReadPerRound) {
     ssize_t n = read(child->master_fd(), buf, sizeof buf);
     if (n > 0) {
-      emulator->Write(std::string_view(buf, static_cast<size_t>(n)));
+      core->OnPtyOutput(std::string_view(buf, static_cast<size_t>(n)), now);
       total += static_cast<size_t>(n);
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
     // EOF or EIO: the program and everything holding the pty are gone.
     pty_open = false;
+    core->OnPtyClosed(now);
     break;
-  }
-  if (total > 0) pacer.OnOutput(now, total);
-  std::string replies = emulator->TakeReplies();
-  if (!replies.empty() && pty_input.size() + replies.size() <= kMaxPendingPtyInput) {
-    pty_input += replies;
   }
 }
 
@@ -178,16 +106,138 @@ void ServerSession::Impl::WritePty() {
   // Until the program has been exec'd, input would reach the waiting child
   // (a Ctrl-C would end it): hold it.
   if (!child->ExecConfirmed()) return;
-  while (!pty_input.empty()) {
-    ssize_t n = write(child->master_fd(), pty_input.data(), pty_input.size());
+  while (!core->pty_input().empty()) {
+    const std::string& input = core->pty_input();
+    ssize_t n = write(child->master_fd(), input.data(), input.size());
     if (n > 0) {
-      pty_input.erase(0, static_cast<size_t>(n));
-      pacer.OnInput(clock.Now());  // what the program prints next may be its echo
+      core->ConsumePtyInput(static_cast<size_t>(n), clock.Now());
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     break;  // EAGAIN: the application is not reading; try next round
   }
+}
+
+void ServerSession::Impl::AcceptStreams(const std::vector<pollfd>& fds, TimePoint now) {
+  for (auto& relay : relays) relay->OnPolled(fds, now);
+  std::erase_if(relays, [](const auto& r) { return !r->up(); });
+  if (!config.tcp_listener.valid() ||
+      !(service::Revents(fds, config.tcp_listener.get()) & POLLIN)) {
+    return;
+  }
+  std::string origin;
+  UniqueFd connection = service::AcceptConnection(config.tcp_listener.get(), &origin);
+  if (!connection.valid()) return;
+  // A few streams at once: a client that reconnects replaces its old one,
+  // and a stranger cannot hold many sockets open.
+  if (relays.size() >= kMaxStreams) relays.erase(relays.begin());
+  Result<std::unique_ptr<StreamRelay>> relay = StreamRelay::Create(
+      std::make_unique<net::StreamLink>(std::move(connection), UniqueFd()), udp_address);
+  if (relay.ok()) relays.push_back(std::move(*relay));
+  Log(LogLevel::kInfo, "stream from " + origin);
+}
+
+void ServerSession::Impl::StartServices() {
+  for (ServerCore::ServiceRequest& r : core->TakeServiceRequests()) {
+    channel::Mux* mux = core->mux();
+    if (!mux) continue;
+    if (r.request.has_connect()) {
+      const RoamChannel::Connect& c = r.request.connect();
+      Result<UniqueFd> fd =
+          c.has_path() ? service::StartUnixConnect(c.path())
+                       : service::StartTcpConnect(c.host(), static_cast<uint16_t>(c.port()));
+      if (!fd.ok()) {
+        (void)mux->Refuse(r.channel, fd.status().message());
+        continue;
+      }
+      // Answered once the connect ends: accepted, or refused with its error.
+      services.push_back(
+          std::make_unique<service::SocketBridge>(r.channel, std::move(*fd), /*connecting=*/true));
+    } else if (r.request.has_listen()) {
+      StartRemoteForward(r.channel, r.request.listen());
+    } else if (r.request.has_exec()) {
+      Result<std::unique_ptr<service::ExecService>> started =
+          service::ExecService::Start(r.channel, r.request.exec(), exec_environment);
+      if (!started.ok()) {
+        (void)mux->Refuse(r.channel, started.status().message());
+        continue;
+      }
+      (void)mux->Accept(r.channel);
+      services.push_back(std::move(*started));
+    } else {
+      (void)mux->Refuse(r.channel, "not available on this server");
+    }
+  }
+}
+
+void ServerSession::Impl::RunServices(const std::vector<pollfd>& fds, TimePoint now) {
+  channel::Mux* mux = core->mux();
+  if (!mux) return;
+  std::vector<std::unique_ptr<service::FdService>> spawned;
+  if (agent_listener) {
+    agent_listener->Run(mux, fds, now);
+    spawned = agent_listener->TakeSpawned();
+  }
+  for (auto& s : services) {
+    s->Run(mux, fds, now);
+    for (auto& spawn : s->TakeSpawned()) spawned.push_back(std::move(spawn));
+  }
+  std::erase_if(services, [](const auto& s) { return s->done(); });
+  for (auto& s : spawned) services.push_back(std::move(s));
+}
+
+void ServerSession::Impl::StartRemoteForward(uint64_t channel, const RoamChannel::Listen& listen) {
+  channel::Mux* mux = core->mux();
+  Result<UniqueFd> fd =
+      listen.has_path()
+          ? service::ListenUnix(listen.path())
+          : service::ListenTcp(listen.bind_host(), static_cast<uint16_t>(listen.port()));
+  if (!fd.ok()) {
+    (void)mux->Refuse(channel, fd.status().message());
+    return;
+  }
+  (void)mux->Accept(channel);
+  // The answer is followed by the port bound (docs/protocol.md §9.12).
+  std::string port;
+  ByteWriter w(&port);
+  WriteVarint(&w, listen.has_path() ? 0 : service::BoundPort(fd->get()));
+  (void)mux->Write(channel, port);
+  const uint32_t number = listen.listener();
+  auto factory = [number](channel::Mux* m, UniqueFd connection, const std::string& origin,
+                          TimePoint now) -> std::unique_ptr<service::FdService> {
+    RoamChannel::OpenRequest request;
+    request.mutable_forwarded()->set_listener(number);
+    request.mutable_forwarded()->set_origin(origin);
+    Result<uint64_t> id = m->Open(request.SerializeAsString(), now);
+    if (!id.ok()) return nullptr;
+    return std::make_unique<service::SocketBridge>(*id, std::move(connection));
+  };
+  services.push_back(std::make_unique<service::ForwardListener>(
+      std::move(*fd), factory, channel, listen.has_path() ? listen.path() : ""));
+}
+
+Status ServerSession::Impl::StartAgentForwarding() {
+  std::string dir = (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
+  dir += "/roam-agent-XXXXXX";
+  if (!mkdtemp(dir.data())) return IoError("cannot create the agent socket's directory");
+  agent_dir = dir;  // mkdtemp makes it 0700
+  const std::string path = dir + "/agent.sock";
+  Result<UniqueFd> fd = service::ListenUnix(path);
+  if (!fd.ok()) return fd.status();
+  auto factory = [](channel::Mux* m, UniqueFd connection, const std::string&,
+                    TimePoint now) -> std::unique_ptr<service::FdService> {
+    if (!m) return nullptr;
+    RoamChannel::OpenRequest request;
+    request.mutable_agent();
+    Result<uint64_t> id = m->Open(request.SerializeAsString(), now);
+    if (!id.ok()) return nullptr;
+    return std::make_unique<service::SocketBridge>(*id, std::move(connection));
+  };
+  agent_listener =
+      std::make_unique<service::ForwardListener>(std::move(*fd), factory, std::nullopt, path);
+  config.child.env_set.emplace_back("SSH_AUTH_SOCK", path);
+  exec_environment.env.push_back("SSH_AUTH_SOCK=" + path);
+  return Status::Ok();
 }
 
 int ServerSession::Impl::Run() {
@@ -202,6 +252,12 @@ int ServerSession::Impl::Run() {
   signals = std::move(*installed);
   signal(SIGHUP, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
+  exec_environment = service::CurrentExecEnvironment();
+  if (config.forward_agent) {
+    if (Status s = StartAgentForwarding(); !s.ok()) {
+      Log(LogLevel::kWarning, "agent forwarding is off: " + s.message());
+    }
+  }
   Result<std::unique_ptr<PtyChild>> started = PtyChild::Start(config.child);
   if (!started.ok()) {
     Log(LogLevel::kError, "cannot start the session's program: " + started.status().message());
@@ -211,112 +267,95 @@ int ServerSession::Impl::Run() {
   fcntl(child->master_fd(), F_SETFL, fcntl(child->master_fd(), F_GETFL) | O_NONBLOCK);
   utmp = std::make_unique<UtmpRecord>(child->master_fd(), UtmpHost(getpid(), ""));
 
-  const int cols = config.child.cols;
-  const int rows = config.child.rows;
+  ServerCoreConfig core_config;
+  core_config.cols = config.child.cols;
+  core_config.rows = config.child.rows;
+  core_config.timeouts = config.timeouts;
+  core_config.policy = config.policy;
   TimePoint now = clock.Now();
-  timeouts.emplace(config.timeouts, now);
-  // The server's screen only ever leaves through the Mosh-subset display
-  // diff, which never sends OSC 8 links: do not store them at all.
-  term::EmulatorOptions emulator_options;
-  emulator_options.keep_links = false;
-  emulator = std::make_unique<term::Emulator>(cols, rows, emulator_options);
-  transport = std::make_unique<ServerTransport>(net::Connection::Server(std::move(key)),
-                                                state::CompleteTerminal(cols, rows),
-                                                state::UserStream(), &random, now);
-  // The frame pacer already collects the program's output (a screen is
-  // pushed once the output has been quiet for kSettle, or after one frame
-  // interval), so SSP's fixed 8 ms SEND_MINDELAY would only add to every
-  // echo. The frame interval still spaces the sends.
-  transport->SetSendMinDelay(Millis(0));
-  // The first screen (the shell's prompt) should not wait for the interval
-  // derived from SSP's initial 1 s RTT guess.
-  transport->SetFastStart(true);
-  pump.emplace(transport.get(), &endpoint);
+  core = std::make_unique<ServerCore>(std::move(key), std::move(core_config), &random, now);
+  ssp::UdpPump<ServerCore> pump(core.get(), &endpoint);
+  if (Result<net::Address> local = endpoint.LocalAddress(); local.ok()) udp_address = *local;
 
-  while (!exit_requested) {
+  while (!core->done()) {
     now = clock.Now();
     std::vector<pollfd> fds;
-    pump->AddPollFds(&fds);
+    pump.AddPollFds(&fds);
+    const size_t signal_index = fds.size();
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
     const size_t pty_index = fds.size();
     if (pty_open) {
       short events = POLLIN;
-      if (!pty_input.empty() && child->ExecConfirmed()) events |= POLLOUT;
+      if (!core->pty_input().empty() && child->ExecConfirmed()) events |= POLLOUT;
       fds.push_back(pollfd{child->master_fd(), events, 0});
     }
-    if (child->exec_watch_fd() >= 0) fds.push_back(pollfd{child->exec_watch_fd(), POLLIN, 0});
-
-    const Millis interval = transport->frame_interval();
-    TimePoint wake = std::min(echo_ack.NextWakeup(), pacer.NextWakeup(interval));
-    const Duration ssp_wait = pump->PollTimeout(now, kPollCap);
-    const Duration other_wait = wake == kNever ? Duration::max() : wake - now;
-    Duration timeout =
-        timeouts->PollTimeout(now, ssp_wait, other_wait, transport->shutdown_in_progress());
-    PollFor(fds.data(), fds.size(), std::clamp<Duration>(timeout, Duration::zero(), kPollCap));
+    if (child && child->exec_watch_fd() >= 0) {
+      fds.push_back(pollfd{child->exec_watch_fd(), POLLIN, 0});
+    }
+    for (const auto& s : services) s->AddPollFds(&fds);
+    for (const auto& r : relays) r->AddPollFds(&fds);
+    if (config.tcp_listener.valid()) fds.push_back(pollfd{config.tcp_listener.get(), POLLIN, 0});
+    if (agent_listener && core->mux()) agent_listener->AddPollFds(&fds);
+    const TimePoint wake = core->NextWakeup(now);
+    PollFor(fds.data(), fds.size(), WaitUntil(now, wake, kPollCap));
     now = clock.Now();
 
-    pump->OnPolled(fds, now);
-    if (fds[pty_index - 1].revents & POLLIN) HandleSignals(now);
-    HandleUserEvents(now);
-    if (transport->connection().has_remote()) {
-      std::string remote = transport->connection().remote().ToString();
-      if (remote != last_remote) {
-        Log(LogLevel::kInfo, "server now attached to client at " + remote);
-        last_remote = remote;
+    pump.OnPolled(fds, now);
+    if (fds[signal_index].revents & POLLIN) {
+      for (int sig : signals->Drain()) {
+        // SIGCHLD: the pty path and the exec services notice by themselves.
+        if (sig == SIGCHLD) service::ReapAbandonedCommands();
+        core->OnSignal(sig, now);
       }
     }
-
     if (pty_open) {
       if (pty_index < fds.size() && (fds[pty_index].revents & (POLLIN | POLLHUP | POLLERR))) {
         ReadPty(now);
       }
-      WritePty();
+      if (pty_open) WritePty();
     }
-    (void)child->PollExit();  // reaps the program once it has ended
-
-    // Push the screen and the echo-ack into the synced state (never after
-    // shutdown began: the final state is frozen).
-    if (!transport->shutdown_in_progress()) {
-      const bool ack_moved = echo_ack.Update(now);
-      if (ack_moved) transport->current_state().SetEchoAck(echo_ack.echo_ack());
-      if (pacer.ShouldPush(now, interval) || (!pty_open && pacer.dirty())) {
-        transport->current_state().SetFramebuffer(emulator->fb());
-        pacer.OnPushed(now);
+    std::optional<std::pair<int, int>> size = core->TakePtyResize();
+    if (child && !core->wants_program()) {
+      // A terminal-less client (docs/protocol.md §8.1): the program never
+      // runs. Closing the pty and the release pipe ends the waiting child
+      // (status 1, nothing executed); the session goes on with channels.
+      pty_open = false;
+      utmp.reset();
+      child.reset();
+    }
+    if (child) {
+      if (size) {
+        (void)child->Resize(static_cast<uint16_t>(size->first),
+                            static_cast<uint16_t>(size->second));
       }
-      if (!pty_open) {
-        Log(LogLevel::kInfo, "the session's program exited; shutting down");
-        StartShutdown(now);
-      } else if (timeouts->NetworkTimedOut(now)) {
-        Log(LogLevel::kInfo, "network timeout; shutting down");
-        StartShutdown(now);
-      } else if (timeouts->NoClientExpired(now)) {
-        Log(LogLevel::kInfo, "no connection within 60 seconds");
-        exit_requested = true;
-      }
+      if (core->release_child() && !child->released()) (void)child->Release();
+      // Reaps the program once it has ended.
+      if (std::optional<int> status = child->PollExit()) core->OnProgramExit(*status, now);
     }
 
-    Status flushed = pump->Flush(now);
+    AcceptStreams(fds, now);
+    StartServices();
+    RunServices(fds, now);
+    Status flushed = pump.Flush(now);
     if (!flushed.ok()) Log(LogLevel::kWarning, flushed.message());
-    if (!transport->fatal_error().ok()) {
-      Log(LogLevel::kError, transport->fatal_error().message());
-      exit_status = 1;
-      break;
-    }
-
-    utmp->SetHost(
-        UtmpHost(getpid(), timeouts->ClientAttached(now) && transport->connection().has_remote()
-                               ? transport->connection().remote().HostString()
-                               : ""));
-
-    // How the session ends.
-    if (transport->counterparty_shutdown_ack_sent()) break;  // the client quit
-    if (transport->shutdown_in_progress() &&
-        (transport->shutdown_acknowledged() || transport->shutdown_ack_timed_out(now) ||
-         !transport->connection().has_remote())) {
-      break;
-    }
+    if (utmp) utmp->SetHost(UtmpHost(getpid(), core->AttachedHost(now)));
   }
-  return exit_status;
+  // The last datagrams (the shutdown's acknowledgement) went to the
+  // session's own UDP socket for a TCP stream's relay: let the relays carry
+  // them before the process goes (bounded).
+  const TimePoint drain_end = clock.Now() + kStreamDrain;
+  while (!relays.empty() && clock.Now() < drain_end) {
+    std::vector<pollfd> fds;
+    for (const auto& r : relays) r->AddPollFds(&fds);
+    if (poll(fds.data(), fds.size(), 20) <= 0) break;
+    for (auto& r : relays) r->OnPolled(fds, clock.Now());
+  }
+  for (auto& s : services) s->Abort();
+  services.clear();
+  agent_listener.reset();
+  if (!agent_dir.empty()) rmdir(agent_dir.c_str());
+  service::ReapAbandonedCommands();
+  return core->exit_status();
 }
 
 }  // namespace roam::session

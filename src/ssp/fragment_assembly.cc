@@ -12,7 +12,8 @@ void FragmentAssembly::Reset() {
   held_bytes_ = 0;
 }
 
-std::optional<TransportBuffers::Instruction> FragmentAssembly::Add(Fragment fragment, bool late) {
+std::optional<TransportBuffers::Instruction> FragmentAssembly::Add(Fragment fragment,
+                                                                   bool in_order) {
   ++stats_.fragments;
   if (fragment.num > kMaxFragmentNum) {
     ++stats_.oversize;
@@ -22,7 +23,7 @@ std::optional<TransportBuffers::Instruction> FragmentAssembly::Add(Fragment frag
   // counter), so a fragment older than the newest id seen is a late or
   // replayed copy of something already superseded: ignoring it keeps one
   // replayed datagram from throwing away the assembly in progress.
-  if ((current_id_ && fragment.id < *current_id_) || (late && current_id_ != fragment.id)) {
+  if ((current_id_ && fragment.id < *current_id_) || (!in_order && current_id_ != fragment.id)) {
     ++stats_.stale;
     return std::nullopt;
   }

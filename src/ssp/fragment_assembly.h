@@ -63,11 +63,12 @@ class FragmentAssembly {
  public:
   // Adds one fragment from the peer. Returns the decoded Instruction when this
   // fragment completes one; nullopt otherwise (incomplete, or dropped and
-  // counted in stats()). `late`: it came in a datagram with an old counter
-  // (late or replayed); such a fragment can only belong to the Instruction
-  // in progress, and is ignored (stale) otherwise, so not even an authentic
-  // replay with a garbled id can move the assembly on.
-  std::optional<TransportBuffers::Instruction> Add(Fragment fragment, bool late = false);
+  // counted in stats()). `in_order`: the datagram that carried it was newer
+  // than every one before it. An older datagram (reordered or replayed) may
+  // only add to the Instruction in progress, never start one: otherwise one
+  // authentic datagram with a stale sequence number and a wild id could
+  // move the newest id out of reach of every real fragment.
+  std::optional<TransportBuffers::Instruction> Add(Fragment fragment, bool in_order = true);
 
   const AssemblyStats& stats() const { return stats_; }
   // Number of fragments and bytes held for the Instruction in progress.

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,12 @@ namespace roam::ssp {
 inline constexpr size_t kReceivedStatesLimit = 1024;
 // While over the limit, accept at most one new state per this long.
 inline constexpr Millis kReceiverQuenchTime{15000};
+// A payload whose first byte has this bit set is a roam extension packet,
+// not a fragment: fragment ids start at 1 and count up, so a fragment's
+// first byte is 0 (docs/protocol.md §9.1).
+inline constexpr uint8_t kExtensionPacketBit = 0x80;
+// Extension packets held for the application between two TakeExtensionPackets.
+inline constexpr size_t kMaxQueuedExtensionPackets = 4096;
 
 // What the receiver counts above the datagram and fragment layers.
 struct ReceiverStats {
@@ -54,6 +61,7 @@ struct ReceiverStats {
   uint64_t unknown_reference = 0;    // old_num not held: ignored
   uint64_t quenched = 0;             // refused while over the held-state limit
   uint64_t bad_diffs = 0;            // the state's Apply() rejected the diff
+  uint64_t extension_dropped = 0;  // a roam extension packet nobody takes (docs/protocol.md §9.1)
 };
 
 struct TransportStats {
@@ -71,7 +79,7 @@ struct TransportStats {
            assembly.duplicates + assembly.stale + assembly.conflicting + assembly.oversize +
            assembly.bad_zlib + assembly.bad_protobuf + assembly.bad_version +
            receiver.duplicate_states + receiver.unknown_reference + receiver.quenched +
-           receiver.bad_diffs;
+           receiver.bad_diffs + receiver.extension_dropped;
   }
 };
 
@@ -99,16 +107,28 @@ class Transport {
   // fragment layer, and only a complete, valid Instruction the receiver.
   void Receive(std::string_view datagram, const net::Address& from, int socket_id, bool ecn_ce,
                TimePoint now) {
+    const uint64_t out_of_order_before = connection_.stats().out_of_order;
     std::optional<std::string> payload =
         connection_.Receive(datagram, from, socket_id, ecn_ce, now);
     if (!payload) return;  // counted by the Connection
+    const bool in_order = connection_.stats().out_of_order == out_of_order_before;
+    if (!payload->empty() && (static_cast<uint8_t>((*payload)[0]) & kExtensionPacketBit)) {
+      // Authentic, but not SSP: for the roam extension layer, if there is
+      // one; never into the fragment assembly.
+      if (accept_extensions_ && extension_packets_.size() < kMaxQueuedExtensionPackets) {
+        extension_packets_.push_back(std::move(*payload));
+      } else {
+        ++receiver_stats_.extension_dropped;
+      }
+      return;
+    }
     Result<Fragment> fragment = Fragment::Decode(*payload);
     if (!fragment.ok()) {
       ++receiver_stats_.short_fragments;
       return;
     }
     std::optional<TransportBuffers::Instruction> instruction =
-        assembly_.Add(std::move(*fragment), connection_.last_received_late());
+        assembly_.Add(std::move(*fragment), in_order);
     if (instruction) ProcessInstruction(*instruction, now);
   }
 
@@ -141,6 +161,33 @@ class Transport {
         out.push_back(std::move(*datagram));
       }
     }
+    return out;
+  }
+
+  // Seals one roam extension packet (docs/protocol.md §9.1) into a datagram
+  // to the peer, through the same key, nonce counter, timestamps, roaming
+  // and port hopping as SSP's fragments. Errors: as Connection::Seal
+  // (kUnavailable: no peer address; kResourceExhausted: the key is used up,
+  // after which fatal_error() is set).
+  // REQUIRES: payload is at least 10 bytes and starts with the extension bit.
+  Result<net::OutgoingDatagram> SealExtension(std::string_view payload, TimePoint now) {
+    if (!fatal_error_.ok()) return fatal_error_;
+    Result<net::OutgoingDatagram> datagram = connection_.Seal(payload, now);
+    if (!datagram.ok() && datagram.status().code() == StatusCode::kResourceExhausted) {
+      fatal_error_ = datagram.status();
+    }
+    return datagram;
+  }
+
+  // Whether authentic extension packets are kept for TakeExtensionPackets
+  // (true once the peer announced itself); otherwise they are dropped and
+  // counted.
+  void set_accept_extensions(bool accept) { accept_extensions_ = accept; }
+  // The extension packets received since the last call, in arrival order.
+  std::vector<std::string> TakeExtensionPackets() {
+    std::vector<std::string> out(std::make_move_iterator(extension_packets_.begin()),
+                                 std::make_move_iterator(extension_packets_.end()));
+    extension_packets_.clear();
     return out;
   }
 
@@ -178,15 +225,24 @@ class Transport {
   // True once a peer state other than state 0 has been accepted.
   bool has_remote_state() const { return latest_remote_state_num() != 0; }
 
-  // Returns the diff from the last consumed peer state to the newest one
-  // (empty when nothing new), marks the newest consumed, and trims every held
-  // state by the oldest one (spec §7.6).
-  std::string TakeRemoteDiff() {
-    std::string diff = received_states_.back().state.DiffFrom(last_consumed_);
+  // Calls `consume(last_consumed, newest)` with the last consumed peer state
+  // and the newest one, marks the newest consumed, and trims every held
+  // state by the oldest one (spec §7.6). The application reads what changed
+  // straight from the two states, with no encoding in between.
+  template <typename Fn>
+  void ConsumeRemote(Fn&& consume) {
+    consume(static_cast<const Remote&>(last_consumed_), latest_remote_state());
     last_consumed_ = received_states_.back().state;
     const Remote& oldest = received_states_.front().state;
     last_consumed_.Subtract(oldest);
     for (size_t i = received_states_.size(); i-- > 0;) received_states_[i].state.Subtract(oldest);
+  }
+
+  // ConsumeRemote, returning the diff from the last consumed peer state to
+  // the newest one (empty when nothing new).
+  std::string TakeRemoteDiff() {
+    std::string diff;
+    ConsumeRemote([&](const Remote& old, const Remote& newest) { diff = newest.DiffFrom(old); });
     return diff;
   }
 
@@ -210,6 +266,11 @@ class Transport {
   size_t received_states_size() const { return received_states_.size(); }
 
   const TransportSender<Local>& sender() const { return sender_; }
+  // The newest local state number sent, the newest the peer acknowledged,
+  // and when that one was sent (for prediction and the connection bar).
+  uint64_t last_sent_state_num() const { return sender_.last_sent_num(); }
+  uint64_t acked_state_num() const { return sender_.acked_num(); }
+  TimePoint last_acked_time() const { return sender_.last_acked_time(); }
   // For the socket adapter: remote address, MTU, socket ids to close, EMSGSIZE.
   net::Connection& connection() { return connection_; }
   const net::Connection& connection() const { return connection_; }
@@ -302,6 +363,8 @@ class Transport {
   uint64_t send_errors_ = 0;
   Status fatal_error_;
   bool fast_start_ = false;  // SetFastStart
+  bool accept_extensions_ = false;
+  std::deque<std::string> extension_packets_;
 };
 
 }  // namespace roam::ssp

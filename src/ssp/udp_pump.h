@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "base/poll_wait.h"
 #include "base/status.h"
 #include "net/udp_endpoint.h"
 
@@ -77,15 +76,10 @@ class UdpPump {
     return result;
   }
 
-  // How long until the transport wants to run, exactly (for PollFor),
-  // capped at `cap`; zero if due now.
-  Duration PollTimeout(TimePoint now, Duration cap) const {
-    return WaitUntil(now, transport_->NextWakeup(now), cap);
-  }
-
   // Milliseconds until the transport wants to run (for poll), capped at
   // `cap_ms`; 0 if due now. Rounded up, and one more: a loop that can wait
-  // with sub-millisecond precision should use PollTimeout.
+  // with sub-millisecond precision should use PollFor with WaitUntil
+  // (base/poll_wait.h).
   int PollTimeoutMs(TimePoint now, int cap_ms) const {
     TimePoint wake = transport_->NextWakeup(now);
     if (wake == kNever) return cap_ms;

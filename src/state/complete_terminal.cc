@@ -8,6 +8,7 @@
 #include "term/display.h"
 #include "term/emulator.h"
 #include "wire/instruction_codec.h"
+#include "wire/roam_extensions.pb.h"
 
 namespace roam::state {
 
@@ -56,6 +57,15 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
           ->set_hoststring(std::move(bytes));
     }
   }
+  // roam extensions come after everything a stock client reads.
+  if (welcome_ != old.welcome_ && welcome_.valid()) {
+    ToProto(welcome_, message.add_instruction()->MutableExtension(RoamBuffers::welcome));
+  }
+  if (program_exit_ && program_exit_ != old.program_exit_) {
+    message.add_instruction()
+        ->MutableExtension(RoamBuffers::program_exit)
+        ->set_status(*program_exit_);
+  }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);
 }
@@ -73,6 +83,8 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   // until written, so a small update costs little whatever the size.
   term::Emulator emulator(fb_, ReplicaOptions());
   uint64_t echo_ack = echo_ack_;
+  RoamHello welcome = welcome_;
+  std::optional<int> program_exit = program_exit_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
     if (instruction.HasExtension(HostBuffers::hostbytes)) {
@@ -90,10 +102,16 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       uint64_t num = instruction.GetExtension(HostBuffers::echoack).echo_ack_num();
       if (num < echo_ack) return Malformed("host message: echo ack decreased");
       echo_ack = num;
+    } else if (instruction.HasExtension(RoamBuffers::welcome)) {
+      welcome = FromProto(instruction.GetExtension(RoamBuffers::welcome));
+    } else if (instruction.HasExtension(RoamBuffers::program_exit)) {
+      program_exit = instruction.GetExtension(RoamBuffers::program_exit).status();
     }
   }
   fb_ = std::move(*emulator.mutable_fb());
   echo_ack_ = echo_ack;
+  welcome_ = welcome;
+  program_exit_ = program_exit;
   return Status::Ok();
 }
 

@@ -20,10 +20,12 @@
 #define ROAM_STATE_COMPLETE_TERMINAL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "state/roam_hello.h"
 #include "term/framebuffer.h"
 
 namespace roam::state {
@@ -44,9 +46,19 @@ class CompleteTerminal {
   // Server: REQUIRES: echo_ack >= echo_ack() (it never decreases; spec §8.2.3).
   void SetEchoAck(uint64_t echo_ack);
 
+  // roam extensions (docs/protocol.md §8): the server's Welcome, sent only
+  // to a client that said Hello. Invalid (version 0) until set.
+  const RoamHello& welcome() const { return welcome_; }
+  void SetWelcome(const RoamHello& welcome) { welcome_ = welcome; }
+  // How the server's program ended (docs/protocol.md §8.3); nullopt while
+  // it runs, and always for a stock server.
+  const std::optional<int>& program_exit() const { return program_exit_; }
+  void SetProgramExit(int status) { program_exit_ = status; }
+
   // SyncState interface (src/ssp/sync_state.h).
   friend bool operator==(const CompleteTerminal& a, const CompleteTerminal& b) {
-    return a.echo_ack_ == b.echo_ack_ && a.fb_ == b.fb_;
+    return a.echo_ack_ == b.echo_ack_ && a.welcome_ == b.welcome_ &&
+           a.program_exit_ == b.program_exit_ && a.fb_ == b.fb_;
   }
   void Subtract(const CompleteTerminal& /*prefix*/) {}
   std::string DiffFrom(const CompleteTerminal& old) const;
@@ -56,6 +68,8 @@ class CompleteTerminal {
  private:
   term::Framebuffer fb_;
   uint64_t echo_ack_ = 0;
+  RoamHello welcome_;
+  std::optional<int> program_exit_;
 };
 
 }  // namespace roam::state

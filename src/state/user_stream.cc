@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "wire/instruction_codec.h"
+#include "wire/roam_extensions.pb.h"
 
 namespace roam::state {
 
@@ -39,13 +40,16 @@ std::string UserStream::DiffFrom(const UserStream& old) const {
   for (size_t i = start; i < events_.size(); ++i) {
     if (const auto* byte = std::get_if<UserByte>(&events_[i])) {
       run.push_back(byte->byte);
-    } else {
+    } else if (const auto* resize = std::get_if<Resize>(&events_[i])) {
       flush_run();
-      const Resize& resize = std::get<Resize>(events_[i]);
       ClientBuffers::ResizeMessage* out =
           message.add_instruction()->MutableExtension(ClientBuffers::resize);
-      out->set_width(resize.width);
-      out->set_height(resize.height);
+      out->set_width(resize->width);
+      out->set_height(resize->height);
+    } else {
+      flush_run();
+      ToProto(std::get<RoamHello>(events_[i]),
+              message.add_instruction()->MutableExtension(RoamBuffers::hello));
     }
   }
   flush_run();
@@ -68,9 +72,16 @@ Result<std::vector<UserEvent>> UserStream::EventsOfDiff(std::string_view diff) {
     } else if (instruction.HasExtension(ClientBuffers::resize)) {
       const ClientBuffers::ResizeMessage& resize = instruction.GetExtension(ClientBuffers::resize);
       events.push_back(Resize{resize.width(), resize.height()});
+    } else if (instruction.HasExtension(RoamBuffers::hello)) {
+      events.push_back(FromProto(instruction.GetExtension(RoamBuffers::hello)));
     }
   }
   return events;
+}
+
+std::vector<UserEvent> UserStream::EventsAfter(const UserStream& old) const {
+  const size_t start = HasPrefix(old) ? old.events_.size() : 0;
+  return std::vector<UserEvent>(events_.begin() + static_cast<ptrdiff_t>(start), events_.end());
 }
 
 Status UserStream::Apply(std::string_view diff) {

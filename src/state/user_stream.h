@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "state/roam_hello.h"
 
 namespace roam::state {
 
@@ -35,13 +36,15 @@ struct Resize {
   friend bool operator==(const Resize&, const Resize&) = default;
 };
 
-using UserEvent = std::variant<UserByte, Resize>;
+// RoamHello: a roam client's announcement (state/roam_hello.h).
+using UserEvent = std::variant<UserByte, Resize, RoamHello>;
 
 class UserStream {
  public:
   void PushByte(char byte) { events_.push_back(UserByte{byte}); }
   void PushBytes(std::string_view bytes);
   void PushResize(int32_t width, int32_t height) { events_.push_back(Resize{width, height}); }
+  void PushHello(const RoamHello& hello) { events_.push_back(hello); }
 
   const std::vector<UserEvent>& events() const { return events_; }
   bool empty() const { return events_.empty(); }
@@ -64,6 +67,11 @@ class UserStream {
   // extensions are ignored. Errors: kMalformed when `diff` does not parse;
   // the stream is then unchanged.
   Status Apply(std::string_view diff);
+
+  // The events this stream holds after `old`, which should be a prefix of
+  // it (if it is not, every event) — what DiffFrom encodes, without the
+  // encoding.
+  std::vector<UserEvent> EventsAfter(const UserStream& old) const;
 
   // The events a diff carries, in order (what Apply would append).
   // Errors: kMalformed.

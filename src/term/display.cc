@@ -65,6 +65,9 @@ class FrameWriter {
       : caps_(caps), display_(display), f_(f), out_(out), w_(f.width()), h_(f.height()) {}
 
   void Run(bool initialized, const Framebuffer& last);
+  // Prints screen row `y` from the cursor's position without any motion,
+  // trailing blank cells left out, then resets the rendition.
+  void InlineRow(int y);
 
  private:
   // ---- Output primitives that keep the terminal model in step ----
@@ -741,6 +744,30 @@ void Display::MoshVisible(Framebuffer* fb) const {
       c.rend = Visible(c.rend);
     }
   }
+}
+
+void FrameWriter::InlineRow(int y) {
+  const Row& row = f_.row(y);
+  rend_ = Rendition();
+  link_ = 0;
+  int end = w_;
+  while (end > 0 && row.cell(end - 1).pristine()) --end;
+  for (int c = 0; c < end;) {
+    PrintCell(row, c);
+    c += row.cell(c).wide() ? 2 : 1;
+  }
+  SetRendition(Rendition());
+  SetLink(0);
+}
+
+std::string Display::InlineRows(const Framebuffer& f, int first, int count) const {
+  std::string out;
+  FrameWriter writer(caps_, *this, f, &out);
+  for (int y = first; y < first + count && y < f.height(); ++y) {
+    writer.InlineRow(y);
+    out.append("\r\n");
+  }
+  return out;
 }
 
 std::string Display::NewFrame(bool initialized, const Framebuffer& last,

@@ -93,6 +93,13 @@ class Display {
   // `last` and `f` also causes a full redraw (spec §9.4 step 5).
   std::string NewFrame(bool initialized, const Framebuffer& last, const Framebuffer& f) const;
 
+  // Returns the bytes that print rows [first, first + count) of `f` one after
+  // the other from the start of a line, as text with their renditions, each
+  // ending with CR LF and without trailing blank cells, the rendition reset
+  // at the end of each. No cursor motion: for writing screen contents into
+  // a terminal's normal scrolling output.
+  std::string InlineRows(const Framebuffer& f, int first, int count) const;
+
   // The rendition a receiver ends up with when this display sends `r`:
   // `r` itself in client mode; in server mode only bold, italic, blink,
   // inverse, invisible, single underline (any style) and the colours.

@@ -1,9 +1,13 @@
 #include "support/sshd_fixture.h"
 
+#include "support/proc_scan.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,6 +35,10 @@ constexpr const char* kBasePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr
 constexpr const char* kPrivsepDir = "/run/sshd";
 // util-linux's setpriv, used to give sshd a parent-death signal.
 constexpr const char* kSetprivPath = "/usr/bin/setpriv";
+// util-linux's nsenter, which runs sshd (or ssh) inside a network namespace.
+constexpr const char* kNsenter = "nsenter";
+// Inside a namespace of its own the server has every port to itself.
+constexpr int kNamespacePort = 22;
 constexpr int kLaunchAttempts = 5;
 constexpr milliseconds kKeygenTimeout(15000);
 constexpr milliseconds kStopGrace(3000);
@@ -76,8 +84,26 @@ int PickFreePort() {
   return port;
 }
 
-bool AcceptsConnections(const std::string& host, int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+// A TCP socket opened in the network namespace at `netns` (empty: the
+// calling thread's own). The thread enters the namespace for the call only;
+// the socket stays in it.
+int StreamSocketIn(const std::string& netns) {
+  if (netns.empty()) return socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  const int target = open(netns.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = -1;
+  if (original >= 0 && target >= 0 && setns(target, CLONE_NEWNET) == 0) {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // A thread left in the test's namespace would be a broken test harness.
+    if (setns(original, CLONE_NEWNET) != 0) std::abort();
+  }
+  if (target >= 0) close(target);
+  if (original >= 0) close(original);
+  return fd;
+}
+
+bool AcceptsConnections(const std::string& netns, const std::string& host, int port) {
+  const int fd = StreamSocketIn(netns);
   if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -86,41 +112,6 @@ bool AcceptsConnections(const std::string& host, int port) {
   const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   close(fd);
   return ok;
-}
-
-struct ProcInfo {
-  pid_t ppid = -1;
-  char state = '?';
-};
-
-// Reads the parent and state of `pid` from /proc/<pid>/stat; false if gone.
-bool ReadProcInfo(pid_t pid, ProcInfo* info) {
-  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  // "pid (comm) S ppid ..."; comm may contain spaces and parentheses.
-  const size_t close_paren = stat.rfind(')');
-  if (close_paren == std::string::npos) return false;
-  std::istringstream rest(stat.substr(close_paren + 1));
-  rest >> info->state >> info->ppid;
-  return static_cast<bool>(rest);
-}
-
-std::vector<pid_t> AllPids() {
-  std::vector<pid_t> pids;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return pids;
-  while (dirent* entry = readdir(proc)) {
-    char* end = nullptr;
-    const long pid = std::strtol(entry->d_name, &end, 10);
-    if (end != entry->d_name && *end == '\0' && pid > 0) pids.push_back(static_cast<pid_t>(pid));
-  }
-  closedir(proc);
-  return pids;
-}
-
-// Whether `pid` still runs (a zombie waiting for its parent counts as gone).
-bool Running(pid_t pid) {
-  ProcInfo info;
-  return kill(pid, 0) == 0 && ReadProcInfo(pid, &info) && info.state != 'Z';
 }
 
 // All descendants of `root` (not `root` itself).
@@ -155,14 +146,14 @@ void EndProcesses(const std::vector<pid_t>& pids) {
   const bool all_gone = PollUntil(
       [&] {
         for (pid_t pid : pids) {
-          if (Running(pid)) return false;
+          if (ProcessRunning(pid)) return false;
         }
         return true;
       },
       kStopGrace);
   if (all_gone) return;
   for (pid_t pid : pids) {
-    if (Running(pid)) kill(pid, SIGKILL);
+    if (ProcessRunning(pid)) kill(pid, SIGKILL);
   }
 }
 
@@ -252,6 +243,13 @@ bool SshdFixture::Prepare() {
 
 void SshdFixture::RemotePathPrepend(const std::string& dir) { path_dirs_.push_back(dir); }
 
+void SshdFixture::UseNetworkNamespaces(const std::string& server_netns, const std::string& host,
+                                       const std::string& client_netns) {
+  server_netns_ = server_netns;
+  host_ = host;
+  client_netns_ = client_netns;
+}
+
 void SshdFixture::SetRemoteEnv(const std::string& name_equals_value) {
   remote_env_.push_back(name_equals_value);
 }
@@ -329,7 +327,7 @@ bool SshdFixture::WriteConfig() {
 
 bool SshdFixture::LaunchOnce(bool* port_taken) {
   *port_taken = false;
-  port_ = PickFreePort();
+  port_ = server_netns_.empty() ? PickFreePort() : kNamespacePort;
   if (port_ == 0) {
     error_ = "no free loopback port";
     return false;
@@ -349,6 +347,10 @@ bool SshdFixture::LaunchOnce(bool* port_taken) {
     // listening. setpriv execs sshd in place, so the PID stays the same.
     argv = {kSetprivPath, "--pdeathsig", "TERM"};
   }
+  if (!server_netns_.empty()) {
+    // nsenter also execs in place: the PID is still sshd's.
+    argv.insert(argv.end(), {kNsenter, "--net=" + server_netns_, "--"});
+  }
   argv.insert(argv.end(), {kSshdPath, "-D", "-E", log_path_, "-f", config_path_});
   auto server = std::make_unique<Subprocess>(argv);
   const std::string listening =
@@ -361,7 +363,7 @@ bool SshdFixture::LaunchOnce(bool* port_taken) {
         return exited;
       },
       kStartTimeout);
-  if (listens && !exited && AcceptsConnections(host_, port_)) {
+  if (listens && !exited && AcceptsConnections(server_netns_, host_, port_)) {
     server_ = std::move(server);
     return true;
   }
@@ -433,34 +435,18 @@ std::string SshdFixture::SshCommandString() const { return ShellJoin(SshCommand(
 
 CommandResult SshdFixture::RunSsh(const std::string& remote_command,
                                   std::chrono::milliseconds timeout) const {
-  std::vector<std::string> argv = SshCommand();
+  std::vector<std::string> argv;
+  if (!client_netns_.empty()) argv = {kNsenter, "--net=" + client_netns_, "--"};
+  const std::vector<std::string> ssh = SshCommand();
+  argv.insert(argv.end(), ssh.begin(), ssh.end());
   argv.push_back(destination());
   argv.push_back(remote_command);
   return RunCommand(argv, timeout);
 }
 
 std::vector<pid_t> SshdFixture::RemoteProcesses() const {
-  std::vector<pid_t> found;
-  if (dir_.empty()) return found;
-  const std::string marker = std::string(kMarkerName) + "=" + dir_;
-  const pid_t self = getpid();
-  for (pid_t pid : AllPids()) {
-    if (pid == self) continue;
-    const std::string environ = ReadFile("/proc/" + std::to_string(pid) + "/environ");
-    // Entries are NUL-terminated; match a whole entry.
-    size_t at = environ.find(marker);
-    while (at != std::string::npos) {
-      const bool starts_entry = at == 0 || environ[at - 1] == '\0';
-      const size_t end = at + marker.size();
-      const bool ends_entry = end == environ.size() || environ[end] == '\0';
-      if (starts_entry && ends_entry) {
-        if (Running(pid)) found.push_back(pid);
-        break;
-      }
-      at = environ.find(marker, at + 1);
-    }
-  }
-  return found;
+  if (dir_.empty()) return {};
+  return ProcessesWithEnvironmentEntry(std::string(kMarkerName) + "=" + dir_);
 }
 
 std::string SshdFixture::ServerLog() const { return log_path_.empty() ? "" : ReadFile(log_path_); }

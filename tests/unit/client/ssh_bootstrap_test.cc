@@ -1,8 +1,10 @@
 #include "client/ssh_bootstrap.h"
 
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <fstream>
 #include <map>
@@ -116,7 +118,7 @@ TEST(RoamOptionsTest, Errors) {
   const std::vector<Args> bad = {
       {},
       {"--bogus", "h"},
-      {"-x", "h"},
+      {"-Z", "h"},  // -x is ssh's "no X11" now (ssh_options_test)
       {"-p", "65536", "h"},
       {"-p", "0:10", "h"},
       {"-p", "20:10", "h"},
@@ -259,17 +261,53 @@ TEST(RemoteCommandTest, DefaultFallsBackToMoshServer) {
 }
 
 TEST(SshArgvTest, WrapperStyle) {
-  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "user@host"});
+  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--transport=udp", "user@host"});
   Args argv = SshArgv(o, "/usr/bin/roam", "REMOTE");
   EXPECT_EQ(argv,
             (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
                   "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- '%h' %p",
                   "user@host", "--", "REMOTE"}));
-  RoamOptions no_pty = ParseOk({"--no-ssh-pty", "-6", "h"});
+  RoamOptions no_pty = ParseOk({"--no-ssh-pty", "--transport=udp", "-6", "h"});
   Args argv2 = SshArgv(no_pty, "/p/it's/roam", "R");
   EXPECT_EQ(argv2, (Args{"ssh", "-n", "-S", "none", "-o",
                          "ProxyCommand='/p/it'\\''s/roam' '--family=inet6' --fake-proxy -- '%h' %p",
                          "h", "--", "R"}));
+}
+
+TEST(SshArgvTest, TheSshThatCarriesTheStreamKeepsItsStdinAndHasNoPty) {
+  // --transport=auto (the default) and ssh keep the bootstrap ssh as the
+  // session's stream: binary frames on its stdin and stdout.
+  for (const char* t : {"--transport=auto", "--transport=ssh"}) {
+    Args argv = SshArgv(ParseOk({t, "h"}), "/usr/bin/roam", "R");
+    EXPECT_EQ(argv[1], "-T") << t;
+    EXPECT_EQ(std::count(argv.begin(), argv.end(), "-n"), 0) << t;
+    EXPECT_EQ(std::count(argv.begin(), argv.end(), "-tt"), 0) << t;
+  }
+  EXPECT_TRUE(KeepsSshStream(ParseOk({"h"})));
+  EXPECT_FALSE(KeepsSshStream(ParseOk({"--transport=tcp", "h"})));
+  EXPECT_FALSE(KeepsSshStream(ParseOk({"--local"})));
+}
+
+TEST(SshArgvTest, RelayArgvAsksNothingAndRunsTheRelay) {
+  Args argv = RelaySshArgv(ParseOk({"--ssh=ssh -p 2222", "h"}), "/usr/bin/roam", 60001);
+  EXPECT_EQ((Args{argv.begin(), argv.begin() + 6}),
+            (Args{"ssh", "-p", "2222", "-o", "BatchMode=yes", "-T"}));
+  EXPECT_EQ(argv.back(), "roam-server relay 60001");
+  EXPECT_EQ(RelayLocalArgv(ParseOk({"--local", "--server=/x/roam-server"}), 7),
+            (Args{"/x/roam-server", "relay", "7"}));
+}
+
+TEST(RoamServerOnlyArgumentsTest, StreamsAndAgentGoOnlyToRoamServer) {
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"h"})), (Args{"--ssh-stream"}));
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"--transport=udp", "h"})), (Args{}));
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"--transport=tcp", "-A", "h"})),
+            (Args{"--forward-agent", "--tcp"}));
+  RoamOptions o = ParseOk({"h"});
+  EXPECT_EQ(RemoteCommand(o, {"new"}, {"--ssh-stream"}),
+            "sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server --ssh-stream "
+            "\"$@\"; fi; exec mosh-server \"$@\"' roam 'new'");
+  RoamOptions mosh = ParseOk({"--server=mosh-server", "h"});
+  EXPECT_EQ(RemoteCommand(mosh, {"new"}, {"--ssh-stream"}), "mosh-server 'new'");
 }
 
 TEST(SshArgvTest, ProxyCommandHandsTheHostToTheShellQuoted) {

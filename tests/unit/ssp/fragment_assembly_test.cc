@@ -165,20 +165,33 @@ TEST_F(FragmentAssemblyTest, OlderIdIsIgnoredAndKeepsTheAssembly) {
   EXPECT_EQ(stats().instructions, 1u);
 }
 
-TEST_F(FragmentAssemblyTest, ALateFragmentCanOnlyCompleteTheAssemblyInProgress) {
-  std::vector<Fragment> current = SplitLarge(12, 2);
-  ASSERT_GE(current.size(), 3u);
-  Send(current[1]);
-  // From a late datagram: a newer id is ignored, and changes nothing...
-  EXPECT_FALSE(assembly_.Add(Raw(current[0].id + 1000, 0, true, "late"), /*late=*/true));
+TEST_F(FragmentAssemblyTest, AStaleDatagramWithAWildIdCannotMoveTheNewestId) {
+  // An authentic datagram with an old sequence number (a replay, or a
+  // misbehaving peer) carrying a fragment with a huge id: it must neither
+  // start an assembly nor push the newest id beyond every real one.
+  Fragment wild;
+  wild.id = uint64_t{1} << 62;
+  wild.num = 0;
+  wild.final = true;
+  wild.contents = "garbage";
+  EXPECT_FALSE(assembly_.Add(wild, /*in_order=*/false).has_value());
   EXPECT_EQ(stats().stale, 1u);
-  EXPECT_EQ(stats().abandoned, 0u);
-  // ...while a missing piece of the Instruction in progress is welcome.
-  EXPECT_FALSE(assembly_.Add(current[0], /*late=*/true).has_value());
+  std::vector<Fragment> real = SplitLarge(14, 2);
   std::optional<TransportBuffers::Instruction> got;
-  for (size_t i = 2; i < current.size(); ++i) got = Send(current[i]);
+  for (const Fragment& f : real) got = Send(f);
   ASSERT_TRUE(got.has_value());
-  EXPECT_EQ(got->new_num(), 12u);
+  EXPECT_EQ(got->new_num(), 14u);
+}
+
+TEST_F(FragmentAssemblyTest, AStaleDatagramMayStillCompleteTheInstructionInProgress) {
+  std::vector<Fragment> f = SplitLarge(15, 2);
+  ASSERT_GE(f.size(), 2u);
+  // The second fragment came first (in order), the first one late.
+  EXPECT_FALSE(assembly_.Add(f[1], /*in_order=*/true).has_value());
+  std::optional<TransportBuffers::Instruction> got = assembly_.Add(f[0], /*in_order=*/false);
+  for (size_t i = 2; i < f.size(); ++i) got = assembly_.Add(f[i], /*in_order=*/true);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->new_num(), 15u);
 }
 
 TEST_F(FragmentAssemblyTest, ConflictingDuplicateDropsAssemblyAndIsCounted) {

@@ -1,0 +1,112 @@
+// `roam host -- command` without a terminal, through a real sshd on
+// loopback, as scripts and tools run it: the command's stdout and stderr
+// arrive byte for byte on roam's own, stdin streams to it until EOF, and
+// roam exits with the command's status (128 + N for signal N, 255 for
+// roam's own failures). Nothing of the session may be left afterwards.
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "base/random.h"
+#include "e2e/common/process_probe.h"
+#include "e2e/ssh/process_view.h"
+#include "support/sshd_fixture.h"
+#include "support/subprocess.h"
+
+namespace roam::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kRunTimeout(60000);
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[32];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
+  std::string hex;
+  char b[3];
+  for (unsigned int i = 0; i < n; ++i) {
+    std::snprintf(b, sizeof b, "%02x", digest[i]);
+    hex += b;
+  }
+  return hex;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class RoamExecTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(SshdFixture::Available()) << "openssh-server/openssh-client missing";
+    sshd_.RemotePathPrepend(ROAM_BIN_DIR);
+    ASSERT_TRUE(sshd_.Start()) << sshd_.error();
+  }
+  void TearDown() override {
+    EXPECT_TRUE(PollUntil([&] { return sshd_.RemoteProcesses().empty(); }, milliseconds(15000)))
+        << DescribeProcesses(sshd_.RemoteProcesses());
+  }
+
+  // Runs `roam <flags> USER@127.0.0.1 -- <remote>` with stdin from `input`;
+  // returns the exit status and fills out_ and err_.
+  int Roam(const std::string& flags, const std::string& remote, const std::string& input = "") {
+    const std::string dir = sshd_.dir();
+    {
+      std::ofstream in(dir + "/exec.in", std::ios::binary);
+      in << input;
+    }
+    const std::string command = ShellQuote(RoamProgram("roam")) +
+                                " --ssh=" + ShellQuote(sshd_.SshCommandString()) + " " + flags +
+                                " " + sshd_.user() + "@127.0.0.1 -- " + ShellQuote(remote) +
+                                " <" + ShellQuote(dir + "/exec.in") + " >" +
+                                ShellQuote(dir + "/exec.out") + " 2>" +
+                                ShellQuote(dir + "/exec.err");
+    CommandResult r = RunCommand({"sh", "-c", command}, kRunTimeout);
+    out_ = ReadAll(dir + "/exec.out");
+    err_ = ReadAll(dir + "/exec.err");
+    return r.status;
+  }
+
+  SshdFixture sshd_;
+  std::string out_;
+  std::string err_;
+};
+
+TEST_F(RoamExecTest, ExitStatusesComeBack) {
+  EXPECT_EQ(Roam("-T", "true"), 0) << err_;
+  EXPECT_EQ(Roam("-T", "exit 3"), 3) << err_;
+  EXPECT_EQ(Roam("-T", "kill -INT $$"), 130) << err_;
+  // roam's own failure: no such server program.
+  EXPECT_EQ(Roam("-T --server=/nonexistent/roam-server", "true"), 255) << err_;
+}
+
+TEST_F(RoamExecTest, StdoutAndStderrStaySeparate) {
+  ASSERT_EQ(Roam("-T", "printf out1; printf err1 >&2; printf out2; printf err2 >&2"), 0) << err_;
+  EXPECT_EQ(out_, "out1out2");
+  EXPECT_EQ(err_, "err1err2");
+}
+
+TEST_F(RoamExecTest, TenMebibytesOfStdinReachTheCommandWhoseOutputComesBack) {
+  SeededRandom random(7);
+  std::string input(10 << 20, '\0');
+  for (char& c : input) c = static_cast<char>(random.Next());
+  // A non-terminal stdin alone selects the exec channel (no -T).
+  ASSERT_EQ(Roam("", "sha256sum", input), 0) << err_;
+  EXPECT_EQ(out_, Sha256Hex(input) + "  -\n");
+  // And the bytes themselves, back through stdout.
+  ASSERT_EQ(Roam("", "cat", input), 0) << err_;
+  EXPECT_TRUE(out_ == input) << out_.size() << " bytes came back";
+}
+
+}  // namespace
+}  // namespace roam::testing
