@@ -20,10 +20,12 @@ const term::Display& ServerDisplay() {
 }
 
 // The replica that applies host bytes keeps no scrollback: the client's
-// screen is all the protocol synchronizes.
+// screen is all the protocol synchronizes. It erases as Mosh does, since a
+// stock mosh-server's diffs rely on that.
 term::EmulatorOptions ReplicaOptions() {
   term::EmulatorOptions options;
   options.scrollback_lines = 0;
+  options.mosh_wide_erase = true;
   return options;
 }
 
@@ -60,7 +62,9 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
     ToProto(welcome_, message.add_instruction()->MutableExtension(RoamBuffers::welcome));
   }
   if (program_exit_ && program_exit_ != old.program_exit_) {
-    message.add_instruction()->MutableExtension(RoamBuffers::program_exit)->set_status(*program_exit_);
+    message.add_instruction()
+        ->MutableExtension(RoamBuffers::program_exit)
+        ->set_status(*program_exit_);
   }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);

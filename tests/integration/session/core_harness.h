@@ -218,7 +218,7 @@ class CoreHarness {
     }
     if (!server_.pty_input().empty()) {
       std::string input = server_.pty_input();
-      server_.ConsumePtyInput(input.size());
+      server_.ConsumePtyInput(input.size(), now);
       server_.OnPtyOutput(shell_.OnInput(input), now);
     }
     (void)server_.TakePtyResize();
