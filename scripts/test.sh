@@ -13,7 +13,7 @@ cd "$root"
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
-bash scripts/install-deps.sh || { echo "roam: dependency installation failed" >&2; exit 1; }
+bash scripts/install-deps.sh --test || { echo "roam: dependency installation failed" >&2; exit 1; }
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 jobs=$(nproc 2>/dev/null || echo 2)

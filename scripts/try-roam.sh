@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/install-deps.sh
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DROAM_BENCH=OFF >/dev/null
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DROAM_BENCH=OFF -DROAM_TESTS=OFF >/dev/null
 ninja -C build/release roam roam-server roam-client
 export PATH="$root/build/release/src/app:$PATH"
 if [ -z "${LANG:-}" ] || ! locale 2>/dev/null | grep -qi 'utf-\?8'; then

@@ -16,3 +16,14 @@ printf 'ssh -p 2222' > $w/ssh_with_port
 printf "ssh -o 'ProxyJump a b' \"x\\\\\"y\"" > $w/quotes_and_escapes
 printf "'unterminated" > $w/unterminated_quote
 printf 'a\\ b\\\nc' > $w/backslashes
+r=corpus/install_reply
+mkdir -p $r
+printf 'ROAM INSTALL have' > $r/have
+printf 'ROAM INSTALL send new' > $r/send_new
+printf 'ROAM INSTALL send replace\r' > $r/send_replace_cr
+printf 'ROAM INSTALL present mosh-server' > $r/present
+printf 'ROAM INSTALL arch aarch64' > $r/arch
+printf 'ROAM INSTALL bad e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' > $r/bad_hash
+printf 'ROAM INSTALL installed' > $r/installed
+printf 'ROAM INSTALL nohash' > $r/nohash
+printf 'Last login: yesterday' > $r/not_a_reply

@@ -29,6 +29,7 @@
 #include "client/control_socket.h"
 #include "client/fake_proxy.h"
 #include "client/launcher.h"
+#include "client/server_install.h"
 #include "client/ssh_bootstrap.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
@@ -70,6 +71,12 @@ std::string SelfPath(const char* argv0) {
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n > 0) return std::string(buf, static_cast<size_t>(n));
   return argv0;
+}
+
+// The directory part of a path.
+std::string DirOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
 // The host part of [user@]host.
@@ -194,11 +201,52 @@ int Main(int argc, char** argv) {
       launched.ip = options.bind == roam::client::BindServer::kIp ? options.bind_ip : "127.0.0.1";
   } else {
     host = HostOf(options.destination);
-    const std::string remote = roam::client::RemoteCommand(options, server_args, roam_only);
-    launched = roam::client::Launch({roam::client::SshArgv(options, SelfPath(argv[0]), remote),
-                                     roam::client::SshEnvironmentChanges(),
-                                     terminal || options.verbose > 0,
-                                     roam::client::KeepsSshStream(options)});
+    // --install-server: a roam-server of our own in ~/.local/bin when the
+    // host has none (client/server_install.h).
+    if (options.install_server && !options.server) {
+      roam::Result<std::optional<std::string>> installed =
+          roam::client::InstallServerFor(options, SelfPath(argv[0]));
+      if (!installed.ok()) {
+        std::fprintf(stderr, "%s\n", installed.status().message().c_str());
+        return own_failure;
+      }
+      options.server = *installed;
+    }
+    auto launch_remote = [&] {
+      const std::string remote = roam::client::RemoteCommand(options, server_args, roam_only);
+      return roam::client::Launch({roam::client::SshArgv(options, SelfPath(argv[0]), remote),
+                                   roam::client::SshEnvironmentChanges(),
+                                   terminal || options.verbose > 0,
+                                   roam::client::KeepsSshStream(options)});
+    };
+    launched = launch_remote();
+    // Neither server on the remote PATH: a verified copy of ours in
+    // ~/.local/bin is used; if there is none, an interactive roam offers to
+    // copy it.
+    if (!options.server && !options.install_server &&
+        roam::client::ClassifyBootstrap(launched.outcome) ==
+            roam::client::BootstrapProblem::kServerNotFound) {
+      roam::Result<roam::client::StaticServer> ours =
+          roam::client::FindStaticServer(DirOf(SelfPath(argv[0])));
+      const bool interactive = terminal && isatty(STDIN_FILENO);
+      const uint64_t size = ours.ok() ? ours->size : 0;
+      roam::Result<std::optional<std::string>> installed =
+          ours.ok() ? roam::client::InstallServerFor(
+                          options, SelfPath(argv[0]),
+                          [&](const roam::client::InstallReply& reply) {
+                            return interactive && roam::client::AskToCopyServer(host, size, reply);
+                          })
+                    : roam::Result<std::optional<std::string>>(std::nullopt);
+      if (!installed.ok()) {
+        std::fprintf(stderr, "%s\n", installed.status().message().c_str());
+      } else if (*installed) {
+        options.server = *installed;
+        launched = launch_remote();
+      } else if (ours.ok() && !interactive) {
+        std::fprintf(stderr, "roam: with --install-server, roam copies its own roam-server to %s\n",
+                     host.c_str());
+      }
+    }
   }
   roam::client::BootstrapProblem problem = roam::client::ClassifyBootstrap(launched.outcome);
   if (problem != roam::client::BootstrapProblem::kNone || !launched.connect) {

@@ -137,6 +137,8 @@ bool ApplyFlag(std::string_view name, RoamOptions* out) {
     out->no_ssh_pty = true;
   } else if (name == "local") {
     out->local = true;
+  } else if (name == "install-server") {
+    out->install_server = true;
   } else if (name == "verbose") {
     ++out->verbose;
   } else if (name == "help") {
@@ -422,6 +424,8 @@ std::string RoamUsage() {
          "  --ssh=COMMAND          ssh command to run (default \"ssh\")\n"
          "  --server=COMMAND       server command on the remote host\n"
          "                         (default: roam-server, else mosh-server)\n"
+         "  --install-server       if the host has no server, copy roam's own\n"
+         "                         self-contained roam-server to ~/.local/bin there\n"
          "  -p, --port=PORT[:PORT2] server-side UDP port or range\n"
          "  --predict=adaptive|always|never|experimental   local echo\n"
          "  -a                     --predict=always\n"

@@ -82,6 +82,7 @@ struct RoamOptions {
   bool no_clipboard = false;                   // --no-clipboard: OSC 52 writes are not passed on
   bool no_ssh_pty = false;                     // --no-ssh-pty: no -tt
   bool local = false;                          // --local: run the server here, no ssh
+  bool install_server = false;                 // --install-server (client/server_install.h)
   int verbose = 0;                             // -v, repeatable
   bool no_tty = false;                         // -T: run the command without a terminal
   bool force_tty = false;                      // -t: run the command on a terminal

@@ -121,8 +121,12 @@ Result<LocaleChoice> ChooseClientLocale(const Environment& env, const LocaleProb
 LocaleAvailability ProbeLocale(const std::string& name) {
   locale_t loc = newlocale(LC_CTYPE_MASK, name.c_str(), static_cast<locale_t>(0));
   if (loc == static_cast<locale_t>(0)) return LocaleAvailability::kUnavailable;
-  const char* codeset = nl_langinfo_l(CODESET, loc);
+  // Asked through uselocale, not nl_langinfo_l: a statically linked glibc
+  // (roam-server-static) answers nl_langinfo_l with the C codeset.
+  locale_t previous = uselocale(loc);
+  const char* codeset = nl_langinfo(CODESET);
   bool utf8 = codeset != nullptr && strcmp(codeset, "UTF-8") == 0;
+  uselocale(previous);
   freelocale(loc);
   return utf8 ? LocaleAvailability::kUtf8 : LocaleAvailability::kNotUtf8;
 }

@@ -257,7 +257,7 @@ void SshdFixture::SetRemoteEnv(const std::string& name_equals_value) {
 bool SshdFixture::WriteConfig() {
   // Session environment. SetEnv (OpenSSH >= 7.8) takes every variable on one
   // line: sshd keeps only the first SetEnv directive it reads.
-  std::string path = kBasePath;
+  std::string path = base_path_.empty() ? std::string(kBasePath) : base_path_;
   for (auto it = path_dirs_.rbegin(); it != path_dirs_.rend(); ++it) path = *it + ":" + path;
   std::string set_env = "SetEnv " + ConfigQuote("PATH=" + path) + " " +
                         ConfigQuote(std::string(kMarkerName) + "=" + dir_) + " " +

@@ -77,6 +77,11 @@ class SshdFixture {
   // REQUIRES: Start() not yet called.
   void UseNetworkNamespaces(const std::string& server_netns, const std::string& host,
                             const std::string& client_netns);
+  // Replaces the system directories a session's PATH starts with (by
+  // default /usr/local/sbin:...:/bin), e.g. with a directory of chosen
+  // tools, for a remote that lacks some program.
+  // REQUIRES: Start() not yet called; no whitespace or quotes in `path`.
+  void SetRemoteBasePath(const std::string& path) { base_path_ = path; }
   // Adds NAME=VALUE to every session's environment (sshd_config SetEnv).
   // REQUIRES: Start() not yet called; no whitespace or quotes in the entry.
   void SetRemoteEnv(const std::string& name_equals_value);
@@ -146,6 +151,7 @@ class SshdFixture {
   std::string server_netns_;  // empty: the test's own namespace
   std::string client_netns_;
   std::vector<std::string> path_dirs_;
+  std::string base_path_;  // empty: kBasePath
   std::vector<std::string> remote_env_;
   bool prepared_ = false;
   bool started_ = false;
