@@ -62,6 +62,13 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
   if (program_exit_ && program_exit_ != old.program_exit_) {
     message.add_instruction()->MutableExtension(RoamBuffers::program_exit)->set_status(*program_exit_);
   }
+  if (echo_hint_ && echo_hint_ != old.echo_hint_) {
+    RoamBuffers::EchoHint* hint =
+        message.add_instruction()->MutableExtension(RoamBuffers::echo_hint);
+    hint->set_echo(echo_hint_->echo);
+    hint->set_canonical(echo_hint_->canonical);
+    hint->set_foreground(echo_hint_->foreground);
+  }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);
 }
@@ -80,6 +87,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   uint64_t echo_ack = echo_ack_;
   RoamHello welcome = welcome_;
   std::optional<int> program_exit = program_exit_;
+  std::optional<EchoHint> echo_hint = echo_hint_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
     if (instruction.HasExtension(HostBuffers::hostbytes)) {
@@ -101,12 +109,16 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       welcome = FromProto(instruction.GetExtension(RoamBuffers::welcome));
     } else if (instruction.HasExtension(RoamBuffers::program_exit)) {
       program_exit = instruction.GetExtension(RoamBuffers::program_exit).status();
+    } else if (instruction.HasExtension(RoamBuffers::echo_hint)) {
+      const RoamBuffers::EchoHint& hint = instruction.GetExtension(RoamBuffers::echo_hint);
+      echo_hint = EchoHint{hint.echo(), hint.canonical(), hint.foreground()};
     }
   }
   fb_ = emulator.fb();
   echo_ack_ = echo_ack;
   welcome_ = welcome;
   program_exit_ = program_exit;
+  echo_hint_ = echo_hint;
   return Status::Ok();
 }
 
