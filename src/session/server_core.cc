@@ -159,8 +159,7 @@ void ServerCore::OnPtyOutput(std::string_view bytes, TimePoint now) {
   }
 }
 
-void ServerCore::OnTtyModes(const state::EchoHint& modes, TimePoint now) {
-  pieces_->tty_watch.OnSampled(now);
+void ServerCore::OnTtyModes(const state::EchoHint& modes, TimePoint) {
   if (pieces_->tty_modes == modes) return;
   pieces_->tty_modes = modes;
   // Into the synced state at once, not with the next frame: a hint must
@@ -308,8 +307,9 @@ TimePoint ServerCore::NextWakeup(TimePoint now) const {
   const Millis interval = transport_->frame_interval();
   TimePoint wake = std::min(pieces_->echo_ack.NextWakeup(), pieces_->pacer.NextWakeup(interval));
   if (mux_ && transport_->connection().has_remote()) wake = std::min(wake, mux_->NextDeadline(now));
-  if (transport_->current_state().welcome().has(state::kFeatureEchoHints) && pty_open_) {
-    wake = std::min(wake, pieces_->tty_watch.NextSample());
+  if (transport_->current_state().welcome().has(state::kFeatureEchoHints) && release_child_ &&
+      pty_open_) {
+    wake = std::min(wake, pieces_->tty_watch.NextSample(now));
   }
   if (!pty_open_ && !program_exited_ && roam_peer_) wake = std::min(wake, pty_closed_at_ + kExitStatusWait);
   const TimePoint ssp = transport_->NextWakeup(now);

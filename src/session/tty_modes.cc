@@ -24,13 +24,19 @@ void TtyModesWatch::OnActivity(TimePoint now) {
   if (!last_activity_ || now > *last_activity_) last_activity_ = now;
 }
 
-TimePoint TtyModesWatch::NextSample() const {
+TimePoint TtyModesWatch::NextSample(TimePoint now) const {
   if (!last_activity_) return kNever;
-  // A read before the activity counts from the activity.
-  const TimePoint from = std::max(last_sample_, *last_activity_);
-  const Duration since = from - *last_activity_;
-  if (since < kFastWindow) return from + kFastPeriod;
-  if (since < kSlowWindow) return from + kSlowPeriod;
+  const TimePoint start = *last_activity_;
+  if (now < start) return start;
+  // The next tick of a period's grid, counted from where the period starts.
+  auto next_tick = [&](TimePoint from, Duration period) {
+    return from + ((now - from) / period + 1) * period;
+  };
+  if (now < start + kFastWindow) return next_tick(start, kFastPeriod);
+  if (now < start + kSlowWindow) {
+    const TimePoint next = next_tick(start + kFastWindow, kSlowPeriod);
+    return next <= start + kSlowWindow ? next : kNever;
+  }
   return kNever;
 }
 

@@ -28,8 +28,9 @@ namespace roam::session {
 std::optional<state::EchoHint> ReadTtyModes(int master_fd);
 
 // When the modes should be read again. Pure logic on injected time: the
-// caller reports input and output (OnActivity) and every read (OnSampled),
-// and reads again at NextSample.
+// caller reports input and output (OnActivity) and reads the modes at
+// every wake-up; the schedule depends only on the time of the last
+// activity, so a wake-up without a read costs nothing more.
 class TtyModesWatch {
  public:
   // Read every kFastPeriod for kFastWindow after the last input or output
@@ -42,14 +43,12 @@ class TtyModesWatch {
 
   // The program read input or wrote output at `now`.
   void OnActivity(TimePoint now);
-  // The modes were read at `now`.
-  void OnSampled(TimePoint now) { last_sample_ = now; }
-  // When to read next; kNever when nothing happened for kSlowWindow (or ever).
-  TimePoint NextSample() const;
+  // The next read time after `now` (always later than `now`); kNever when
+  // nothing happened for kSlowWindow (or ever).
+  TimePoint NextSample(TimePoint now) const;
 
  private:
   std::optional<TimePoint> last_activity_;
-  TimePoint last_sample_{};
 };
 
 }  // namespace roam::session

@@ -89,9 +89,7 @@ TEST(ReadTtyModesTest, ProgramsChangesAreSeenFromTheMaster) {
 
 TEST(TtyModesWatchTest, NothingToWatchBeforeAnyInputOrOutput) {
   TtyModesWatch watch;
-  EXPECT_EQ(watch.NextSample(), kNever);
-  watch.OnSampled(FromMillis(5000));
-  EXPECT_EQ(watch.NextSample(), kNever);
+  EXPECT_EQ(watch.NextSample(FromMillis(5000)), kNever);
 }
 
 TEST(TtyModesWatchTest, ReadsOftenRightAfterActivityThenSlowlyThenNotAtAll) {
@@ -99,23 +97,34 @@ TEST(TtyModesWatchTest, ReadsOftenRightAfterActivityThenSlowlyThenNotAtAll) {
   TtyModesWatch watch;
   const TimePoint start = clock.Now();
   watch.OnActivity(start);
-  EXPECT_EQ(watch.NextSample(), start + 10ms) << "counted from the activity";
-  // The adapter reads whenever asked.
-  int reads = 0;
-  while (watch.NextSample() != kNever && reads < 10000) {
-    clock.Set(watch.NextSample());
-    watch.OnSampled(clock.Now());
-    ++reads;
-    if (clock.Now() - start == 500ms) {
-      EXPECT_EQ(watch.NextSample(), clock.Now() + 10ms);
+  EXPECT_EQ(watch.NextSample(start), start + 10ms);
+  EXPECT_EQ(watch.NextSample(start + 3ms), start + 10ms) << "on a grid, whenever asked";
+  // The adapter wakes whenever asked.
+  int wakeups = 0;
+  for (TimePoint t = watch.NextSample(start); t != kNever; t = watch.NextSample(t)) {
+    ASSERT_LT(wakeups, 10000);
+    ++wakeups;
+    clock.Set(t);
+    if (t - start == 500ms) {
+      EXPECT_EQ(watch.NextSample(t), t + 10ms);
     }
-    if (clock.Now() - start == 2s) {
-      EXPECT_EQ(watch.NextSample(), clock.Now() + 250ms);
+    if (t - start == 2s) {
+      EXPECT_EQ(watch.NextSample(t), t + 250ms);
     }
   }
-  // 100 reads in the first second, then one per 250 ms up to a minute.
-  EXPECT_EQ(reads, 100 + 236);
+  // 100 in the first second, then one per 250 ms up to a minute.
+  EXPECT_EQ(wakeups, 100 + 236);
   EXPECT_EQ(clock.Now() - start, 60s);
+}
+
+TEST(TtyModesWatchTest, MissedWakeupsDoNotPileUp) {
+  TtyModesWatch watch;
+  const TimePoint start = FromMillis(1000);
+  watch.OnActivity(start);
+  // Asked again long after: the next tick from now, never one in the past.
+  EXPECT_EQ(watch.NextSample(start + 123ms), start + 130ms);
+  EXPECT_EQ(watch.NextSample(start + 1100ms), start + 1250ms);
+  EXPECT_EQ(watch.NextSample(start + 61s), kNever);
 }
 
 TEST(TtyModesWatchTest, NewActivityRestartsTheFastReads) {
@@ -123,13 +132,12 @@ TEST(TtyModesWatchTest, NewActivityRestartsTheFastReads) {
   TtyModesWatch watch;
   watch.OnActivity(clock.Now());
   clock.Advance(5s);
-  watch.OnSampled(clock.Now());
-  EXPECT_EQ(watch.NextSample(), clock.Now() + 250ms);
+  EXPECT_EQ(watch.NextSample(clock.Now()), clock.Now() + 250ms);
   clock.Advance(100ms);
   watch.OnActivity(clock.Now());  // the user typed
-  EXPECT_EQ(watch.NextSample(), clock.Now() + 10ms);
+  EXPECT_EQ(watch.NextSample(clock.Now()), clock.Now() + 10ms);
   watch.OnActivity(clock.Now() - 1s);  // older news changes nothing
-  EXPECT_EQ(watch.NextSample(), clock.Now() + 10ms);
+  EXPECT_EQ(watch.NextSample(clock.Now()), clock.Now() + 10ms);
 }
 
 }  // namespace
