@@ -403,7 +403,10 @@ void PredictionEngine::PredictChar(char32_t cp, const Framebuffer& fb, TimePoint
     }
   }
 
-  if (!overwrite_) {
+  // The kernel's line editor echoes over whatever the cursor is on; it
+  // never inserts.
+  const bool kernel_edits = hint_ && hint_->canonical;
+  if (!overwrite_ && !kernel_edits) {
     // Insert: the text after the cursor moves right, up to the first wide
     // gap of blanks (which narrows by one). Without such a gap the whole
     // row moves, and what lands in the last column depends on how the host

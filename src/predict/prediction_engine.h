@@ -89,7 +89,8 @@
 //     is, so a new epoch is confirmed at once, provided the client's view
 //     is current: everything typed before this key has been answered
 //     (late_ack covers it), so the screen and the hint are the ones the key
-//     will meet. Escape sequences are not predicted there (the kernel
+//     will meet. A typed character is guessed over the cell at the cursor,
+//     never inserted, and escape sequences are not predicted (the kernel
 //     echoes an arrow as ^[[C).
 //   * Raw mode (readline, editors): Mosh's confirmation logic, plus a
 //     memory. The first key after a line end (CR, LF, ^C, ^D), typed with a

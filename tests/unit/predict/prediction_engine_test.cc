@@ -1109,6 +1109,14 @@ TEST_F(PredictionEngineTest, EchoTurnedOffAfterConfirmedTypingStopsTheDrawing) {
   EXPECT_FALSE(DrawnAtOnce("c"));
 }
 
+TEST_F(PredictionEngineTest, CanonicalModeEchoesOverTheCellsInsteadOfInserting) {
+  // A form: the program drew the field and put the cursor into it.
+  Start("Name: [   ]\x1b[1;8H", milliseconds(150));
+  CanonicalEcho();
+  EXPECT_TRUE(DrawnAtOnce("a"));
+  EXPECT_EQ(Text(Shown(), 0), "Name: [a  ]") << "the bracket stays where it is";
+}
+
 TEST_F(PredictionEngineTest, ArrowsAreNotPredictedInCanonicalMode) {
   Start("$ ", milliseconds(150));
   CanonicalEcho();
