@@ -106,7 +106,10 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       if (num < echo_ack) return Malformed("host message: echo ack decreased");
       echo_ack = num;
     } else if (instruction.HasExtension(RoamBuffers::welcome)) {
-      welcome = FromProto(instruction.GetExtension(RoamBuffers::welcome));
+      // A malformed Hello (version 0) is dropped, as it is never answered
+      // (docs/protocol.md §8.2); the state keeps the last valid one.
+      RoamHello hello = FromProto(instruction.GetExtension(RoamBuffers::welcome));
+      if (hello.valid()) welcome = hello;
     } else if (instruction.HasExtension(RoamBuffers::program_exit)) {
       program_exit = instruction.GetExtension(RoamBuffers::program_exit).status();
     } else if (instruction.HasExtension(RoamBuffers::echo_hint)) {

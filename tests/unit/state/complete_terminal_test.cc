@@ -190,6 +190,27 @@ TEST_F(CompleteTerminalTest, RejectsAnAbsurdResize) {
   EXPECT_EQ(replica.fb().width(), 80);
 }
 
+TEST_F(CompleteTerminalTest, DropsAWelcomeWithoutAVersionAndKeepsTheLastValidOne) {
+  // A Welcome of version 0 is malformed (docs/protocol.md §8.1): it would
+  // never be sent again in a diff, so a replica that took it could not be
+  // reproduced. It is dropped; the rest of the diff still applies.
+  CompleteTerminal replica(80, 24);
+  HostBuffers::HostMessage good;
+  RoamHello hello;
+  hello.version = 1;
+  hello.features = kFeatureEchoHints;
+  ToProto(hello, good.add_instruction()->MutableExtension(RoamBuffers::welcome));
+  ASSERT_TRUE(replica.Apply(wire::Serialize(good)).ok());
+  ASSERT_EQ(replica.welcome(), hello);
+
+  HostBuffers::HostMessage bad;
+  bad.add_instruction()->MutableExtension(HostBuffers::echoack)->set_echo_ack_num(3);
+  bad.add_instruction()->MutableExtension(RoamBuffers::welcome)->set_features(kFeatureChannels);
+  ASSERT_TRUE(replica.Apply(wire::Serialize(bad)).ok());
+  EXPECT_EQ(replica.welcome(), hello);
+  EXPECT_EQ(replica.echo_ack(), 3u);
+}
+
 TEST_F(CompleteTerminalTest, RejectsMalformedBytes) {
   CompleteTerminal replica(80, 24);
   EXPECT_FALSE(replica.Apply("\xff\xff\xff").ok());
