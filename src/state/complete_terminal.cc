@@ -107,7 +107,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       echo_ack = num;
     } else if (instruction.HasExtension(RoamBuffers::welcome)) {
       // A malformed Hello (version 0) is dropped, as it is never answered
-      // (docs/protocol.md §8.2); the state keeps the last valid one.
+      // (docs/protocol.md §8.1); the state keeps the last valid one.
       RoamHello hello = FromProto(instruction.GetExtension(RoamBuffers::welcome));
       if (hello.valid()) welcome = hello;
     } else if (instruction.HasExtension(RoamBuffers::program_exit)) {
