@@ -859,6 +859,8 @@ def measure_lines(ctx, system, profile):
         out["latency_median_ms"] = pct(got, 0.5) * 1000 if got else None
         out["latency_p95_ms"] = pct(got, 0.95) * 1000 if got else None
         out["latency_p99_ms"] = pct(got, 0.99) * 1000 if got else None
+        out["first_key_latency_median_ms"] = pct(got_first, 0.5) * 1000 if got_first else None
+        out["first_key_latency_p95_ms"] = pct(got_first, 0.95) * 1000 if got_first else None
         out["prediction_threshold_ms"] = threshold * 1000
         if threshold > 0 and lat:
             out["predicted_share"] = sum(1 for x in got if x < threshold) / len(lat)
@@ -1297,6 +1299,10 @@ def lines_rows(raw, profile, cell):
               for s in SYSTEMS})]
     for key, label in (("latency_median_ms", "echo p50"), ("latency_p95_ms", "echo p95"),
                        ("latency_p99_ms", "echo p99")):
+        rows.append((f"[{profile}] lines, think time: {label}", "ms",
+                     {s: cell(profile, s, "lines", key) for s in SYSTEMS}))
+    for key, label in (("first_key_latency_median_ms", "first key of a line: echo p50"),
+                       ("first_key_latency_p95_ms", "first key of a line: echo p95")):
         rows.append((f"[{profile}] lines, think time: {label}", "ms",
                      {s: cell(profile, s, "lines", key) for s in SYSTEMS}))
     rows.append((f"[{profile}] lines, think time: keys never shown", "",
