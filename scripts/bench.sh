@@ -2,7 +2,11 @@
 # Builds roam's programs and microbenchmarks in Release mode, then compares
 # roam, stock Mosh and OpenSSH side by side on emulated links
 # (bench/compare/run.py; bench/compare/README.md says what each row means).
-# Usage: scripts/bench.sh [--quick] [--out FILE.json] [other run.py flags]
+# As root the links are packet-level (roam-netsim link: two network
+# namespaces, real kernel TCP and UDP); otherwise run.py says so in one line
+# and uses the loopback relays, and every row is marked modelled.
+# Usage: scripts/bench.sh [--quick] [--out FILE.json] [--link auto|packet|relay]
+#                         [other run.py flags]
 # Benchmarks are not tests: this fails only when the build or the runner
 # itself fails, never on a timing.
 set -euo pipefail

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark of roam, stock Mosh and OpenSSH on emulated links.
 
-Every system runs on loopback with roam-netsim between client and server (the
-UDP relay for roam and mosh, the TCP relay for ssh, which talks to a private
-sshd this script starts and stops itself). The client runs in a pty owned by
+As root, every system's client and server run in the two network namespaces
+of a packet-level roam-netsim link, so every IP packet (the kernels' own TCP
+included) crosses the link model; otherwise everything runs on loopback with
+roam-netsim relays in between (UDP for roam and mosh, TCP for ssh), and the
+rows are marked modelled. ssh talks to a private sshd this script starts and
+stops itself. The client runs in a pty owned by
 this script at 80x24; keystrokes are written into the pty and the client's
 output is read back with timestamps. Results are printed as a table and
 written as JSON with every raw number. See README.md for what each row means
@@ -47,6 +50,17 @@ PROFILES = {
     "lossy": dict(delay_ms=50, jitter_ms=0, loss=0.29, rate_down_mbit=None, rate_up_mbit=None,
                   rtt_ms=100),
 }
+# `ssh host cat` of a 20 MB file on every profile and on the links of the
+# hand measurements that motivated the packet-level link (one-way flags on
+# top of lan; 100 ms RTT = 50 ms each way; loss in both directions).
+SSH_CAT_BYTES = 20_000_000
+SSH_CAT_TIMEOUT_S = 120
+SSH_CAT_REFERENCE_LINKS = [
+    ("0 ms", ["--delay-ms", "0"]),
+    ("100 ms RTT", ["--delay-ms", "50"]),
+    ("100 ms RTT, 2% loss", ["--delay-ms", "50", "--loss", "0.02"]),
+    ("100 ms RTT, 10% loss", ["--delay-ms", "50", "--loss", "0.1"]),
+]
 QUICK_PROFILES = ["lan", "intercontinental"]
 FULL_PROFILES = ["lan", "wifi", "lte", "3g", "intercontinental", "lossy"]
 SYSTEMS = ["roam", "mosh", "ssh"]
@@ -307,11 +321,11 @@ def quiet_settle(client, quiet, limit):
 class Netsim:
     """One roam-netsim relay (udp or tcp) with a control channel on stdin."""
 
-    def __init__(self, binary, mode, target_port, profile, workdir, tag):
+    def __init__(self, binary, mode, target_port, profile, workdir, tag, extra_args=()):
         self.stats_path = os.path.join(workdir, f"netsim-{tag}.json")
         argv = [binary, mode, "--listen", "127.0.0.1:0", "--to", f"127.0.0.1:{target_port}",
                 "--profile", profile, "--seed", str(SEED), "--control-stdin",
-                "--stats-json", self.stats_path, "--duration", "3600"]
+                "--stats-json", self.stats_path, "--duration", "3600", *extra_args]
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
         self.port = None
@@ -356,6 +370,119 @@ class Netsim:
             return None
 
 
+NSENTER = "nsenter"
+LINK_BANNER_RE = re.compile(rb"NETSIM LINK client (\S+) server (\S+) client-netns (\S+) "
+                            rb"server-netns (\S+)\n")
+
+
+class PacketLink:
+    """One `roam-netsim link`: client and server network namespaces joined
+    through the link model, every IP packet carried by the forwarder
+    (tools/netsim/README.md). Needs root. Ending it (stop) also ends every
+    process still inside its namespaces."""
+
+    def __init__(self, binary, profile, workdir, tag, extra_args=()):
+        self.stats_path = os.path.join(workdir, f"link-{tag}.json")
+        argv = [binary, "link", "--profile", profile, "--seed", str(SEED), "--control-stdin",
+                "--stats-json", self.stats_path, "--duration", "3600", *extra_args]
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.out = b""
+        m = self._read_until(LINK_BANNER_RE, 10)
+        if not m:
+            err = b""
+            self.stop()
+            try:
+                err = self.proc.stderr.read() or b""
+            except (OSError, ValueError):
+                pass
+            raise RuntimeError("roam-netsim link did not start: "
+                               + err.decode(errors="replace").strip()[-300:])
+        self.client_ip, self.server_ip = m.group(1).decode(), m.group(2).decode()
+        self.client_netns, self.server_netns = m.group(3).decode(), m.group(4).decode()
+
+    def _read_until(self, pattern, timeout, start=0):
+        deadline = now() + timeout
+        while now() < deadline:
+            m = pattern.search(self.out, start)
+            if m:
+                return m
+            r, _, _ = select.select([self.proc.stdout], [], [], min(0.2, deadline - now()))
+            if r:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    return None
+                self.out += chunk
+        return pattern.search(self.out, start)
+
+    def in_client(self, argv):
+        """`argv` run inside the client namespace (nsenter execs it in place:
+        the PID is the command's own)."""
+        return [NSENTER, f"--net={self.client_netns}", "--"] + list(argv)
+
+    def in_server(self, argv):
+        return [NSENTER, f"--net={self.server_netns}", "--"] + list(argv)
+
+    def command(self, line, timeout=5):
+        """Sends a control line; returns the link's answer ("NETSIM OK move
+        198.18.1.2", "NETSIM ERROR ...") or None when none came in time."""
+        start = len(self.out)
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+        m = self._read_until(re.compile(rb"NETSIM (?:OK|ERROR)[^\n]*\n"), timeout, start)
+        return m.group(0).decode().strip() if m else None
+
+    def stop(self):
+        """Ends the link (and whatever still runs inside); returns its stats JSON."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                f.close()
+            except (OSError, BrokenPipeError):
+                pass
+        try:
+            with open(self.stats_path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+
+def packet_link_available(binary):
+    """(True, "") when `roam-netsim link` runs here, else (False, why)."""
+    if os.geteuid() != 0:
+        return False, "needs root for network namespaces"
+    if not shutil.which(NSENTER):
+        return False, "needs nsenter (util-linux)"
+    if not (binary and os.access(binary, os.X_OK)):
+        return False, "roam-netsim is missing"
+    try:
+        p = subprocess.run([binary, "link", "--duration", "0.05"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=10)
+    except subprocess.TimeoutExpired:
+        return False, "roam-netsim link did not end"
+    out = p.stdout.decode(errors="replace")
+    if p.returncode != 0 or "NETSIM LINK " not in out:
+        return False, out.strip().splitlines()[-1] if out.strip() else f"exit {p.returncode}"
+    return True, ""
+
+
+def measure_ceiling(binary, seconds):
+    """The unimpaired link's ceiling (`roam-netsim link --ceiling`), as a dict."""
+    p = subprocess.run([binary, "link", "--ceiling", str(seconds)], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=30 + 4 * seconds)
+    out = p.stdout.decode(errors="replace")
+    m = re.search(r"NETSIM CEILING (.*)", out)
+    if p.returncode != 0 or not m:
+        raise RuntimeError(f"roam-netsim link --ceiling failed: {out.strip()[-300:]}")
+    return {k: float(v) for k, v in (kv.split("=", 1) for kv in m.group(1).split())}
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -363,36 +490,45 @@ def free_port():
 
 
 class Sshd:
-    """A private sshd on 127.0.0.1 with its own keys and config (never ~/.ssh)."""
+    """A private sshd with its own keys and config (never ~/.ssh): on
+    127.0.0.1 at a free port, or inside a packet-level link's server
+    namespace on the link's server address, port 22 (the namespace is its
+    own, so the port is free). `keys_from` shares another Sshd's keys."""
 
-    def __init__(self, workdir):
-        self.dir = os.path.join(workdir, "sshd")
+    def __init__(self, workdir, keys_from=None, name="sshd"):
+        self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir)
-        self.host_key = os.path.join(self.dir, "host_ed25519_key")
-        self.user_key = os.path.join(self.dir, "user_ed25519_key")
-        self.known_hosts = os.path.join(self.dir, "known_hosts")
         self.log = os.path.join(self.dir, "sshd.log")
         self.proc = None
         self.port = None
+        if keys_from is not None:
+            self.host_key, self.user_key = keys_from.host_key, keys_from.user_key
+            self.known_hosts = keys_from.known_hosts
+            self.authorized_keys = keys_from.authorized_keys
+            return
+        self.host_key = os.path.join(self.dir, "host_ed25519_key")
+        self.user_key = os.path.join(self.dir, "user_ed25519_key")
+        self.known_hosts = os.path.join(self.dir, "known_hosts")
+        self.authorized_keys = os.path.join(self.dir, "authorized_keys")
         for key in (self.host_key, self.user_key):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "roam-bench",
                             "-f", key], check=True, timeout=20, stdout=subprocess.DEVNULL)
-        shutil.copy(self.user_key + ".pub", os.path.join(self.dir, "authorized_keys"))
-        os.chmod(os.path.join(self.dir, "authorized_keys"), 0o600)
+        shutil.copy(self.user_key + ".pub", self.authorized_keys)
+        os.chmod(self.authorized_keys, 0o600)
         if os.geteuid() == 0:
             os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
 
-    def start(self):
+    def start(self, host="127.0.0.1", netns=None):
         for _attempt in range(5):
-            self.port = free_port()
+            self.port = 22 if netns else free_port()
             config = os.path.join(self.dir, "sshd_config")
             with open(config, "w") as f:
                 f.write("\n".join([
                     "# Private sshd of the roam comparison benchmark.",
-                    "ListenAddress 127.0.0.1",
+                    f"ListenAddress {host}",
                     f"Port {self.port}",
                     f'HostKey "{self.host_key}"',
-                    f'AuthorizedKeysFile "{os.path.join(self.dir, "authorized_keys")}"',
+                    f'AuthorizedKeysFile "{self.authorized_keys}"',
                     f'PidFile "{os.path.join(self.dir, "sshd.pid")}"',
                     "PubkeyAuthentication yes", "PasswordAuthentication no",
                     "KbdInteractiveAuthentication no", "StrictModes no", "UsePAM no",
@@ -402,6 +538,8 @@ class Sshd:
                 ]) + "\n")
             open(self.log, "w").close()
             argv = ["/usr/sbin/sshd", "-D", "-E", self.log, "-f", config]
+            if netns:
+                argv = [NSENTER, f"--net={netns}", "--"] + argv
             if os.access("/usr/bin/setpriv", os.X_OK):
                 argv = ["/usr/bin/setpriv", "--pdeathsig", "TERM"] + argv
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
@@ -442,6 +580,178 @@ class Sshd:
         self.proc = None
 
 
+# ---------------------------------------------------------------- networks
+
+LINK_PACKET = "packet-level"
+LINK_MODELLED = "modelled"
+
+
+class Network:
+    """Where one measurement's client and server meet, over the profile's link.
+
+    packet-level (root): a PacketLink. Servers run in its server namespace
+    on its server address, clients in its client namespace; every IP packet
+    of every system crosses the link model, and TCP is the kernels' own.
+    modelled (the fallback): everything on loopback, with a roam-netsim relay
+    in front of each server port the client reaches; the TCP relay models
+    loss as retransmission delay.
+
+    A row written against this class runs either way; for example, a bulk
+    copy over ssh:
+
+        net = Network(ctx, profile, ctx.tag("scp"))
+        try:
+            ssh, host = net.ssh()             # options reaching the private sshd
+            r = run_client_command(net, ["scp", *ssh[1:], f"{host}:{path}", "/dev/null"], 120)
+        finally:
+            stats = net.close()               # link counters; ends what it started
+
+    and for a server of its own: start it with net.server_argv([...,
+    net.server_host, ...]), point the client (net.client_argv) at
+    net.reach("udp" or "tcp", port).
+    """
+
+    def __init__(self, ctx, profile, tag, link_args=()):
+        self.ctx, self.profile, self.tag, self.link_args = ctx, profile, tag, tuple(link_args)
+        self.packet_level = ctx.packet_level
+        self.link = (PacketLink(ctx.bin["roam-netsim"], profile, ctx.workdir, tag, link_args)
+                     if self.packet_level else None)
+        self.relays = {}  # (proto, port) -> Netsim, modelled only
+        self._sshd = None
+
+    @property
+    def kind(self):
+        return LINK_PACKET if self.packet_level else LINK_MODELLED
+
+    @property
+    def server_host(self):
+        """The address servers listen on."""
+        return self.link.server_ip if self.link else "127.0.0.1"
+
+    def server_argv(self, argv):
+        """`argv` run where the servers live."""
+        return self.link.in_server(argv) if self.link else list(argv)
+
+    def client_argv(self, argv):
+        """`argv` run where the client lives."""
+        return self.link.in_client(argv) if self.link else list(argv)
+
+    def reach(self, proto, port):
+        """(host, port) at which the client reaches a server's `proto` port
+        across the link."""
+        if self.link:
+            return self.link.server_ip, port
+        key = (proto, port)
+        if key not in self.relays:
+            self.relays[key] = Netsim(self.ctx.bin["roam-netsim"], proto, port, self.profile,
+                                      self.ctx.workdir, f"{self.tag}-{proto}{port}",
+                                      self.link_args)
+        return "127.0.0.1", self.relays[key].port
+
+    def sshd(self):
+        """The private sshd the client reaches through this network."""
+        if self._sshd is None:
+            if self.link:
+                sshd = Sshd(self.ctx.workdir, keys_from=self.ctx.sshd, name=f"sshd-{self.tag}")
+                sshd.start(host=self.link.server_ip, netns=self.link.server_netns)
+                self._sshd = sshd
+            else:
+                self._sshd = self.ctx.sshd
+        return self._sshd
+
+    def ssh(self):
+        """(ssh argv with options, host): append more options, then host,
+        then the remote command."""
+        sshd = self.sshd()
+        host, port = self.reach("tcp", sshd.port)
+        return sshd.ssh_argv(port), host
+
+    def command(self, line):
+        """A control line (outage, profile) to the link, or to every relay."""
+        if self.link:
+            answer = self.link.command(line)
+            if not answer or not answer.startswith("NETSIM OK"):
+                raise RuntimeError(f"link: {line!r}: {answer or 'no answer'}")
+            return
+        for relay in self.relays.values():
+            relay.command(line)
+
+    def move_client(self):
+        """The client's address changes: packet-level, the client gets the
+        next address of its network; modelled, the UDP relays rebind to a
+        new source address and port (NAT rebinding)."""
+        if self.link:
+            self.command("move")
+            return
+        for (proto, _port), relay in self.relays.items():
+            if proto == "udp":
+                relay.command("rebind 127.0.0.2")
+        time.sleep(0.02)  # the relay applies it when it reads the line
+
+    def close(self):
+        """Ends this network's sshd (packet-level), relays or link, and
+        whatever still runs in the link's namespaces; returns the link's
+        stats (or the one relay's; several relays: a list)."""
+        stats = None
+        if self.link:
+            if self._sshd is not None:
+                self._sshd.stop()
+            stats = self.link.stop()
+        else:
+            all_stats = [relay.stop() for relay in self.relays.values()]
+            stats = all_stats[0] if len(all_stats) == 1 else (all_stats or None)
+        return stats
+
+
+def run_client_command(net, argv, timeout):
+    """Runs `argv` where the client lives until it exits (at most `timeout`
+    s), draining and counting its stdout. The building block of rows that
+    time a TCP tool across the link (ssh host cat here; scp, rsync later).
+    Returns {"completed", "seconds", "stdout_bytes", "status", "first_byte_s",
+    "after_first_byte_mb_per_s", "stderr_tail"}."""
+    full = net.client_argv(argv)
+    started = now()
+    proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    got, err, first_byte = 0, b"", None
+    open_fds = {proc.stdout.fileno(), proc.stderr.fileno()}
+    deadline = started + timeout
+    while open_fds and now() < deadline:
+        r, _, _ = select.select(list(open_fds), [], [], min(0.5, max(0.0, deadline - now())))
+        for fd in r:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                open_fds.discard(fd)
+            elif fd == proc.stdout.fileno():
+                if first_byte is None:
+                    first_byte = now()
+                got += len(chunk)
+            else:
+                err = (err + chunk)[-2000:]
+    status = None
+    if not open_fds:
+        try:
+            status = proc.wait(max(0.1, deadline - now()))
+        except subprocess.TimeoutExpired:
+            pass
+    ended = now()
+    seconds = ended - started
+    if status is None:
+        end_pid(proc.pid)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+    for f in (proc.stdout, proc.stderr):
+        f.close()
+    return {"completed": status == 0, "seconds": seconds, "stdout_bytes": got, "status": status,
+            "first_byte_s": None if first_byte is None else first_byte - started,
+            "after_first_byte_mb_per_s": (got / 1e6 / (ended - first_byte)
+                                          if first_byte is not None and ended > first_byte
+                                          else None),
+            "stderr_tail": err.decode(errors="replace")[-300:]}
+
+
 # ---------------------------------------------------------------- sessions
 
 
@@ -468,6 +778,7 @@ class Context:
                     "export LANG=C.UTF-8\nexec bash --norc --noprofile -i\n")
         os.chmod(self.shell, 0o755)
         self.sshd = None
+        self.packet_level = False  # set by main() after probing
         self.seq = 0
 
     def have(self, *names):
@@ -497,12 +808,12 @@ def client_env(extra=None):
 
 
 class Session:
-    """One interactive session of `system` through a relay with `profile`."""
+    """One interactive session of `system` across a Network with `profile`."""
 
     def __init__(self, ctx, system, profile, tag):
         self.ctx, self.system, self.profile = ctx, system, profile
         self.server_pid = None
-        self.netsim = None
+        self.net = None
         self.client = None
         self.stats = None
         self.setup_s = None
@@ -514,13 +825,15 @@ class Session:
 
     def _start(self, tag):
         ctx = self.ctx
+        self.net = net = Network(ctx, self.profile, tag)
         if self.system in ("roam", "mosh"):
             server = ctx.bin[f"{self.system}-server"]
             env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "USER")}
             env.update(LANG="C.UTF-8", MOSH_SERVER_NETWORK_TMOUT="120")
-            proc = subprocess.run([server, "new", "-i", "127.0.0.1", "-p", "0", "-c", "256",
-                                   "--", ctx.shell], env=env, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
+            proc = subprocess.run(net.server_argv([server, "new", "-i", net.server_host, "-p", "0",
+                                                   "-c", "256", "--", ctx.shell]),
+                                  env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=20)
             out = proc.stdout.decode(errors="replace")
             m = re.search(r"MOSH CONNECT (\d+) (\S+)", out)
             p = re.search(r"detached, pid = (\d+)", out)
@@ -529,15 +842,12 @@ class Session:
             self.server_pid = int(p.group(1))
             self.server_comm = proc_comm(self.server_pid)
             port, key = int(m.group(1)), m.group(2)
-            self.netsim = Netsim(ctx.bin["roam-netsim"], "udp", port, self.profile, ctx.workdir,
-                                 tag)
-            argv = [ctx.bin[f"{self.system}-client"], "127.0.0.1", str(self.netsim.port)]
+            host, port = net.reach("udp", port)
+            argv = net.client_argv([ctx.bin[f"{self.system}-client"], host, str(port)])
             self.client = PtyClient(argv, client_env({"MOSH_KEY": key}))
         else:
-            self.netsim = Netsim(ctx.bin["roam-netsim"], "tcp", ctx.sshd.port, self.profile,
-                                 ctx.workdir, tag)
-            argv = ctx.sshd.ssh_argv(self.netsim.port) + ["-tt", "127.0.0.1", ctx.shell]
-            self.client = PtyClient(argv, client_env())
+            ssh, host = net.ssh()
+            self.client = PtyClient(net.client_argv(ssh + ["-tt", host, ctx.shell]), client_env())
         t = self.client.wait_text(PROMPT_RE, 20 + 10 * self.rtt())
         if t is None:
             raise RuntimeError(f"no prompt from {self.system}: "
@@ -553,7 +863,7 @@ class Session:
 
     def server_pids(self):
         if self.system == "ssh":
-            return self.ctx.sshd.session_pids()
+            return self.net.sshd().session_pids()
         return [self.server_pid] if self.server_pid and alive(self.server_pid) else []
 
     def sample_resources(self):
@@ -582,13 +892,13 @@ class Session:
             while now() < deadline and alive(self.server_pid):
                 time.sleep(0.05)
             end_pid(self.server_pid, expect_comm=self.server_comm)
-        if self.system == "ssh" and self.ctx.sshd is not None:
+        if self.system == "ssh" and self.net is not None and self.net._sshd is not None:
             deadline = now() + 3
-            while now() < deadline and self.ctx.sshd.session_pids():
+            while now() < deadline and self.net._sshd.session_pids():
                 time.sleep(0.05)
-        if self.netsim is not None:
-            self.stats = self.netsim.stop()
-            self.netsim = None
+        if self.net is not None:
+            self.stats = self.net.close()
+            self.net = None
 
 
 def wire_bytes(stats):
@@ -663,6 +973,7 @@ def measure_interactive(ctx, system, profile):
     args = ctx.args
     out = {}
     sess = Session(ctx, system, profile, ctx.tag(f"{system}-{profile}-typing"))
+    out["link"] = sess.net.kind
     try:
         out["session_setup_direct_s"] = sess.setup_s
         lat = []
@@ -731,7 +1042,7 @@ def measure_interactive(ctx, system, profile):
         outage = 5 if args.quick else 10
         c.write(b"echo R$((40+2))Z")
         quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
-        sess.netsim.command(f"outage {outage}")
+        sess.net.command(f"outage {outage}")
         t_cmd = now()
         c.read_for(outage)
         t_end = max(now(), t_cmd + outage)
@@ -748,8 +1059,7 @@ def measure_interactive(ctx, system, profile):
         else:
             c.write(b"echo R$((50+5))Z")
             quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
-            sess.netsim.command("rebind 127.0.0.2")
-            time.sleep(0.02)
+            sess.net.move_client()
             t0 = c.write(b"\r")
             t1 = c.wait_text(b"R55Z", 30)
             out["recovery_after_rebind_ms"] = None if t1 is None else (t1 - t0) * 1000
@@ -878,7 +1188,7 @@ def measure_lines(ctx, system, profile):
 def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout):
     """Row 3: a bulk command; time to the final marker, bytes, CPU, memory."""
     sess = Session(ctx, system, profile, ctx.tag(f"{system}-{profile}-{what}"))
-    out = {}
+    out = {"link": sess.net.kind}
     try:
         c = sess.client
         before = sess.sample_resources()
@@ -920,19 +1230,24 @@ def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout
 
 
 def measure_setup(ctx, profile, reps):
-    """Row 4: start to first prompt via ssh (through the TCP relay), and --local."""
+    """Row 4: start to first prompt via ssh across the profile's link, and --local."""
     out = {}
-    netsim = Netsim(ctx.bin["roam-netsim"], "tcp", ctx.sshd.port, profile, ctx.workdir,
-                    ctx.tag(f"setup-{profile}")) if ctx.sshd else None
+    net = Network(ctx, profile, ctx.tag(f"setup-{profile}")) if ctx.sshd else None
     try:
-        ssh_cmd = shlex.join(ctx.sshd.ssh_argv(netsim.port)) if netsim else None
+        ssh, host = net.ssh() if net else (None, None)
+        ssh_cmd = shlex.join(ssh) if net else None
+        if net:
+            out["link"] = net.kind
         variants = {
-            "roam": ([ctx.bin["roam"], f"--ssh={ssh_cmd}", f"--server={ctx.bin['roam-server']}",
-                      "127.0.0.1", "--", ctx.shell], ctx.have("roam", "roam-server") and netsim),
-            "mosh": ([ctx.bin["mosh"] or "mosh", f"--ssh={ssh_cmd}", "127.0.0.1", "--", ctx.shell],
-                     ctx.have("mosh", "mosh-server", "mosh-client") and netsim),
-            "ssh": ((ctx.sshd.ssh_argv(netsim.port) if netsim else []) +
-                    ["-tt", "127.0.0.1", ctx.shell], netsim is not None),
+            "roam": ((net.client_argv([ctx.bin["roam"], f"--ssh={ssh_cmd}",
+                                       f"--server={ctx.bin['roam-server']}", host, "--",
+                                       ctx.shell]) if net else []),
+                     ctx.have("roam", "roam-server") and net),
+            "mosh": ((net.client_argv([ctx.bin["mosh"] or "mosh", f"--ssh={ssh_cmd}", host, "--",
+                                       ctx.shell]) if net else []),
+                     ctx.have("mosh", "mosh-server", "mosh-client") and net),
+            "ssh": ((net.client_argv(ssh + ["-tt", host, ctx.shell]) if net else []),
+                    net is not None),
             "roam_local": ([ctx.bin["roam"], "--local", "--", ctx.shell],
                            ctx.have("roam", "roam-server", "roam-client")),
         }
@@ -957,17 +1272,36 @@ def measure_setup(ctx, profile, reps):
                         client.wait_exit(10 + 4 * rtt)
                 finally:
                     client.close()
-                    if ctx.sshd:
+                    if net and name != "roam_local":
+                        sshd = net.sshd()
                         deadline = now() + 5
-                        while now() < deadline and ctx.sshd.session_pids():
+                        while now() < deadline and sshd.session_pids():
                             time.sleep(0.05)
-                        for pid in ctx.sshd.session_pids():
+                        for pid in sshd.session_pids():
                             end_pid(pid, expect_comm="sshd", grace=1)
             out[name] = {"times_s": times, "median_s": statistics.median(times) if times else None,
                          "errors": errors}
     finally:
-        if netsim:
-            out["netsim_stats"] = netsim.stop()
+        if net:
+            out["netsim_stats"] = net.close()
+    return out
+
+
+def measure_ssh_cat(ctx, profile, path, size, timeout, link_args=()):
+    """`ssh host cat FILE` across the profile's link (plus `link_args`):
+    wall time from starting ssh to its exit, stdout drained and counted."""
+    net = Network(ctx, profile, ctx.tag(f"sshcat-{profile}"), link_args)
+    out = {"link": net.kind, "bytes_expected": size, "timeout_s": timeout,
+           "link_args": list(link_args)}
+    try:
+        ssh, host = net.ssh()
+        r = run_client_command(net, ssh + [host, f"cat {path}"], timeout)
+        out.update(r)
+        out["completed"] = r["completed"] and r["stdout_bytes"] == size
+        out["time_s"] = r["seconds"] if out["completed"] else None
+        out["megabytes_per_s"] = r["stdout_bytes"] / 1e6 / r["seconds"] if r["seconds"] else None
+    finally:
+        out["netsim_stats"] = net.close()
     return out
 
 
@@ -1023,14 +1357,26 @@ def ratio(a, b):
     return "-"
 
 
+LINK_SHORT = {LINK_PACKET: "packet", LINK_MODELLED: "modelled", None: "-"}
+
+
+def ceiling_line(c):
+    return (f"packet-level link, forwarder ceiling with no impairment: "
+            f"{c['udp_packets_per_s']:.0f} packets/s, {c['udp_mb_per_s']:.0f} MB/s "
+            f"({int(c.get('packet_bytes', 1500))}-byte packets; forwarder "
+            f"{c['forwarder_cpu'] * 100:.0f}% of a CPU); one TCP stream "
+            f"{c['tcp_mb_per_s']:.0f} MB/s")
+
+
 def print_table(rows):
-    header = ["measurement", "roam", "mosh", "ssh", "roam/mosh", "roam/ssh"]
+    header = ["measurement", "link", "roam", "mosh", "ssh", "roam/mosh", "roam/ssh"]
     cells = [header]
-    for label, unit, vals in rows:
+    for label, unit, vals, link in rows:
         shown = [fmt_num(vals.get(s, NOT_APPLICABLE), unit) for s in SYSTEMS]
-        cells.append([f"{label} ({unit})" if unit else label] + shown +
-                     [ratio(vals.get("roam"), vals.get("mosh")),
-                      ratio(vals.get("roam"), vals.get("ssh"))])
+        ratios = (["-", "-"] if label.startswith("[link]") else
+                  [ratio(vals.get("roam"), vals.get("mosh")),
+                   ratio(vals.get("roam"), vals.get("ssh"))])
+        cells.append([f"{label} ({unit})" if unit else label, LINK_SHORT[link]] + shown + ratios)
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     lines = []
     for n, r in enumerate(cells):
@@ -1086,7 +1432,10 @@ def main():
     ap.add_argument("--build-dir", default=None, help="build tree with the roam programs")
     ap.add_argument("--profiles", default=None, help="comma-separated profile list")
     ap.add_argument("--systems", default=",".join(SYSTEMS))
-    ap.add_argument("--skip", default="", help="comma list of: typing,lines,bulk,setup,micro")
+    ap.add_argument("--skip", default="",
+                    help="comma list of: typing,lines,bulk,setup,sshcat,ceiling,micro")
+    ap.add_argument("--link", choices=["auto", "packet", "relay"], default="auto",
+                    help="packet-level link (root), the relays (modelled), or packet when it can")
     args = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     args.build_dir = os.path.abspath(args.build_dir or os.path.join(repo, "build", "bench"))
@@ -1107,6 +1456,25 @@ def main():
            "profile_settings": {p: PROFILES[p] for p in profiles},
            "machine": machine(), "versions": versions(ctx), "missing": {}, "results": {}}
     try:
+        if args.link == "relay":
+            why = "--link relay"
+        else:
+            ctx.packet_level, why = packet_link_available(ctx.bin["roam-netsim"])
+            if args.link == "packet" and not ctx.packet_level:
+                raise SystemExit(f"--link packet: the packet-level link cannot run: {why}")
+        raw["link_mode"] = LINK_PACKET if ctx.packet_level else LINK_MODELLED
+        if not ctx.packet_level:
+            raw["link_modelled_because"] = why
+            log(f"packet-level link unavailable ({why}): every row runs through the "
+                "roam-netsim relays and is marked modelled")
+        elif "ceiling" not in skip:
+            try:
+                raw["link_ceiling"] = measure_ceiling(ctx.bin["roam-netsim"],
+                                                      1 if args.quick else 2)
+                log(ceiling_line(raw["link_ceiling"]))
+            except Exception as e:  # noqa: BLE001 - reported as n/a
+                raw["link_ceiling"] = {"error": str(e)}
+                log(f"  ceiling: {e}")
         if ctx.have("sshd", "ssh"):
             try:
                 ctx.sshd = Sshd(workdir)
@@ -1129,6 +1497,9 @@ def main():
                 size += len(line)
                 line_no += 1
         last_cat = f"{line_no - 1:09d} the quick".encode()
+        ssh_cat_file = os.path.join(workdir, "sshcat.bin")
+        with open(ssh_cat_file, "wb") as f:
+            f.write(os.urandom(SSH_CAT_BYTES))
 
         for profile in profiles:
             res = raw["results"].setdefault(profile, {})
@@ -1169,11 +1540,30 @@ def main():
                 except Exception as e:  # noqa: BLE001
                     res["setup"] = {"error": str(e)}
                     log(f"  error: {e}")
+            if "sshcat" not in skip and "ssh" in systems and "ssh" not in raw["missing"]:
+                log(f"[{now() - started:6.0f}s] {profile}: ssh host cat")
+                try:
+                    res["ssh_cat"] = measure_ssh_cat(ctx, profile, ssh_cat_file, SSH_CAT_BYTES,
+                                                     SSH_CAT_TIMEOUT_S)
+                except Exception as e:  # noqa: BLE001
+                    res["ssh_cat"] = {"error": str(e)}
+                    log(f"  error: {e}")
             if args.out:
                 # A partial file after every profile, so an interrupted run
                 # still leaves its numbers behind.
                 with open(args.out + ".partial", "w") as f:
                     json.dump(raw, f, indent=1, default=str)
+        if "sshcat" not in skip and "ssh" in systems and "ssh" not in raw["missing"]:
+            # The links of the hand measurements that motivated the
+            # packet-level mode, so they can be compared with this machine's.
+            for name, link_args in SSH_CAT_REFERENCE_LINKS:
+                log(f"[{now() - started:6.0f}s] {name}: ssh host cat")
+                try:
+                    raw.setdefault("ssh_cat_reference", {})[name] = measure_ssh_cat(
+                        ctx, "lan", ssh_cat_file, SSH_CAT_BYTES, SSH_CAT_TIMEOUT_S, link_args)
+                except Exception as e:  # noqa: BLE001
+                    raw.setdefault("ssh_cat_reference", {})[name] = {"error": str(e)}
+                    log(f"  error: {e}")
         if "micro" not in skip:
             log(f"[{now() - started:6.0f}s] microbenchmarks")
             raw["microbenchmarks"] = run_microbenchmarks(ctx)
@@ -1183,11 +1573,15 @@ def main():
         raw["wall_time_s"] = now() - started
 
     rows = build_rows(raw, profiles, systems)
-    raw["table"] = [{"measurement": l, "unit": u, **v} for l, u, v in rows]
+    raw["table"] = [{"measurement": l, "unit": u, "link": k, **v} for l, u, v, k in rows]
     for row in raw["table"]:
-        for k, v in list(row.items()):
-            if v is NOT_APPLICABLE:
-                del row[k]
+        for key, v in list(row.items()):
+            if v is NOT_APPLICABLE or v is None and key == "link":
+                del row[key]
+    if raw.get("link_ceiling") and "error" not in raw["link_ceiling"]:
+        print(ceiling_line(raw["link_ceiling"]) + "\n")
+    elif raw.get("link_modelled_because"):
+        print(f"modelled: the packet-level link was not used ({raw['link_modelled_because']})\n")
     print_table(rows)
     if args.out:
         with open(args.out, "w") as f:
@@ -1200,7 +1594,10 @@ def main():
 
 
 def build_rows(raw, profiles, systems):
+    """(label, unit, {system: value}, link) per table row; link is
+    LINK_PACKET, LINK_MODELLED or None (no network involved)."""
     rows = []
+    mode = raw.get("link_mode")
 
     def cell(profile, s, section, key, na_key=None):
         if s in raw["missing"]:
@@ -1218,6 +1615,38 @@ def build_rows(raw, profiles, systems):
         if v is None and section.startswith("bulk") and d.get("completed") is False:
             return f">{d['timeout_s']}s"
         return v
+
+    ceiling = raw.get("link_ceiling")
+    if ceiling and "error" not in ceiling:
+        every = lambda v: {s: v for s in SYSTEMS}  # noqa: E731 - one link for all systems
+        rows.append(("[link] forwarder ceiling, 1500-byte packets", "packets/s",
+                     every(ceiling["udp_packets_per_s"]), LINK_PACKET))
+        rows.append(("[link] forwarder ceiling, 1500-byte packets", "MB/s",
+                     every(ceiling["udp_mb_per_s"]), LINK_PACKET))
+        rows.append(("[link] forwarder CPU at that ceiling", "%",
+                     every(ceiling["forwarder_cpu"]), LINK_PACKET))
+        rows.append(("[link] one TCP stream, no impairment", "MB/s",
+                     every(ceiling["tcp_mb_per_s"]), LINK_PACKET))
+    elif ceiling:
+        rows.append(("[link] forwarder ceiling", "", {s: "n/a (error)" for s in SYSTEMS},
+                     LINK_PACKET))
+
+    def ssh_cat_cell(d):
+        if d is None:
+            return "not run"
+        if "error" in d:
+            return "n/a (error)"
+        if d.get("completed"):
+            return d["time_s"]
+        if d.get("status") is None:
+            return f">{d['timeout_s']}s ({d['stdout_bytes'] / 1e6:.2f} MB)"
+        return f"failed (exit {d['status']})"
+
+    def ssh_cat_rows(name, d):
+        label = f"[{name}] ssh host cat {SSH_CAT_BYTES // 1_000_000} MB"
+        return [(label, "s", {"ssh": ssh_cat_cell(d)}, d.get("link", mode)),
+                (label + ", after the first byte", "MB/s",
+                 {"ssh": d.get("after_first_byte_mb_per_s")}, d.get("link", mode))]
 
     for profile in profiles:
         rtt = PROFILES[profile]["rtt_ms"]
@@ -1274,6 +1703,11 @@ def build_rows(raw, profiles, systems):
         rows.append((f"[{profile}] recovery after rebind", "ms",
                      {s: cell(profile, s, "interactive", "recovery_after_rebind_ms",
                               "recovery_after_rebind_na") for s in SYSTEMS}))
+        cat = raw["results"].get(profile, {}).get("ssh_cat")
+        if cat is not None:
+            rows.extend(ssh_cat_rows(profile, cat))
+    for name, d in (raw.get("ssh_cat_reference") or {}).items():
+        rows.extend(ssh_cat_rows(name, d))
     for binary, data in sorted((raw.get("microbenchmarks") or {}).items()):
         for b in (data.get("benchmarks") or []) if isinstance(data, dict) else []:
             if b.get("run_type") == "aggregate":
@@ -1285,7 +1719,11 @@ def build_rows(raw, profiles, systems):
                 unit = b.get("time_unit", "ns")
                 rows.append((f"micro {binary}: {b['name']}", f"{unit}/iter cpu",
                              {"roam": b.get("cpu_time")}))
-    return rows
+    # Rows built without a link are the per-profile session rows: they ran
+    # across the run's link (roam --local and the microbenchmarks: none).
+    return [r if len(r) == 4 else
+            (*r, None if r[0].startswith("micro ") or "roam --local" in r[0] else mode)
+            for r in rows]
 
 
 def lines_rows(raw, profile, cell):

@@ -59,8 +59,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   roam::SeededRandom random(size);
   ServerTransport server(roam::net::Connection::Server(RightKey()), roam::state::HostBytesState(),
                          roam::state::UserStream(), &random, clock.Now());
-  roam::net::Connection peer = roam::net::Connection::Client(RightKey(), ServerAddr());
-  roam::net::Connection stranger = roam::net::Connection::Client(WrongKey(), ServerAddr());
+  // Seeded counters, so that a crash replays exactly.
+  roam::net::Connection peer = roam::net::Connection::Client(
+      RightKey(), ServerAddr(), roam::crypto::OcbSession::kDefaultBlockLimit,
+      roam::net::ClientFirstSeq(random));
+  roam::net::Connection stranger = roam::net::Connection::Client(
+      WrongKey(), ServerAddr(), roam::crypto::OcbSession::kDefaultBlockLimit,
+      roam::net::ClientFirstSeq(random));
   roam::ssp::Fragmenter fragmenter;
   std::deque<std::pair<std::string, roam::net::Address>> sent;  // for replays
   uint64_t consumed_events = 0;

@@ -16,6 +16,7 @@
 #include "client/escape_key.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
+#include "crypto/secret_hygiene.h"
 #include "net/address.h"
 #include "predict/prediction_engine.h"
 #include "session/locale.h"
@@ -72,8 +73,14 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s: MOSH_KEY environment variable not found.\n", kProgram);
     return 1;
   }
+  // From here on this process holds the key: keep its memory private, and
+  // leave no copy of the key text in the environment block.
+  if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram, s.message().c_str());
+    return 1;
+  }
   roam::Result<roam::crypto::Key> key = roam::crypto::Key::FromBase64(key_env);
-  unsetenv("MOSH_KEY");
+  roam::crypto::WipeEnvironmentVariable("MOSH_KEY");
   if (!key.ok()) {
     std::fprintf(stderr, "%s: %s\n", kProgram, key.status().message().c_str());
     return 1;
@@ -103,6 +110,7 @@ int Main(int argc, char** argv) {
   config.escape = roam::client::EscapeKeyConfig::FromEnv(Env("MOSH_ESCAPE_KEY"));
   config.title_prefix = roam::client::TitlePrefix(Env("MOSH_TITLE_NOPREFIX"));
   config.no_term_init = Env("MOSH_NO_TERM_INIT").has_value();
+  config.clipboard_writes = !Env("ROAM_NO_CLIPBOARD").has_value();
   const char* term = std::getenv("TERM");
   config.term = term ? term : "";
 

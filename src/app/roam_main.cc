@@ -19,16 +19,21 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "client/channel_session.h"
 #include "client/client_session.h"
 #include "client/fake_proxy.h"
+#include "client/launcher.h"
 #include "client/ssh_bootstrap.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
+#include "crypto/secret_hygiene.h"
 #include "net/address.h"
+#include "net/stream_link.h"
+#include "service/sockets.h"
 #include "session/connect_line.h"
 #include "session/locale.h"
 
@@ -44,96 +49,6 @@ std::optional<std::string> EnvValue(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (!v) return std::nullopt;
   return std::string(v);
-}
-
-struct Launched {
-  roam::client::BootstrapOutcome outcome;
-  std::optional<roam::session::ConnectInfo> connect;
-  std::optional<std::string> ip;
-};
-
-// Runs `argv` with stdout and stderr merged into a pipe, shows the user every
-// line that is not one of the bootstrap lines, and stops reading at the
-// CONNECT line; then waits for the process to exit (bounded).
-Launched Launch(const std::vector<std::string>& argv,
-                const std::vector<std::pair<std::string, std::optional<std::string>>>& env,
-                bool show_output) {
-  Launched result;
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return result;
-  pid_t pid = fork();
-  if (pid < 0) return result;
-  if (pid == 0) {
-    for (const auto& [name, value] : env) {
-      if (value) {
-        setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-    dup2(out[1], STDOUT_FILENO);
-    dup2(out[1], STDERR_FILENO);
-    std::vector<char*> cargv;
-    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    execvp(cargv[0], cargv.data());
-    std::fprintf(stderr, "%s: %s\n", argv[0].c_str(), std::strerror(errno));
-    _exit(127);
-  }
-  close(out[1]);
-  roam::session::ConnectLineScanner scanner;
-  const auto deadline = std::chrono::steady_clock::now() + kBootstrapTimeout;
-  char buf[4096];
-  while (!scanner.done() && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{out[0], POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) continue;
-    ssize_t n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    std::string show = scanner.Feed(std::string_view(buf, static_cast<size_t>(n)));
-    result.outcome.output += show;
-    if (show_output) std::fwrite(show.data(), 1, show.size(), stderr);
-  }
-  if (!scanner.done()) {
-    std::string rest = scanner.Finish();
-    result.outcome.output += rest;
-    if (show_output) std::fwrite(rest.data(), 1, rest.size(), stderr);
-  }
-  close(out[0]);
-  // ssh exits once the server has detached (or, without a CONNECT line,
-  // once the remote command ended); give it a bounded time, then end it, so
-  // a server that never answers cannot keep roam waiting.
-  // An ssh ended that way has no exit status of its own to report.
-  // It has usually exited already or is about to: poll at 1, 2, 4, ... ms
-  // (capped at 100 ms), so the session does not start a whole poll period
-  // late; SIGTERM after 5 s, SIGKILL after 10 s.
-  int status = 0;
-  bool reaped = false;
-  bool ended_by_us = false;
-  const auto start = std::chrono::steady_clock::now();
-  for (int step_ms = 1; !reaped; step_ms = std::min(2 * step_ms, 100)) {
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      reaped = true;
-      break;
-    }
-    const auto waited = std::chrono::steady_clock::now() - start;
-    if (waited >= std::chrono::seconds(10)) break;
-    if (waited >= std::chrono::seconds(5) && !ended_by_us) {
-      kill(pid, SIGTERM);
-      ended_by_us = true;
-    }
-    poll(nullptr, 0, step_ms);
-  }
-  if (!reaped) {
-    kill(pid, SIGKILL);
-    ended_by_us = true;
-    waitpid(pid, &status, 0);
-  } else if (!ended_by_us) {
-    result.outcome.ssh_exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
-  }
-  result.outcome.saw_connect = scanner.done();
-  result.connect = scanner.connect();
-  result.ip = scanner.ip();
-  return result;
 }
 
 roam::predict::DisplayMode ToDisplayMode(roam::client::PredictMode m) {
@@ -184,6 +99,17 @@ int Main(int argc, char** argv) {
     case RoamOptions::Mode::kConnect:
       break;
   }
+  if (options.verbose > 0) {
+    for (const std::string& note : options.notes) std::fprintf(stderr, "roam: %s\n", note.c_str());
+  }
+
+  // The server's CONNECT line brings the key into this process: keep its
+  // memory private from the start (ssh, which prints the line, is exec'd and
+  // so is not affected).
+  if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
+    std::fprintf(stderr, "roam: %s\n", s.message().c_str());
+    return 1;
+  }
 
   // A command without a terminal (stdin is not one, or -T): an exec channel
   // with ssh's semantics instead of a screen. Like ssh, roam is then quiet
@@ -191,7 +117,18 @@ int Main(int argc, char** argv) {
   // own failures end it with status 255 (a terminal session keeps Mosh's 1).
   const bool exec_mode =
       !options.command.empty() && !options.force_tty && (options.no_tty || !isatty(STDIN_FILENO));
-  const bool terminal = !exec_mode && options.channel_test.empty();
+  const bool terminal = !exec_mode && options.channel_test.empty() && !options.no_command;
+  roam::client::ForwardingOptions forwarding;
+  forwarding.forwards = options.forwards;
+  forwarding.agent = options.forward_agent;
+  forwarding.agent_socket = EnvValue("SSH_AUTH_SOCK").value_or("");
+  if (options.forward_agent && forwarding.agent_socket.empty()) {
+    // As with ssh: -A without an agent here forwards nothing.
+    options.forward_agent = false;
+    forwarding.agent = false;
+    if (options.verbose > 0)
+      std::fprintf(stderr, "roam: -A: no SSH_AUTH_SOCK, no agent forwarded\n");
+  }
   const int own_failure = terminal ? 1 : 255;
   if (!terminal) options.no_ssh_pty = true;
 
@@ -200,8 +137,9 @@ int Main(int argc, char** argv) {
   if (auto caps = roam::client::LoadTerminalCapabilities(term); caps.ok()) colors = caps->colors;
   const std::vector<std::string> server_args =
       roam::client::ServerArguments(options, colors, EnvValue);
+  const std::vector<std::string> roam_only = roam::client::RoamServerOnlyArguments(options);
 
-  Launched launched;
+  roam::client::Launched launched;
   std::string host;
   if (options.local) {
     // Prefer the roam-server installed beside this roam.
@@ -211,20 +149,23 @@ int Main(int argc, char** argv) {
       if (access(sibling.c_str(), X_OK) == 0) options.server = roam::client::ShellQuote(sibling);
     }
     roam::Result<std::vector<std::string>> local_argv =
-        roam::client::LocalServerArgv(options, server_args);
+        roam::client::LocalServerArgv(options, server_args, roam_only);
     if (!local_argv.ok()) {
       std::fprintf(stderr, "roam: %s\n", local_argv.status().message().c_str());
       return own_failure;
     }
     host = "localhost";
-    launched = Launch(*local_argv, {}, terminal || options.verbose > 0);
+    launched = roam::client::Launch(
+        {*local_argv, {}, terminal || options.verbose > 0, /*keep_stream=*/false});
     if (!launched.ip)
       launched.ip = options.bind == roam::client::BindServer::kIp ? options.bind_ip : "127.0.0.1";
   } else {
     host = HostOf(options.destination);
-    const std::string remote = roam::client::RemoteCommand(options, server_args);
-    launched = Launch(roam::client::SshArgv(options, SelfPath(argv[0]), remote),
-                      roam::client::SshEnvironmentChanges(), terminal || options.verbose > 0);
+    const std::string remote = roam::client::RemoteCommand(options, server_args, roam_only);
+    launched = roam::client::Launch({roam::client::SshArgv(options, SelfPath(argv[0]), remote),
+                                     roam::client::SshEnvironmentChanges(),
+                                     terminal || options.verbose > 0,
+                                     roam::client::KeepsSshStream(options)});
   }
   roam::client::BootstrapProblem problem = roam::client::ClassifyBootstrap(launched.outcome);
   if (problem != roam::client::BootstrapProblem::kNone || !launched.connect) {
@@ -247,18 +188,75 @@ int Main(int argc, char** argv) {
   roam::Result<roam::net::Address> server =
       roam::net::Address::Parse(*launched.ip, launched.connect->port);
   roam::Result<roam::crypto::Key> key = roam::crypto::Key::FromBase64(launched.connect->key);
+  roam::crypto::WipeString(&launched.connect->key);
   if (!server.ok() || !key.ok()) {
     std::fprintf(stderr, "roam: the server's startup line was not usable: %s\n",
                  (!server.ok() ? server.status() : key.status()).message().c_str());
     return own_failure;
   }
 
-  if (exec_mode || !options.channel_test.empty()) {
+  // How datagrams travel (docs/protocol.md §10).
+  const roam::client::TransportMode transport = options.local && !options.transport_given
+                                                    ? roam::client::TransportMode::kUdp
+                                                    : options.transport;
+  std::optional<roam::client::OpenedStream> initial_stream;
+  if (launched.stream) {
+    const pid_t pid = launched.stream->pid;
+    auto error = std::make_shared<roam::UniqueFd>(std::move(launched.stream->error));
+    initial_stream = roam::client::OpenedStream{
+        std::make_unique<roam::net::StreamLink>(std::move(launched.stream->read),
+                                                std::move(launched.stream->write)),
+        [pid, error] {
+          roam::client::EndProcess(pid);
+          error->Reset();
+        }};
+  }
+  roam::client::DatagramPaths::Opener stream_opener;
+  if (transport == roam::client::TransportMode::kTcp) {
+    if (!launched.tcp_port) {
+      std::fprintf(stderr,
+                   "roam: the server offers no TCP stream (--transport=tcp needs roam-server)\n");
+      return own_failure;
+    }
+    const std::string ip = *launched.ip;
+    const uint16_t port = *launched.tcp_port;
+    stream_opener = [ip, port]() -> std::optional<roam::client::OpenedStream> {
+      roam::Result<roam::UniqueFd> fd = roam::service::StartTcpConnect(ip, port);
+      if (!fd.ok()) return std::nullopt;
+      return roam::client::OpenedStream{
+          std::make_unique<roam::net::StreamLink>(std::move(*fd), roam::UniqueFd()), nullptr};
+    };
+  } else if (transport != roam::client::TransportMode::kUdp) {
+    const std::vector<std::string> relay_argv =
+        options.local
+            ? roam::client::RelayLocalArgv(options, launched.connect->port)
+            : roam::client::RelaySshArgv(options, SelfPath(argv[0]), launched.connect->port);
+    stream_opener = [relay_argv]() -> std::optional<roam::client::OpenedStream> {
+      roam::Result<roam::client::StreamProcess> p =
+          roam::client::StartStreamProcess(relay_argv, roam::client::SshEnvironmentChanges());
+      if (!p.ok()) return std::nullopt;
+      const pid_t pid = p->pid;
+      return roam::client::OpenedStream{
+          std::make_unique<roam::net::StreamLink>(std::move(p->read), std::move(p->write)),
+          [pid] { roam::client::EndProcess(pid); }};
+    };
+  }
+
+  if (!terminal) {
     roam::client::ChannelSessionConfig channel_config;
+    channel_config.transport = transport;
+    channel_config.stream_opener = stream_opener;
+    channel_config.initial_stream = std::move(initial_stream);
     channel_config.server = *server;
-    channel_config.request = exec_mode ? roam::client::ExecRequest(options.command, EnvValue)
-                                       : roam::client::ChannelTestRequest(options.channel_test);
+    if (exec_mode) {
+      channel_config.request =
+          roam::client::ExecRequest(options.command, EnvValue, options.subsystem);
+      channel_config.stdin_null = options.stdin_null;
+    } else if (!options.channel_test.empty()) {
+      channel_config.request = roam::client::ChannelTestRequest(options.channel_test);
+    }  // else -N: no channel of its own
     channel_config.exec = exec_mode;
+    channel_config.forwarding = forwarding;
     channel_config.verbose = options.verbose > 0;
     channel_config.connect_failure_message = roam::client::UdpUnreachableMessage(
         options.local ? "localhost" : host, *launched.ip, launched.connect->port);
@@ -269,6 +267,10 @@ int Main(int argc, char** argv) {
   roam::client::ClientSessionConfig config;
   config.server = *server;
   config.command_given = !options.command.empty();
+  config.transport = transport;
+  config.stream_opener = stream_opener;
+  config.initial_stream = std::move(initial_stream);
+  config.forwarding = forwarding;
   config.predict_mode = ToDisplayMode(options.predict);
   if (auto o = EnvValue("MOSH_PREDICTION_OVERWRITE")) {
     config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);
@@ -280,6 +282,7 @@ int Main(int argc, char** argv) {
   config.title_prefix =
       roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
   config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
+  config.clipboard_writes = !options.no_clipboard && !EnvValue("ROAM_NO_CLIPBOARD").has_value();
   config.term = term;
   config.connect_failure_message = roam::client::UdpUnreachableMessage(
       options.local ? "localhost" : host, *launched.ip, launched.connect->port);

@@ -11,8 +11,10 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,15 +22,19 @@
 
 #include "base/logging.h"
 #include "crypto/key.h"
+#include "crypto/secret_hygiene.h"
 #include "net/port_range.h"
 #include "net/udp_endpoint.h"
+#include "service/sockets.h"
 #include "session/connect_line.h"
 #include "session/locale.h"
 #include "session/server_options.h"
 #include "session/server_session.h"
 #include "session/server_timeouts.h"
 #include "session/ssh_connection.h"
+#include "session/stream_relay.h"
 #include "session/utmp_record.h"
+#include "term/emulator.h"
 
 namespace {
 
@@ -70,6 +76,17 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "%s: %s\n", kProgram, p.c_str());
     std::fprintf(stderr, "%s\n", roam::session::ServerUsageLine(kProgram).c_str());
   }
+  if (options.mode == roam::session::ServerOptions::Mode::kRelay) {
+    // `relay PORT`: the session on this machine's loopback (or the address
+    // given with -i).
+    roam::Result<roam::net::Address> session =
+        roam::net::Address::Parse(options.bind_ip.value_or("127.0.0.1"), options.relay_port);
+    if (!session.ok()) {
+      std::fprintf(stderr, "%s: %s\n", kProgram, session.status().message().c_str());
+      return 1;
+    }
+    return roam::session::RunStdioRelay(*session, [] { return true; });
+  }
   if (options.verbose) roam::SetLogLevel(roam::LogLevel::kInfo);
 
   // Locale: never refuse to start; fall back and say so.
@@ -108,24 +125,61 @@ int Main(int argc, char** argv) {
     return 1;
   }
 
+  roam::UniqueFd tcp_listener;
+  if (options.tcp) {
+    // The same address as UDP; the stream's port comes first on stdout.
+    roam::Result<roam::UniqueFd> listener =
+        roam::service::ListenTcp(bind_ip.empty() ? "*" : bind_ip, 0);
+    if (!listener.ok()) {
+      std::fprintf(stderr, "%s: no TCP fallback: %s\n", kProgram,
+                   listener.status().message().c_str());
+    } else {
+      std::printf("ROAM TCP %u\n", roam::service::BoundPort(listener->get()));
+      tcp_listener = std::move(*listener);
+    }
+  }
+
+  // The key lives in this process from here on: keep its memory private.
+  if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram, s.message().c_str());
+    return 1;
+  }
   roam::crypto::Key key = roam::crypto::Key::Generate();
   {
+    // Written with write(2), so that no stdio buffer keeps a copy of the
+    // key text; both strings are wiped once the line is out.
+    std::string key_text = key.ToBase64();
     std::string line =
-        roam::session::FormatConnectLine(local->port(), key.ToBase64(), isatty(STDIN_FILENO) != 0);
-    std::fwrite(line.data(), 1, line.size(), stdout);
+        roam::session::FormatConnectLine(local->port(), key_text, isatty(STDIN_FILENO) != 0);
     std::fflush(stdout);
+    for (size_t done = 0; done < line.size();) {
+      ssize_t n = write(STDOUT_FILENO, line.data() + done, line.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    roam::crypto::WipeString(&line);
+    roam::crypto::WipeString(&key_text);
   }
 
   roam::session::ServerSessionConfig config;
   config.verbose = options.verbose;
+  config.tcp_listener = std::move(tcp_listener);
+  config.forward_agent = options.forward_agent && !options.no_agent_forwarding;
+  config.policy.Set(roam::session::ChannelKind::kExec, !options.no_exec);
+  config.policy.Set(roam::session::ChannelKind::kTcpForward, !options.no_tcp_forwarding);
+  config.policy.Set(roam::session::ChannelKind::kUnixForward, !options.no_tcp_forwarding);
+  config.policy.Set(roam::session::ChannelKind::kRemoteForward, !options.no_remote_forwarding);
   config.child.command = options.command;
   config.child.colors = options.colors;
   config.child.env_unset = locale->unset;
   config.child.env_set = locale->set;
   winsize ws{};
   if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
-    config.child.cols = ws.ws_col;
-    config.child.rows = ws.ws_row;
+    // ssh's pty may be larger than the emulator allows (a 5000-column
+    // window): clamp, never abort.
+    config.child.cols = static_cast<uint16_t>(roam::term::Emulator::ClampDimension(ws.ws_col));
+    config.child.rows = static_cast<uint16_t>(roam::term::Emulator::ClampDimension(ws.ws_row));
   }
   config.timeouts = roam::session::ParseServerTimeouts(Env("MOSH_SERVER_NETWORK_TMOUT"),
                                                        Env("MOSH_SERVER_SIGNAL_TMOUT"));
@@ -146,6 +200,18 @@ int Main(int argc, char** argv) {
   if (pid > 0) {
     PrintBanner();
     std::fprintf(stderr, "[%s detached, pid = %d]\n", kProgram, static_cast<int>(pid));
+    if (options.ssh_stream) {
+      // This process stays with ssh and carries the session's datagrams on
+      // its stdin and stdout while the client wants them (docs/protocol.md
+      // §10.2), until either side goes.
+      std::fflush(nullptr);
+      // The session is this process's child: once it exits it is a zombie
+      // until reaped, and kill(pid, 0) would still find it.
+      return roam::session::RunStdioRelay(*local, [pid] {
+        int status = 0;
+        return waitpid(pid, &status, WNOHANG) == 0;
+      });
+    }
     return 0;
   }
   if (!options.verbose) {

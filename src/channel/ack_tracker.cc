@@ -7,6 +7,7 @@
 namespace roam::channel {
 
 bool AckTracker::OnPacket(uint64_t pn, bool ack_eliciting, TimePoint now) {
+  if (pn < floor_) return false;  // forgotten: cannot be told from a replay
   const bool in_order = ranges_.empty() || pn == ranges_.front().largest + 1;
   // Find the first range (descending) whose smallest is <= pn.
   auto it = std::find_if(ranges_.begin(), ranges_.end(),
@@ -27,7 +28,10 @@ bool AckTracker::OnPacket(uint64_t pn, bool ack_eliciting, TimePoint now) {
     std::prev(it)->smallest = pn;
   } else {
     ranges_.insert(it, AckRange{pn, pn});
-    while (ranges_.size() > kMaxRanges) ranges_.pop_back();
+    while (ranges_.size() > kMaxRanges) {
+      floor_ = std::max(floor_, ranges_.back().largest + 1);
+      ranges_.pop_back();
+    }
   }
   if (pn == ranges_.front().largest) largest_time_ = now;
   ++received_;

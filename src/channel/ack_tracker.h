@@ -60,6 +60,10 @@ class AckTracker {
 
  private:
   std::deque<AckRange> ranges_;  // descending
+  // Packets below this were forgotten with the oldest ranges: whatever
+  // arrives there now may be a replay, so it is refused (even once merges
+  // have left room for a range again).
+  uint64_t floor_ = 0;
   TimePoint largest_time_{};
   int unacked_eliciting_ = 0;
   TimePoint first_unacked_time_{};

@@ -101,8 +101,11 @@ LossRecovery::AckOutcome LossRecovery::OnAck(const AckFrame& ack, TimePoint now)
     return out;
   }
   if (largest_newly_acked && any_eliciting) {
-    const Duration ack_delay =
-        std::min<Duration>(std::chrono::microseconds(ack.ack_delay_us), kMaxAckDelay);
+    // The peer's delay is believed up to kMaxAckDelay; capped while still
+    // in microseconds, since any varint would overflow as nanoseconds.
+    const uint64_t max_delay_us = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(kMaxAckDelay).count());
+    const Duration ack_delay = std::chrono::microseconds(std::min(ack.ack_delay_us, max_delay_us));
     rtt_.OnSample(now - largest_sent, ack_delay);
     if (first_sample_time_ == kNever) first_sample_time_ = now;
   }

@@ -229,6 +229,7 @@ void Mux::HandleResetStream(const ResetStreamFrame& f) {
   if (f.final_size > c->credited) {
     consumed_bytes_ += f.final_size - c->credited;
     c->credited = f.final_size;
+    MaybeRaiseMaxData();
   }
   if (!was_reset) {
     Notify(c->id, MuxEvent::kReset);
@@ -335,11 +336,7 @@ void Mux::ProcessReceived(Channel& c) {
   if (c.recv.read_offset() > c.credited) {
     consumed_bytes_ += c.recv.read_offset() - c.credited;
     c.credited = c.recv.read_offset();
-    const uint64_t wanted = consumed_bytes_ + config_.session_window;
-    if (wanted > local_max_data_ && wanted - local_max_data_ >= config_.session_window / 2) {
-      local_max_data_ = wanted;
-      max_data_pending_ = true;
-    }
+    MaybeRaiseMaxData();
   }
   if (c.recv.TakeLimitUpdate()) max_stream_data_pending_.insert(c.id);
   if (!c.discard && c.header_done && c.phase == ChannelPhase::kOpen) {
@@ -350,6 +347,21 @@ void Mux::ProcessReceived(Channel& c) {
     }
   }
   MaybeForget(c.id);
+}
+
+void Mux::MaybeRaiseMaxData() {
+  const uint64_t wanted = consumed_bytes_ + config_.session_window;
+  if (wanted <= local_max_data_) return;
+  const uint64_t raise = wanted - local_max_data_;
+  const uint64_t peer_left = local_max_data_ - received_bytes_;
+  // A raise is worth a MAX_DATA once it adds half a window — or as soon as
+  // it adds more than the peer has left: channels whose readers stall may
+  // hold more than half the window, and then no half window of new reading
+  // can ever come while the channels still reading starve.
+  if (raise >= config_.session_window / 2 || raise > peer_left) {
+    local_max_data_ = wanted;
+    max_data_pending_ = true;
+  }
 }
 
 void Mux::HandleAck(const AckFrame& f, TimePoint now) {
@@ -622,8 +634,12 @@ Status Mux::Accept(uint64_t id) {
   if (!c || c->phase != ChannelPhase::kIncoming || !c->header_done || c->released) {
     return InvalidArgument("no channel waiting for an answer");
   }
+  // The reply goes first on our side of the channel, unless the peer
+  // already asked us to stop sending (its STOP_SENDING may overtake the
+  // answer): then our side was reset and the peer learns from that.
   const char reply[2] = {static_cast<char>(kReplyAccepted), 0};
-  ROAM_CHECK(c->send.Write(std::string_view(reply, 2)) == 2);
+  if (!c->send.reset()) ROAM_CHECK(c->send.Write(std::string_view(reply, 2)) == 2);
+  if (c->write_closed) c->send.Finish();  // CloseWrite came before the answer
   c->phase = ChannelPhase::kOpen;
   ProcessReceived(*c);
   return Status::Ok();
@@ -637,7 +653,7 @@ Status Mux::Refuse(uint64_t id, std::string_view reason) {
   reason = reason.substr(0, kMaxReasonBytes);
   std::string reply(1, static_cast<char>(kReplyRefused));
   reply += EncodeLengthPrefixed(reason);
-  ROAM_CHECK(c->send.Write(reply) == reply.size());
+  if (!c->send.reset()) ROAM_CHECK(c->send.Write(reply) == reply.size());  // as in Accept
   c->send.Finish();
   c->write_closed = true;
   c->discard = true;
@@ -676,7 +692,9 @@ void Mux::CloseWrite(uint64_t id) {
   Channel* c = Find(id);
   if (!c || c->write_closed) return;
   c->write_closed = true;
-  c->send.Finish();
+  // An unanswered channel's answer must still go first: Accept or Refuse
+  // sends the FIN after it.
+  if (c->phase != ChannelPhase::kIncoming) c->send.Finish();
 }
 
 void Mux::Abort(Channel& c, uint64_t code) {

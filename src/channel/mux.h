@@ -205,7 +205,8 @@ class Mux {
   size_t Write(uint64_t id, std::string_view data);
   // Appends up to `max` received bytes to `*out`; returns the count.
   size_t Read(uint64_t id, std::string* out, size_t max);
-  // Sends FIN after the written bytes.
+  // Sends FIN after the written bytes. On a kIncoming channel, after the
+  // answer (the channel is then accepted half-closed).
   void CloseWrite(uint64_t id);
   // Abandons both directions with `code` (RESET_STREAM + STOP_SENDING).
   void Reset(uint64_t id, uint64_t code);
@@ -257,6 +258,9 @@ class Mux {
   // `c` may be gone afterwards.
   void ProcessReceived(Channel& c);
   void MaybeForget(uint64_t id);
+  // Grants the peer more of the session window after bytes were consumed,
+  // when that is worth a MAX_DATA frame.
+  void MaybeRaiseMaxData();
   void RunTimers(TimePoint now);
 
   bool HasControl() const;

@@ -1,6 +1,7 @@
 #include "channel/receive_stream.h"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
 
 #include "base/check.h"
@@ -27,43 +28,89 @@ Result<uint64_t> ReceiveStream::OnData(uint64_t offset, std::string_view data, b
   }
   if (offset == contiguous_) {
     ready_.append(data);
+    Forget(contiguous_, contiguous_ + data.size());
     contiguous_ += data.size();
     Absorb();
   } else {
-    // Out of order: store only the parts no held piece covers, so the
-    // pieces never overlap and never hold more than the window.
-    uint64_t cur = offset;
-    auto next = pending_.upper_bound(cur);
-    if (next != pending_.begin()) {
-      auto prev = std::prev(next);
-      cur = std::max(cur, prev->first + prev->second.size());
-    }
-    while (cur < end) {
-      next = pending_.lower_bound(cur);
-      const uint64_t gap_end = next == pending_.end() ? end : std::min(end, next->first);
-      if (gap_end > cur) {
-        pending_.emplace(cur, std::string(data.substr(cur - offset, gap_end - cur)));
-        pending_bytes_ += gap_end - cur;
-      }
-      if (next == pending_.end()) break;
-      cur = std::max(cur, next->first + next->second.size());
-    }
+    Hold(offset, data);
   }
   return growth;
 }
 
-void ReceiveStream::Absorb() {
-  while (!pending_.empty() && pending_.begin()->first <= contiguous_) {
-    auto it = pending_.begin();
-    const uint64_t off = it->first;
-    std::string& piece = it->second;
-    const uint64_t piece_end = off + piece.size();
-    if (piece_end > contiguous_) {
-      ready_.append(piece, static_cast<size_t>(contiguous_ - off), std::string::npos);
-      contiguous_ = piece_end;
+namespace {
+
+// Bits [lo, hi) of a 64-bit word, 0 <= lo < hi <= 64.
+uint64_t BitRange(size_t lo, size_t hi) {
+  const uint64_t width = hi - lo == 64 ? ~uint64_t{0} : (uint64_t{1} << (hi - lo)) - 1;
+  return width << lo;
+}
+
+}  // namespace
+
+void ReceiveStream::Hold(uint64_t offset, std::string_view data) {
+  const uint64_t end = offset + data.size();
+  for (uint64_t index = offset / kBlockBytes; index * kBlockBytes < end; ++index) {
+    const uint64_t block_start = index * kBlockBytes;
+    const size_t lo = static_cast<size_t>(std::max(offset, block_start) - block_start);
+    const size_t hi = static_cast<size_t>(std::min(end, block_start + kBlockBytes) - block_start);
+    Block& block = blocks_[index];
+    const char* src = data.data() + (block_start + lo - offset);
+    for (size_t w = lo / 64; w * 64 < hi; ++w) {
+      const size_t wlo = std::max(lo, w * 64);
+      const size_t whi = std::min(hi, w * 64 + 64);
+      const uint64_t mask = BitRange(wlo - w * 64, whi - w * 64);
+      const uint64_t fresh = mask & ~block.have[w];
+      if (fresh == mask) {
+        std::copy(src + (wlo - lo), src + (whi - lo), block.bytes.begin() + wlo);
+      } else {
+        for (size_t i = wlo; i < whi; ++i) {
+          if (fresh & (uint64_t{1} << (i - w * 64))) block.bytes[i] = src[i - lo];
+        }
+      }
+      block.have[w] |= mask;
+      pending_bytes_ += static_cast<size_t>(std::popcount(fresh));
     }
-    pending_bytes_ -= piece.size();
-    pending_.erase(it);
+  }
+}
+
+void ReceiveStream::Forget(uint64_t begin, uint64_t end) {
+  auto it = blocks_.lower_bound(begin / kBlockBytes);
+  while (it != blocks_.end() && it->first * kBlockBytes < end) {
+    const uint64_t block_start = it->first * kBlockBytes;
+    const size_t lo = static_cast<size_t>(std::max(begin, block_start) - block_start);
+    const size_t hi = static_cast<size_t>(std::min(end, block_start + kBlockBytes) - block_start);
+    Block& block = it->second;
+    for (size_t w = lo / 64; w * 64 < hi; ++w) {
+      const uint64_t mask =
+          BitRange(std::max(lo, w * 64) - w * 64, std::min(hi, w * 64 + 64) - w * 64);
+      pending_bytes_ -= static_cast<size_t>(std::popcount(block.have[w] & mask));
+      block.have[w] &= ~mask;
+    }
+    it = hi == kBlockBytes ? blocks_.erase(it) : std::next(it);
+  }
+}
+
+void ReceiveStream::Absorb() {
+  while (!blocks_.empty()) {
+    auto it = blocks_.begin();
+    const uint64_t block_start = it->first * kBlockBytes;
+    if (block_start > contiguous_) return;  // a gap before the first held byte
+    Block& block = it->second;
+    const size_t pos = static_cast<size_t>(contiguous_ - block_start);
+    // The run of held bytes from pos.
+    size_t run_end = pos;
+    while (run_end < kBlockBytes) {
+      const size_t bit = run_end % 64;
+      // The shift leaves zeros on top, so at most 64 - bit ones count.
+      const size_t ones = static_cast<size_t>(std::countr_one(block.have[run_end / 64] >> bit));
+      run_end += ones;
+      if (ones < 64 - bit) break;  // the run ends inside this word
+    }
+    if (run_end == pos) return;
+    ready_.append(block.bytes.data() + pos, run_end - pos);
+    Forget(contiguous_, block_start + run_end);  // clears the run (and the block, at its end)
+    contiguous_ = block_start + run_end;
+    if (run_end < kBlockBytes) return;
   }
 }
 
@@ -79,7 +126,7 @@ Result<uint64_t> ReceiveStream::OnReset(uint64_t final_size, uint64_t error_code
     reset_code_ = error_code;
     ready_.clear();
     ready_pos_ = 0;
-    pending_.clear();
+    blocks_.clear();
     pending_bytes_ = 0;
   }
   return growth;

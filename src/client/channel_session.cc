@@ -18,9 +18,9 @@
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "client/client_core.h"
+#include "client/datagram_paths.h"
 #include "net/udp_endpoint.h"
 #include "service/exec_records.h"
-#include "ssp/udp_pump.h"
 #include "wire/channel_open.pb.h"
 
 namespace roam::client {
@@ -48,12 +48,17 @@ std::string ChannelTestRequest(const std::string& spec) {
 }
 
 std::string ExecRequest(const std::vector<std::string>& words,
-                        const std::function<std::optional<std::string>(const std::string&)>& env) {
+                        const std::function<std::optional<std::string>(const std::string&)>& env,
+                        bool subsystem) {
   RoamChannel::OpenRequest request;
   RoamChannel::Exec* exec = request.mutable_exec();
   std::string command;
   for (const std::string& w : words) command += (command.empty() ? "" : " ") + w;
-  exec->set_command(command);
+  if (subsystem) {
+    exec->set_subsystem(command);
+  } else {
+    exec->set_command(command);
+  }
   for (const char* name : {"LANG", "LANGUAGE", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
                            "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
                            "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION", "LC_ALL"}) {
@@ -78,6 +83,7 @@ struct ChannelSession::Impl {
   SystemRandom random;
   std::unique_ptr<SignalPipe> signals;
   std::unique_ptr<ClientCore> core;
+  std::unique_ptr<ClientForwarding> forwarding;
   net::UdpEndpoint endpoint = net::UdpEndpoint::ForClient();
 
   std::optional<uint64_t> channel;
@@ -113,13 +119,19 @@ void ChannelSession::Impl::Fail(const std::string& message, TimePoint now) {
 void ChannelSession::Impl::Pump(TimePoint now, bool stdin_ready, bool stdout_ready) {
   channel::Mux* mux = core->mux();
   if (!channel) {
+    if (core->ever_connected() && !core->welcome().valid()) {
+      return Fail("the server does not speak roam's channels (is it a stock mosh-server?)", now);
+    }
+    if (config.request.empty()) return;  // -N: forwarding only
     if (mux) {
       Result<uint64_t> id = mux->Open(config.request, now);
       if (!id.ok()) return Fail(id.status().message(), now);
       channel = *id;
       opened_at = now;
-    } else if (core->ever_connected() && !core->welcome().valid()) {
-      return Fail("the server does not speak roam's channels (is it a stock mosh-server?)", now);
+      if (config.stdin_null) {
+        stdin_open = false;
+        mux->CloseWrite(*channel);
+      }
     }
     return;
   }
@@ -252,9 +264,16 @@ int ChannelSession::Impl::Run() {
   core_config.predict_mode = predict::DisplayMode::kNever;
   core_config.no_terminal = true;
   core_config.connect_failure_message = config.connect_failure_message;
+  forwarding = std::make_unique<ClientForwarding>(config.forwarding);
+  if (Status s = forwarding->Start(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), s.message().c_str());
+  }
   TimePoint now = clock.Now();
   core = std::make_unique<ClientCore>(std::move(key), std::move(core_config), &random, now);
-  ssp::UdpPump<ClientCore> pump(core.get(), &endpoint);
+  DatagramPaths pump(core.get(), &endpoint, config.transport, config.stream_opener,
+                     std::move(config.initial_stream), now);
+  std::string path_shown(pump.Describe(now));
+  const TimePoint started = now;
 
   while (!core->done()) {
     now = clock.Now();
@@ -271,7 +290,8 @@ int ChannelSession::Impl::Run() {
     }
     fds.push_back(pollfd{want_input ? STDIN_FILENO : -1, POLLIN, 0});
     fds.push_back(pollfd{!output.empty() && stdout_open ? STDOUT_FILENO : -1, POLLOUT, 0});
-    const TimePoint wake = core->NextWakeup(now);
+    forwarding->AddPollFds(&fds);
+    const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
     poll(fds.data(), fds.size(), timeout_ms);
@@ -285,9 +305,28 @@ int ChannelSession::Impl::Run() {
       Pump(now, fds[first_local + 1].revents & (POLLIN | POLLHUP | POLLERR),
            fds[first_local + 2].revents & (POLLOUT | POLLERR));
     }
+    if (!finished) forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
+    for (const std::string& m : forwarding->TakeMessages()) {
+      std::fprintf(stderr, "%s: %s\n", config.program.c_str(), m.c_str());
+    }
     Status flushed = pump.Flush(now);
     if (!flushed.ok()) break;
+    for (const std::string& e : pump.TakeEvents()) {
+      if (config.verbose) {
+        std::fprintf(stderr, "%s: %s (%.2f s after the start)\n", config.program.c_str(), e.c_str(),
+                     std::chrono::duration<double>(now - started).count());
+      }
+    }
+    if (pump.Describe(now) != path_shown) {
+      path_shown = pump.Describe(now);
+      if (config.verbose) {
+        std::fprintf(stderr, "%s: datagrams go over %s (%.2f s after the start)\n",
+                     config.program.c_str(), path_shown.c_str(),
+                     std::chrono::duration<double>(now - started).count());
+      }
+    }
   }
+  forwarding->Abort();
   fcntl(STDIN_FILENO, F_SETFL, in_flags);
   fcntl(STDOUT_FILENO, F_SETFL, out_flags);
 

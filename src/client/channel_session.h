@@ -24,6 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "client/client_forwarding.h"
+#include "client/datagram_paths.h"
+#include "client/path_selector.h"
 #include "crypto/key.h"
 #include "net/address.h"
 
@@ -34,6 +37,17 @@ struct ChannelSessionConfig {
   std::string request;  // the serialized open request
   // The channel carries exec records (a command) rather than raw bytes.
   bool exec = false;
+  // The command reads nothing (ssh's -n): its stdin ends at once.
+  bool stdin_null = false;
+  // -L, -R, -D, -A. With an empty `request` (-N) the session carries only
+  // these, until a signal ends it.
+  ForwardingOptions forwarding;  // -L, -R, -D, -A
+  // How datagrams travel (docs/protocol.md §10): `transport` chooses; the
+  // bootstrap's stream (--ssh-stream) comes in `initial_stream`; more are
+  // opened through `stream_opener` when needed.
+  TransportMode transport = TransportMode::kUdp;
+  DatagramPaths::Opener stream_opener;
+  std::optional<OpenedStream> initial_stream;
   std::string program = "roam";
   bool verbose = false;  // statistics on stderr at the end
   std::string connect_failure_message;
@@ -47,7 +61,8 @@ std::string ChannelTestRequest(const std::string& spec);
 // joined by spaces (as ssh joins them) for the remote user's shell, and the
 // local locale variables (LANG, LC_*) that are set.
 std::string ExecRequest(const std::vector<std::string>& words,
-                        const std::function<std::optional<std::string>(const std::string&)>& env);
+                        const std::function<std::optional<std::string>(const std::string&)>& env,
+                        bool subsystem = false);
 
 class ChannelSession {
  public:

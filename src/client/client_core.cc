@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <climits>
 
 #include "client/bar_overlay.h"
 #include "predict/connect_phase.h"
@@ -171,6 +172,10 @@ void ClientCore::OnSignal(int signal, TimePoint now) {
 
 void ClientCore::OnResumed(TimePoint) { repaint_ = true; }
 
+void ClientCore::Notify(const std::string& message, TimePoint now) {
+  pieces_->bar.SetMessage(message, now);
+}
+
 void ClientCore::OnSendStatus(const Status& error, TimePoint now) {
   if (!error.ok()) {
     pieces_->bar.SetNetworkError(error.message(), now);
@@ -193,6 +198,20 @@ std::vector<net::OutgoingDatagram> ClientCore::Tick(TimePoint now) {
     pieces_->bar.ServerAcked(transport_->last_acked_time());
   }
 
+  if (mux_) {
+    for (const channel::MuxEvent& e : mux_->TakeEvents()) {
+      if (!(e.kinds & channel::MuxEvent::kIncoming)) continue;
+      IncomingChannel incoming;
+      incoming.id = e.id;
+      const std::string request = mux_->Request(e.id);
+      if (request.size() > static_cast<size_t>(INT_MAX) ||
+          !incoming.request.ParseFromArray(request.data(), static_cast<int>(request.size()))) {
+        (void)mux_->Refuse(e.id, "unreadable channel request");
+        continue;
+      }
+      incoming_.push_back(std::move(incoming));
+    }
+  }
   std::vector<net::OutgoingDatagram> out = transport_->Tick(now);
   if (mux_) {
     const size_t room = transport_->connection().mtu() - kDatagramOverhead;

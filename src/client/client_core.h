@@ -37,6 +37,7 @@
 #include "state/complete_terminal.h"
 #include "state/user_stream.h"
 #include "term/display.h"
+#include "wire/channel_open.pb.h"
 
 namespace roam::client {
 
@@ -130,6 +131,15 @@ class ClientCore {
   // their renditions, down to the last row that is not blank), for leaving
   // a command's output on the user's terminal after the session.
   std::string FinalScreenText() const;
+  // Channels the server opened (remote forwards' connections, the agent),
+  // for the adapter to answer. Requests that do not parse are refused here.
+  struct IncomingChannel {
+    uint64_t id = 0;
+    RoamChannel::OpenRequest request;
+  };
+  std::vector<IncomingChannel> TakeIncomingChannels() { return std::exchange(incoming_, {}); }
+  // Shows `message` on the notification bar for a while.
+  void Notify(const std::string& message, TimePoint now);
   // The server's Welcome (invalid until a roam server answered).
   const state::RoamHello& welcome() const { return transport_->latest_remote_state().welcome(); }
   bool ever_connected() const { return ever_connected_; }
@@ -144,6 +154,7 @@ class ClientCore {
   std::unique_ptr<Pieces> pieces_;  // display, bar, connect phase, escape key
   predict::PredictionEngine prediction_;
   std::unique_ptr<channel::Mux> mux_;
+  std::vector<IncomingChannel> incoming_;
 
   std::optional<term::Framebuffer> last_drawn_;  // what the terminal shows
   bool repaint_ = true;                          // next draw is a full redraw

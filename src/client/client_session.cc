@@ -16,10 +16,10 @@
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "client/client_core.h"
+#include "client/datagram_paths.h"
 #include "client/raw_terminal.h"
 #include "client/terminal_sequences.h"
 #include "net/udp_endpoint.h"
-#include "ssp/udp_pump.h"
 
 namespace roam::client {
 
@@ -63,6 +63,7 @@ struct ClientSession::Impl {
   std::unique_ptr<WinchPipe> winch;
   std::unique_ptr<SignalPipe> signals;
   std::unique_ptr<ClientCore> core;
+  std::unique_ptr<ClientForwarding> forwarding;
   net::UdpEndpoint endpoint = net::UdpEndpoint::ForClient();
   bool stdin_open = true;
 };
@@ -101,6 +102,12 @@ int ClientSession::Impl::Run() {
   Result<TerminalCapabilities> loaded = LoadTerminalCapabilities(config.term);
   if (loaded.ok()) caps = std::move(*loaded);
 
+  // Local forwards are bound before the terminal is taken, so a bind error
+  // reads as a normal line (and, as with ssh, the session goes on).
+  forwarding = std::make_unique<ClientForwarding>(config.forwarding);
+  if (Status s = forwarding->Start(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), s.message().c_str());
+  }
   Result<std::unique_ptr<RawTerminal>> entered = RawTerminal::Enter(STDIN_FILENO);
   if (!entered.ok()) {
     std::fprintf(stderr, "%s: %s\n", config.program.c_str(), entered.status().message().c_str());
@@ -131,11 +138,14 @@ int ClientSession::Impl::Run() {
   core_config.escape = config.escape;
   core_config.display = term::DisplayCapabilities::Client(
       caps.has_ech, caps.has_bce, TermSupportsTitle(config.term), config.title_prefix);
+  core_config.display.clipboard = config.clipboard_writes;
   core_config.program = config.program;
   core_config.connect_failure_message = config.connect_failure_message;
   TimePoint now = clock.Now();
   core = std::make_unique<ClientCore>(std::move(key), std::move(core_config), &random, now);
-  ssp::UdpPump<ClientCore> pump(core.get(), &endpoint);
+  DatagramPaths pump(core.get(), &endpoint, config.transport, config.stream_opener,
+                     std::move(config.initial_stream), now);
+  std::string path_shown(pump.Describe(now));
 
   WriteAll(STDOUT_FILENO, InitSequence(caps, config.no_term_init));
 
@@ -147,7 +157,8 @@ int ClientSession::Impl::Run() {
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
     fds.push_back(pollfd{winch ? winch->read_fd() : -1, POLLIN, 0});
     fds.push_back(pollfd{stdin_open ? STDIN_FILENO : -1, POLLIN, 0});
-    const TimePoint wake = core->NextWakeup(now);
+    forwarding->AddPollFds(&fds);
+    const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
     poll(fds.data(), fds.size(), timeout_ms);
@@ -165,14 +176,24 @@ int ClientSession::Impl::Run() {
     if (fds[first_local + 2].revents & (POLLIN | POLLHUP | POLLERR)) ReadInput(now);
     if (core->TakeSuspendRequest()) Suspend(now);
 
+    forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
+    for (const std::string& m : forwarding->TakeMessages()) core->Notify(m, now);
     Status flushed = pump.Flush(now);
     core->OnSendStatus(pump.send_errors() > 0 ? pump.last_send_error() : Status::Ok(), now);
+    if (pump.Describe(now) != path_shown) {
+      path_shown = pump.Describe(now);
+      core->Notify(path_shown == "UDP"
+                       ? "back on UDP"
+                       : "UDP is not getting through; the session goes over " + path_shown,
+                   now);
+    }
     if (!flushed.ok()) break;
 
     const std::string frame = core->Draw(now, /*with_bar=*/true);
     if (!frame.empty()) WriteAll(STDOUT_FILENO, frame);
   }
 
+  forwarding->Abort();
   // The last frame without the bar, then give the terminal back.
   WriteAll(STDOUT_FILENO, core->Draw(clock.Now(), /*with_bar=*/false));
   WriteAll(STDOUT_FILENO, ExitSequence(caps, config.no_term_init));

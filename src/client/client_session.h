@@ -16,7 +16,10 @@
 #include <memory>
 #include <string>
 
+#include "client/client_forwarding.h"
+#include "client/datagram_paths.h"
 #include "client/escape_key.h"
+#include "client/path_selector.h"
 #include "crypto/key.h"
 #include "net/address.h"
 #include "predict/prediction_engine.h"
@@ -31,6 +34,7 @@ struct ClientSessionConfig {
   std::string term;              // $TERM, for terminfo
   std::string title_prefix;      // "[roam] ", or "" with MOSH_TITLE_NOPREFIX
   bool no_term_init = false;     // MOSH_NO_TERM_INIT: no smcup/rmcup
+  bool clipboard_writes = true;  // false: OSC 52 from the server is not passed on
   std::string program = "roam";  // in messages: "roam: Last contact ..."
   // Printed when the server never answered; empty: the Mosh-style text of
   // predict::ConnectFailureText.
@@ -38,6 +42,13 @@ struct ClientSessionConfig {
   // The session runs a command the user gave: its output stays on the
   // terminal afterwards and its exit status is roam's.
   bool command_given = false;
+  ForwardingOptions forwarding;  // -L, -R, -D, -A
+  // How datagrams travel (docs/protocol.md §10): `transport` chooses; the
+  // bootstrap's stream (--ssh-stream) comes in `initial_stream`; more are
+  // opened through `stream_opener` when needed.
+  TransportMode transport = TransportMode::kUdp;
+  DatagramPaths::Opener stream_opener;
+  std::optional<OpenedStream> initial_stream;
 };
 
 class ClientSession {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "base/check.h"
+#include "term/emulator.h"
 
 namespace roam::client {
 
@@ -25,6 +26,7 @@ std::string ErrnoText(const char* what) { return std::string(what) + ": " + stre
 // handler is installed (or before `g_armed` is set), so the handler sees a
 // complete copy.
 struct termios g_saved;
+int g_saved_flags = -1;  // file status flags (F_GETFL) at Enter; -1 if unknown
 int g_fd = -1;
 volatile sig_atomic_t g_armed = 0;
 bool g_atexit_registered = false;
@@ -37,7 +39,9 @@ int g_handled_signals[kMaxHandled];
 int g_handled_count = 0;
 
 void RestoreFromStatic() {
-  if (g_armed) tcsetattr(g_fd, TCSADRAIN, &g_saved);
+  if (!g_armed) return;
+  tcsetattr(g_fd, TCSADRAIN, &g_saved);
+  if (g_saved_flags >= 0) fcntl(g_fd, F_SETFL, g_saved_flags);  // async-signal-safe
 }
 
 void OnFatalSignal(int sig) {
@@ -108,8 +112,10 @@ Result<std::unique_ptr<RawTerminal>> RawTerminal::Enter(int fd) {
   struct termios saved;
   if (tcgetattr(fd, &saved) != 0) return IoError(ErrnoText("tcgetattr"));
   struct termios raw = MakeRawTermios(saved);
+  const int saved_flags = fcntl(fd, F_GETFL);
 
   g_saved = saved;
+  g_saved_flags = saved_flags;
   g_fd = fd;
   if (!g_atexit_registered) {
     g_atexit_registered = atexit(&AtExit) == 0;
@@ -124,30 +130,42 @@ Result<std::unique_ptr<RawTerminal>> RawTerminal::Enter(int fd) {
     RemoveHandlers();
     return error;
   }
-  return std::unique_ptr<RawTerminal>(new RawTerminal(fd, saved));
+  return std::unique_ptr<RawTerminal>(new RawTerminal(fd, saved, saved_flags));
 }
 
 RawTerminal::~RawTerminal() {
   tcsetattr(fd_, TCSADRAIN, &saved_);
+  if (saved_flags_ >= 0) fcntl(fd_, F_SETFL, saved_flags_);
   g_armed = 0;
   RemoveHandlers();
 }
 
 Status RawTerminal::Restore() {
+  // The flags in use now (O_NONBLOCK, typically) come back with Reenter().
+  session_flags_ = fcntl(fd_, F_GETFL);
   if (tcsetattr(fd_, TCSADRAIN, &saved_) != 0) return IoError(ErrnoText("tcsetattr"));
+  if (saved_flags_ >= 0 && fcntl(fd_, F_SETFL, saved_flags_) != 0) {
+    return IoError(ErrnoText("fcntl(F_SETFL)"));
+  }
   return Status::Ok();
 }
 
 Status RawTerminal::Reenter() {
   struct termios raw = MakeRawTermios(saved_);
   if (tcsetattr(fd_, TCSANOW, &raw) != 0) return IoError(ErrnoText("tcsetattr"));
+  if (session_flags_ >= 0 && fcntl(fd_, F_SETFL, session_flags_) != 0) {
+    return IoError(ErrnoText("fcntl(F_SETFL)"));
+  }
   return Status::Ok();
 }
 
 Result<WindowSize> QueryWindowSize(int fd) {
   struct winsize ws;
   if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return IoError(ErrnoText("TIOCGWINSZ"));
-  return WindowSize{ws.ws_col, ws.ws_row};
+  auto clamp = [](uint16_t n) {
+    return n == 0 ? uint16_t{0} : static_cast<uint16_t>(term::Emulator::ClampDimension(n));
+  };
+  return WindowSize{clamp(ws.ws_col), clamp(ws.ws_row)};
 }
 
 Result<std::unique_ptr<WinchPipe>> WinchPipe::Install() {

@@ -1,15 +1,20 @@
 // RawTerminal: the user's terminal in raw mode for the life of the client,
 // and put back the way it was however the client ends.
 //
-// Enter() saves the terminal's termios and switches to raw mode (cfmakeraw
-// plus IUTF8, so the kernel's line discipline handles UTF-8 backspace if the
-// terminal drops back to cooked mode mid-session). The saved settings are
-// restored by the destructor, by Restore() (for suspend; Reenter() undoes
-// it), at exit() through an atexit hook, and on fatal signals (SIGSEGV,
-// SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT, and SIGTERM/SIGINT/SIGHUP while
-// they still have their default action) by an async-signal-safe handler that
-// calls tcsetattr with a copy kept in static storage and then re-raises the
-// signal with its default action. Only one RawTerminal may exist at a time.
+// Enter() saves the terminal's termios and its file status flags (F_GETFL)
+// and switches to raw mode (cfmakeraw plus IUTF8, so the kernel's line
+// discipline handles UTF-8 backspace if the terminal drops back to cooked
+// mode mid-session). The client then makes the descriptor non-blocking; the
+// open file description is shared with the user's shell, so O_NONBLOCK left
+// behind would make later programs fail with EAGAIN. The saved settings
+// and flags are restored by the destructor, by Restore() (for suspend;
+// Reenter() brings back raw mode and the flags Restore() found), at exit()
+// through an atexit hook, and on fatal signals (SIGSEGV, SIGBUS, SIGFPE,
+// SIGILL, SIGABRT, SIGQUIT, and SIGTERM/SIGINT/SIGHUP while they still have
+// their default action) by an async-signal-safe handler that calls
+// tcsetattr and fcntl with copies kept in static storage and then re-raises
+// the signal with its default action. Only one RawTerminal may exist at a
+// time.
 //
 // Also here: the terminal's size (TIOCGWINSZ) and WinchPipe, which turns
 // SIGWINCH into a readable byte on a pipe for the client's poll loop.
@@ -41,18 +46,23 @@ class RawTerminal {
   RawTerminal(const RawTerminal&) = delete;
   RawTerminal& operator=(const RawTerminal&) = delete;
 
-  // Puts the saved settings back (before suspending). Errors: IoError.
+  // Puts the saved settings and file status flags back (before
+  // suspending), remembering the flags in use. Errors: IoError.
   Status Restore();
-  // Raw mode again (after SIGCONT). Errors: IoError.
+  // Raw mode again, and the flags Restore() found (after SIGCONT).
+  // Errors: IoError.
   Status Reenter();
 
   const struct termios& saved() const { return saved_; }
 
  private:
-  RawTerminal(int fd, const struct termios& saved) : fd_(fd), saved_(saved) {}
+  RawTerminal(int fd, const struct termios& saved, int saved_flags)
+      : fd_(fd), saved_(saved), saved_flags_(saved_flags) {}
 
   int fd_;
   struct termios saved_;
+  int saved_flags_;         // F_GETFL at Enter; -1 if it failed
+  int session_flags_ = -1;  // F_GETFL at the last Restore()
 };
 
 // The raw settings RawTerminal uses: cfmakeraw(original) plus IUTF8.
@@ -64,7 +74,10 @@ struct WindowSize {
   friend bool operator==(const WindowSize&, const WindowSize&) = default;
 };
 
-// The size of terminal `fd`. Errors: IoError if it is not a terminal.
+// The size of terminal `fd`, each dimension clamped to at most
+// term::Emulator::kMaxDimension (a window of 5000 columns is used as 4096;
+// the rest stays blank); 0 (size unknown) stays 0.
+// Errors: IoError if it is not a terminal.
 Result<WindowSize> QueryWindowSize(int fd);
 
 // Turns SIGWINCH into a byte on a non-blocking pipe. Only one may exist at a

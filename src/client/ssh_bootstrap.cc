@@ -3,6 +3,9 @@
 
 #include "client/ssh_bootstrap.h"
 
+#include "base/check.h"
+#include "client/ssh_options.h"
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -31,6 +34,11 @@ Status ValidatePort(std::string_view text) {
   std::optional<long> high = ParsePortNumber(text.substr(colon + 1));
   if (!low || !high || *low < 1 || *low > *high) return bad;
   return Status::Ok();
+}
+
+bool IsHostChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_' || c == ':' || c == '%' || c == '[' || c == ']';
 }
 
 bool IsNumericIp(const std::string& text) {
@@ -79,6 +87,11 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
       return InvalidArgument("unknown --family value \"" + value +
                              "\" (use inet, inet6, auto, prefer-inet or prefer-inet6)");
     }
+  } else if (name == "transport") {
+    Result<TransportMode> mode = ParseTransportMode(value);
+    if (!mode.ok()) return mode.status();
+    out->transport = *mode;
+    out->transport_given = true;
   } else if (name == "channel-test") {
     if (value != "echo" && value != "discard" && value.rfind("source:", 0) != 0) {
       return InvalidArgument("unknown --channel-test value \"" + value +
@@ -111,13 +124,15 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
 
 bool TakesValue(std::string_view name) {
   return name == "ssh" || name == "server" || name == "port" || name == "predict" ||
-         name == "family" || name == "bind-server" || name == "channel-test";
+         name == "family" || name == "bind-server" || name == "channel-test" || name == "transport";
 }
 
 // Applies a flag (an option without a value). Returns false if unknown.
 bool ApplyFlag(std::string_view name, RoamOptions* out) {
   if (name == "no-init") {
     out->no_init = true;
+  } else if (name == "no-clipboard") {
+    out->no_clipboard = true;
   } else if (name == "no-ssh-pty") {
     out->no_ssh_pty = true;
   } else if (name == "local") {
@@ -137,6 +152,55 @@ bool ApplyFlag(std::string_view name, RoamOptions* out) {
 }
 
 }  // namespace
+
+namespace {
+
+// `text` for a one-line message: control and non-ASCII bytes as \xHH.
+std::string Printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status ValidateHostName(std::string_view host) {
+  const auto bad = [&] {
+    return InvalidArgument("bad host name \"" + Printable(host) +
+                           "\": use letters, digits and . - _ : % [ ] only");
+  };
+  if (host.empty() || host.size() > kMaxHostNameLength || host[0] == '-') return bad();
+  for (char c : host) {
+    if (!IsHostChar(c)) return bad();
+  }
+  return Status::Ok();
+}
+
+Status ValidateDestination(std::string_view destination) {
+  const size_t at = destination.rfind('@');
+  if (at == std::string_view::npos) return ValidateHostName(destination);
+  std::string_view user = destination.substr(0, at);
+  if (user.empty() || user[0] == '-') {
+    return InvalidArgument("bad user name in \"" + Printable(destination) + "\"");
+  }
+  for (char c : user) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == ' ') {
+      return InvalidArgument("bad user name in \"" + Printable(destination) + "\"");
+    }
+  }
+  return ValidateHostName(destination.substr(at + 1));
+}
 
 std::string_view PredictModeName(PredictMode mode) {
   switch (mode) {
@@ -168,8 +232,39 @@ std::string_view AddressFamilyName(AddressFamily family) {
   return "prefer-inet";
 }
 
+namespace {
+
+// The words before the host: options and their values, up to `--` or the
+// first word that is neither.
+std::vector<std::string> OptionWords(const std::vector<std::string>& args) {
+  std::vector<std::string> words;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--" || a.size() < 2 || a[0] != '-') break;
+    words.push_back(a);
+    if (a[1] == '-') {
+      if (a.find('=') == std::string::npos && TakesValue(a.substr(2)) && i + 1 < args.size()) {
+        words.push_back(args[++i]);
+      }
+      continue;
+    }
+    for (size_t j = 1; j < a.size(); ++j) {
+      if (SshOptionTakesArgument(a[j])) {
+        if (j + 1 == a.size() && i + 1 < args.size()) words.push_back(args[++i]);
+        break;
+      }
+    }
+  }
+  return words;
+}
+
+}  // namespace
+
 Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
   RoamOptions out;
+  // In ssh's sense when another program handed us an ssh command line.
+  out.ssh_style = LooksLikeSshCommandLine(OptionWords(args));
+  SshOptionEffects ssh;
   size_t i = 0;
   bool options_ended_by_separator = false;
   for (; i < args.size(); ++i) {
@@ -201,16 +296,42 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
     if (arg.size() >= 2 && arg[0] == '-') {
       for (size_t j = 1; j < arg.size(); ++j) {
         char c = arg[j];
-        if (c == 'p') {
+        if (out.ssh_style && c != 'L' && c != 'R' && c != 'D' && c != '4' && c != '6' && c != 'v' &&
+            c != 'h') {
+          std::string value;
+          if (SshOptionTakesArgument(c)) {
+            if (j + 1 < arg.size()) {
+              value = arg.substr(j + 1);
+            } else if (i + 1 < args.size()) {
+              value = args[++i];
+            } else {
+              return InvalidArgument(std::string("option -") + c + " needs a value");
+            }
+          }
+          ROAM_RETURN_IF_ERROR(ApplySshOption(c, value, &ssh));
+          if (SshOptionTakesArgument(c)) break;
+          continue;
+        }
+        if (c == 'p' || c == 'L' || c == 'R' || c == 'D') {
           std::string value;
           if (j + 1 < arg.size()) {
             value = arg.substr(j + 1);
           } else if (i + 1 < args.size()) {
             value = args[++i];
           } else {
-            return InvalidArgument("option -p needs a value");
+            return InvalidArgument(std::string("option -") + c + " needs a value");
           }
-          ROAM_RETURN_IF_ERROR(ApplyValue("port", value, &out));
+          if (c == 'p') {
+            ROAM_RETURN_IF_ERROR(ApplyValue("port", value, &out));
+          } else {
+            const service::ForwardSpec::Kind kind = c == 'L' ? service::ForwardSpec::Kind::kLocal
+                                                    : c == 'R'
+                                                        ? service::ForwardSpec::Kind::kRemote
+                                                        : service::ForwardSpec::Kind::kDynamic;
+            Result<service::ForwardSpec> spec = service::ParseForwardSpec(kind, value);
+            if (!spec.ok()) return spec.status();
+            out.forwards.push_back(*spec);
+          }
           break;
         }
         switch (c) {
@@ -232,6 +353,12 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
           case 'T':
             out.no_tty = true;
             break;
+          case 'N':
+            out.no_command = true;
+            break;
+          case 'A':
+            out.forward_agent = true;
+            break;
           case 't':
             out.force_tty = true;
             break;
@@ -249,10 +376,21 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
 
   if (out.mode == RoamOptions::Mode::kHelp || out.mode == RoamOptions::Mode::kVersion) return out;
 
+  // What the ssh-style options asked for.
+  out.ssh.insert(out.ssh.end(), ssh.ssh_args.begin(), ssh.ssh_args.end());
+  out.no_tty |= ssh.no_tty;
+  out.force_tty |= ssh.force_tty;
+  out.stdin_null = ssh.stdin_null;
+  out.subsystem = ssh.subsystem;
+  out.no_command |= ssh.no_command;
+  if (ssh.agent >= 0) out.forward_agent = ssh.agent == 1;
+  out.notes = std::move(ssh.notes);
+
   std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
   if (out.mode == RoamOptions::Mode::kFakeProxy) {
     if (rest.size() != 2) return InvalidArgument("--fake-proxy needs exactly HOST PORT");
     if (!ParsePortNumber(rest[1])) return InvalidArgument("--fake-proxy: bad port " + rest[1]);
+    ROAM_RETURN_IF_ERROR(ValidateHostName(rest[0]));
     out.proxy_host = rest[0];
     out.proxy_port = rest[1];
     return out;
@@ -267,9 +405,10 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
     return InvalidArgument("no host given (usage: roam [options] [user@]host [-- command])");
   }
   out.destination = rest[0];
-  if (out.destination.empty() || out.destination[0] == '-') {
-    return InvalidArgument("bad host \"" + out.destination + "\"");
+  if (!ssh.user.empty() && out.destination.find('@') == std::string::npos) {
+    out.destination = ssh.user + "@" + out.destination;
   }
+  ROAM_RETURN_IF_ERROR(ValidateDestination(out.destination));
   size_t first = 1;
   if (rest.size() > 1 && rest[1] == "--") first = 2;
   out.command.assign(rest.begin() + static_cast<std::ptrdiff_t>(first), rest.end());
@@ -289,8 +428,19 @@ std::string RoamUsage() {
          "  -4, -6                 --family=inet, --family=inet6\n"
          "  --bind-server=ssh|any|IP   address the server binds (default ssh)\n"
          "  --no-init              do not switch to the alternate screen\n"
+         "  --no-clipboard         do not let the remote side set the local clipboard\n"
+         "                         (OSC 52; also ROAM_NO_CLIPBOARD=1)\n"
          "  --channel-test=echo|discard|source:BYTES\n"
          "                         no terminal: stdin and stdout through a test channel\n"
+         "  -T, -t                 a command without (with) a terminal; without is the\n"
+         "                         default when stdin is not a terminal\n"
+         "  -L [bind:]port:host:hostport, -L [bind:]port:socket   local forward\n"
+         "  -R [bind:]port:host:hostport, -R [bind:]port:socket   remote forward\n"
+         "  -D [bind:]port         SOCKS5 proxy through the server\n"
+         "  -A                     forward the ssh agent\n"
+         "  -N                     no command and no terminal: forwarding only\n"
+         "  --transport=auto|udp|tcp|ssh   how datagrams travel: UDP, or over the ssh\n"
+         "                         connection or TCP when UDP is blocked (default auto)\n"
          "  --no-ssh-pty           do not ask ssh for a pty\n"
          "  --local                run the server on this machine, without ssh\n"
          "  -v, --verbose          more diagnostics\n"
@@ -397,30 +547,101 @@ std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
   return args;
 }
 
-std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args) {
-  std::string quoted;
-  for (const std::string& arg : server_args) {
-    quoted += ' ';
-    quoted += ShellQuote(arg);
+std::vector<std::string> RoamServerOnlyArguments(const RoamOptions& options) {
+  std::vector<std::string> args;
+  if (options.forward_agent) args.push_back("--forward-agent");
+  if (!options.local) {
+    if (options.transport == TransportMode::kAuto || options.transport == TransportMode::kSsh) {
+      args.push_back("--ssh-stream");
+    } else if (options.transport == TransportMode::kTcp) {
+      args.push_back("--tcp");
+    }
+  } else if (options.transport == TransportMode::kTcp) {
+    args.push_back("--tcp");
   }
-  if (options.server) return *options.server + quoted;
-  return "sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server \"$@\"; fi; "
-         "exec mosh-server \"$@\"' roam" +
-         quoted;
+  return args;
+}
+
+bool KeepsSshStream(const RoamOptions& options) {
+  return !options.local &&
+         (options.transport == TransportMode::kAuto || options.transport == TransportMode::kSsh);
+}
+
+namespace {
+std::string QuotedWords(const std::vector<std::string>& words) {
+  std::string quoted;
+  for (const std::string& w : words) {
+    quoted += ' ';
+    quoted += ShellQuote(w);
+  }
+  return quoted;
+}
+}  // namespace
+
+std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args,
+                          const std::vector<std::string>& roam_only) {
+  const std::string quoted = QuotedWords(server_args);
+  if (options.server) {
+    const bool roam = options.server->find("roam") != std::string::npos;
+    return *options.server + (roam ? QuotedWords(roam_only) : "") + quoted;
+  }
+  // The roam-only words are literal option names: no quoting is needed
+  // inside the single-quoted script, but they are checked to be so.
+  std::string extra;
+  for (const std::string& w : roam_only) {
+    ROAM_CHECK(w.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos);
+    extra += " " + w;
+  }
+  return "sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server" + extra +
+         " \"$@\"; fi; exec mosh-server \"$@\"' roam" + quoted;
 }
 
 std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view self_path,
                                  const std::string& remote_command) {
   std::vector<std::string> argv = options.ssh;
-  argv.push_back("-n");
-  if (!options.no_ssh_pty) argv.push_back("-tt");
+  // The ssh that carries the session's stream needs its stdin, and no pty
+  // between it and the binary frames.
+  if (KeepsSshStream(options)) {
+    argv.push_back("-T");
+  } else {
+    argv.push_back("-n");
+    if (!options.no_ssh_pty) argv.push_back("-tt");
+  }
   argv.insert(argv.end(), {"-S", "none", "-o"});
   argv.push_back("ProxyCommand=" + ShellQuote(self_path) + " " +
                  ShellQuote("--family=" + std::string(AddressFamilyName(options.family))) +
-                 " --fake-proxy -- %h %p");
+                 " --fake-proxy -- '%h' %p");
   argv.push_back(options.destination);
   argv.push_back("--");
   argv.push_back(remote_command);
+  return argv;
+}
+
+namespace {
+std::string RelayProgram(const RoamOptions& options) {
+  return options.server && options.server->find("roam") != std::string::npos ? *options.server
+                                                                             : "roam-server";
+}
+}  // namespace
+
+std::vector<std::string> RelaySshArgv(const RoamOptions& options, std::string_view self_path,
+                                      uint16_t port) {
+  RoamOptions relay = options;
+  relay.transport = TransportMode::kSsh;  // -T, stdin kept
+  relay.local = false;
+  std::vector<std::string> argv =
+      SshArgv(relay, self_path, RelayProgram(options) + " relay " + std::to_string(port));
+  argv.insert(argv.begin() + static_cast<std::ptrdiff_t>(options.ssh.size()),
+              {"-o", "BatchMode=yes"});
+  return argv;
+}
+
+std::vector<std::string> RelayLocalArgv(const RoamOptions& options, uint16_t port) {
+  Result<std::vector<std::string>> words = SplitShellWords(RelayProgram(options));
+  std::vector<std::string> argv =
+      words.ok() && !words->empty() ? *words : std::vector<std::string>{"roam-server"};
+  argv.push_back("relay");
+  argv.push_back(std::to_string(port));
   return argv;
 }
 
@@ -429,7 +650,8 @@ std::vector<std::pair<std::string, std::optional<std::string>>> SshEnvironmentCh
 }
 
 Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
-                                                 const std::vector<std::string>& server_args) {
+                                                 const std::vector<std::string>& server_args,
+                                                 const std::vector<std::string>& roam_only) {
   std::vector<std::string> argv = {"roam-server"};
   if (options.server) {
     Result<std::vector<std::string>> words = SplitShellWords(*options.server);
@@ -437,8 +659,22 @@ Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
     if (words->empty()) return InvalidArgument("--server: empty command");
     argv = *words;
   }
+  if (!options.server || options.server->find("roam") != std::string::npos) {
+    argv.insert(argv.end(), roam_only.begin(), roam_only.end());
+  }
   argv.insert(argv.end(), server_args.begin(), server_args.end());
   return argv;
+}
+
+void AppendBootstrapOutput(BootstrapOutcome* outcome, std::string_view text) {
+  std::string& out = outcome->output;
+  if (text.size() >= kMaxBootstrapOutput) {
+    out.assign(text.substr(text.size() - kMaxBootstrapOutput));
+    return;
+  }
+  out.append(text);
+  // Trim only once twice the limit is held, so appends stay cheap.
+  if (out.size() > 2 * kMaxBootstrapOutput) out.erase(0, out.size() - kMaxBootstrapOutput);
 }
 
 BootstrapProblem ClassifyBootstrap(const BootstrapOutcome& outcome) {

@@ -6,7 +6,7 @@
 // Options are parsed up to the host; everything after the host (an optional
 // leading "--" is dropped) is the remote command. The server is started by
 //
-//   ssh -n -tt -S none -o "ProxyCommand=<roam> --family=F --fake-proxy -- %h %p"
+//   ssh -n -tt -S none -o "ProxyCommand=<roam> --family=F --fake-proxy -- '%h' %p"
 //       [user@]host -- "<remote command>"
 //
 // where the remote command is ONE string for the remote login shell. Its
@@ -30,6 +30,11 @@
 // With --server=CMD the command is `CMD 'new' ...` with CMD unquoted, as the
 // mosh wrapper does, so CMD may carry its own arguments.
 //
+// ssh runs the ProxyCommand through a shell, with %h replaced by the host
+// name. So the host name is checked first (ValidateDestination: letters,
+// digits and . - _ : % [ ] only, never a leading '-'), and %h is
+// single-quoted as well: a host name never reaches a shell as code.
+//
 // The ProxyCommand makes ssh run `roam --fake-proxy -- HOST PORT`, which
 // resolves HOST, prints "MOSH IP <addr>" on stderr and relays the TCP
 // connection; so roam learns the exact address ssh reached (the app layer
@@ -49,6 +54,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "client/path_selector.h"
+#include "service/forward_spec.h"
 
 namespace roam::client {
 
@@ -70,13 +77,26 @@ struct RoamOptions {
   PredictMode predict = PredictMode::kAdaptive;
   AddressFamily family = AddressFamily::kPreferInet;
   BindServer bind = BindServer::kSsh;
-  std::string bind_ip;      // for BindServer::kIp
-  bool no_init = false;     // --no-init: MOSH_NO_TERM_INIT=1
-  bool no_ssh_pty = false;  // --no-ssh-pty: no -tt
-  bool local = false;       // --local: run the server here, no ssh
-  int verbose = 0;          // -v, repeatable
-  bool no_tty = false;      // -T: run the command without a terminal
-  bool force_tty = false;   // -t: run the command on a terminal
+  std::string bind_ip;                         // for BindServer::kIp
+  bool no_init = false;                        // --no-init: MOSH_NO_TERM_INIT=1
+  bool no_clipboard = false;                   // --no-clipboard: OSC 52 writes are not passed on
+  bool no_ssh_pty = false;                     // --no-ssh-pty: no -tt
+  bool local = false;                          // --local: run the server here, no ssh
+  int verbose = 0;                             // -v, repeatable
+  bool no_tty = false;                         // -T: run the command without a terminal
+  bool force_tty = false;                      // -t: run the command on a terminal
+  bool no_command = false;                     // -N: no command and no terminal, only forwarding
+  std::vector<service::ForwardSpec> forwards;  // -L, -R, -D, in order
+  bool forward_agent = false;                  // -A
+  // ssh's meaning of the short options (an ssh command line from rsync,
+  // sftp, scp or git; client/ssh_options.h): -p is ssh's port, -n stdin
+  // from /dev/null, -a no agent forwarding.
+  bool ssh_style = false;
+  bool stdin_null = false;                         // -n (ssh style): the command reads /dev/null
+  bool subsystem = false;                          // -s: the command is a subsystem name (sftp)
+  std::vector<std::string> notes;                  // ssh options ignored, shown with -v
+  TransportMode transport = TransportMode::kAuto;  // --transport
+  bool transport_given = false;
   std::string destination;  // [user@]host (may be empty with --local)
   std::vector<std::string> command;
   // --channel-test=echo|discard|source:BYTES: no terminal; stdin and stdout
@@ -87,11 +107,25 @@ struct RoamOptions {
   std::string proxy_port;
 };
 
+// Longest host name accepted (DNS names are at most 253 characters).
+inline constexpr size_t kMaxHostNameLength = 255;
+
+// Checks a host name (a DNS name, an IPv4 address, or an IPv6 address with
+// an optional %zone, bracketed or not): 1 to kMaxHostNameLength characters
+// from letters, digits and . - _ : % [ ], not starting with '-'.
+// Errors: InvalidArgument with a one-line message naming the host.
+Status ValidateHostName(std::string_view host);
+// Checks [user@]host: the host as ValidateHostName; the user (everything
+// before the last '@'), if present, non-empty, not starting with '-', and
+// without blanks or control characters. Errors: InvalidArgument.
+Status ValidateDestination(std::string_view destination);
+
 // Parses `args` (argv without argv[0]). Errors (InvalidArgument, one line fit
 // for the user): unknown option, missing or bad option value (port outside
 // 0-65535, a range with low < 1 or low > high, unknown --predict/--family
 // value, a --bind-server that is not ssh/any/a numeric IP, an --ssh string
-// with an unterminated quote), or no host (outside --local).
+// with an unterminated quote), no host (outside --local), or a destination
+// that ValidateDestination rejects (also the --fake-proxy host).
 Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args);
 
 // The usage text (several lines, ending in "\n").
@@ -121,13 +155,34 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
                                          const EnvLookup& env);
 
-// The one-string remote command described above.
-std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args);
+// roam-server's own options for what was asked (--forward-agent for -A,
+// --ssh-stream and --tcp for the stream fallbacks of `transport`). A stock
+// mosh-server must never see them.
+std::vector<std::string> RoamServerOnlyArguments(const RoamOptions& options);
+
+// Whether the bootstrap ssh stays open as the session's stream (auto and
+// ssh transports, not --local).
+bool KeepsSshStream(const RoamOptions& options);
+
+// The one-string remote command described above. `roam_only` goes to
+// roam-server only (before the Mosh arguments), never to a fallback
+// mosh-server; with --server it is given only to a program whose name
+// contains "roam".
+std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args,
+                          const std::vector<std::string>& roam_only = {});
 
 // The full ssh argv. `self_path` is how ssh should start this program for
 // the ProxyCommand.
 std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view self_path,
                                  const std::string& remote_command);
+
+// The argv that opens a new stream to a running session's UDP `port`
+// through ssh (`roam-server relay PORT`, docs/protocol.md §10.2), without
+// asking anything (BatchMode), for when the first stream is gone.
+std::vector<std::string> RelaySshArgv(const RoamOptions& options, std::string_view self_path,
+                                      uint16_t port);
+// The same for --local: the server program itself.
+std::vector<std::string> RelayLocalArgv(const RoamOptions& options, uint16_t port);
 
 // Environment changes for the ssh process: SHELL=/bin/sh (ssh runs the
 // ProxyCommand with $SHELL) and MOSH_PREDICTION_DISPLAY removed (it is the
@@ -135,16 +190,32 @@ std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view se
 std::vector<std::pair<std::string, std::optional<std::string>>> SshEnvironmentChanges();
 
 // The argv to run the server directly for --local: the --server words (or
-// "roam-server"), then `server_args`.
+// "roam-server"), then `roam_only` (as for RemoteCommand), then
+// `server_args`.
 Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
-                                                 const std::vector<std::string>& server_args);
+                                                 const std::vector<std::string>& server_args,
+                                                 const std::vector<std::string>& roam_only = {});
 
 // What happened when ssh was run, as far as the wrapper can see.
 struct BootstrapOutcome {
   std::optional<int> ssh_exit_status;  // nullopt: still running or killed
   bool saw_connect = false;
-  std::string output;  // what ssh printed that was not ours (shown to the user)
+  // The end of what ssh printed that was not ours (all of it is shown to
+  // the user as it arrives; this copy is for ClassifyBootstrap: see
+  // AppendBootstrapOutput).
+  std::string output;
 };
+
+// What BootstrapOutcome::output keeps: at least the last 64 KiB of ssh's
+// output and never more than twice that. A remote host can print without
+// end before (or instead of) the CONNECT line; roam's memory must not grow
+// with it.
+inline constexpr size_t kMaxBootstrapOutput = 64 * 1024;
+
+// Appends `text` to outcome->output; once more than 2 * kMaxBootstrapOutput
+// bytes are held, only the last kMaxBootstrapOutput are kept (so the cost
+// stays amortized O(text.size())).
+void AppendBootstrapOutput(BootstrapOutcome* outcome, std::string_view text);
 
 enum class BootstrapProblem {
   kNone,            // the CONNECT line arrived

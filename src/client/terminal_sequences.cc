@@ -67,7 +67,8 @@ std::string ExitSequence(const TerminalCapabilities& caps, bool no_term_init) {
   std::string out =
       "\x1b[?1l\x1b[0m\x1b[?25h"
       "\x1b[?1003l\x1b[?1002l\x1b[?1001l\x1b[?1000l"
-      "\x1b[?1015l\x1b[?1006l\x1b[?1005l";
+      "\x1b[?1015l\x1b[?1006l\x1b[?1005l"
+      "\x1b[?1004l\x1b[?2004l\x1b[?5l\x1b[0 q\x1b]8;;\x1b\\";
   if (!no_term_init) out += caps.rmcup;
   return out;
 }

@@ -4,9 +4,12 @@
 //
 //   start:    smcup (terminfo; left out with MOSH_NO_TERM_INIT), "ESC[?1h"
 //   exit:     "ESC[?1l ESC[0m ESC[?25h", mouse modes off (?1003 ?1002 ?1001
-//             ?1000), mouse encodings off (?1015 ?1006 ?1005), rmcup
-//             (terminfo; left out with MOSH_NO_TERM_INIT). Bracketed paste
-//             and focus reporting are deliberately not reset, as in Mosh.
+//             ?1000), mouse encodings off (?1015 ?1006 ?1005), focus events
+//             off (?1004), bracketed paste off (?2004), reverse video off
+//             (?5), the default cursor shape (ESC[0 SP q), no open OSC 8
+//             link (ESC]8;;ST), then rmcup (terminfo; left out with
+//             MOSH_NO_TERM_INIT). That is every mode the client's display
+//             may turn on (Mosh leaves bracketed paste and focus events on).
 //   suspend:  the exit sequence, then "\n ESC[37;44m[<program> is
 //             suspended.]ESC[m\n" (after termios is restored).
 // Window titles are written only when TERM starts with xterm, rxvt, kterm,

@@ -49,7 +49,9 @@ Result<OcbSession::Opened> OcbSession::Open(std::string_view datagram) {
     return Malformed("datagram of " + std::to_string(datagram.size()) +
                      " bytes is shorter than 24");
   }
-  if (!Charge(datagram.size() - kOverhead)) return Exhausted();
+  // An exhausted key opens nothing; otherwise only an authentic datagram is
+  // charged, so a sender without the key cannot use up the key's budget.
+  if (blocks_used_ >= block_limit_) return Exhausted();
   ByteReader reader(datagram);
   Opened opened{};
   ROAM_CHECK(reader.ReadU64(&opened.nonce_word));
@@ -57,6 +59,7 @@ Result<OcbSession::Opened> OcbSession::Open(std::string_view datagram) {
                        &opened.plaintext)) {
     return Status(StatusCode::kAuthFailed, "packet failed integrity check");
   }
+  if (!Charge(datagram.size() - kOverhead)) return Exhausted();
   return opened;
 }
 

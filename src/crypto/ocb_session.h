@@ -12,10 +12,11 @@
 // The 12-byte OCB nonce is 00 00 00 00 followed by the 8 wire bytes; there is
 // no associated data (the nonce is authenticated because it feeds OCB).
 //
-// Usage limit: every Seal and Open (including ones that fail authentication)
-// adds ceil(N / 16) blocks to a per-session count; once the count reaches
-// the limit (2^47 blocks by default, as Mosh) every further call fails with
-// kResourceExhausted and the session must end. Choosing nonce words, and never
+// Usage limit: every Seal and every Open that authenticates adds ceil(N / 16)
+// blocks to a per-session count (a datagram that fails authentication is not
+// charged, so a sender without the key cannot exhaust it); once the count
+// reaches the limit (2^47 blocks by default, as Mosh) every further call
+// fails with kResourceExhausted and the session must end. Choosing nonce words, and never
 // reusing one, is the caller's job (net::Connection).
 
 #ifndef ROAM_CRYPTO_OCB_SESSION_H_
@@ -54,9 +55,10 @@ class OcbSession {
   // included); nothing is sealed and the session must end.
   Result<std::string> Seal(uint64_t nonce_word, std::string_view plaintext);
 
-  // Verifies and decrypts a datagram. Errors: kMalformed if shorter than 24
-  // bytes; kAuthFailed if the tag does not match (drop it, keep going);
-  // kResourceExhausted when the usage limit is reached (the session must end).
+  // Verifies and decrypts a datagram; only an authentic one is charged.
+  // Errors: kMalformed if shorter than 24 bytes; kAuthFailed if the tag does
+  // not match (drop it, keep going; nothing is charged); kResourceExhausted
+  // when the usage limit is reached (the session must end).
   Result<Opened> Open(std::string_view datagram);
 
   // Blocks counted so far against the limit.

@@ -22,7 +22,8 @@ struct Connection::Impl {
   crypto::OcbSession session;
 
   // One counter for every datagram this side seals under the key: never
-  // reset, not even by a port hop, so no (direction, seq) pair repeats.
+  // reset, not even by a port hop, so no (direction, seq) pair repeats. The
+  // client's starts at a random point (ClientFirstSeq), the server's at 0.
   uint64_t next_seq = 0;
   // The peer's next expected counter; lower ones are "out of order".
   uint64_t expected_seq = 0;
@@ -90,6 +91,10 @@ struct Connection::Impl {
   }
 };
 
+uint64_t ClientFirstSeq(Random& random) {
+  return kClientFirstSeqBase + (random.Next() & (kClientFirstSeqSpan - 1));
+}
+
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
@@ -108,8 +113,16 @@ Connection Connection::Server(crypto::Key key, uint64_t block_limit) {
 }
 
 Connection Connection::Client(crypto::Key key, const Address& server, uint64_t block_limit) {
+  SystemRandom random;
+  return Client(std::move(key), server, block_limit, ClientFirstSeq(random));
+}
+
+Connection Connection::Client(crypto::Key key, const Address& server, uint64_t block_limit,
+                              uint64_t first_seq) {
   ROAM_CHECK(!server.empty());
+  ROAM_CHECK(first_seq < kClientFirstSeqBase + kClientFirstSeqSpan);
   auto impl = std::make_unique<Impl>(Role::kClient, key, block_limit);
+  impl->next_seq = first_seq;
   impl->remote = server;
   impl->last_remote = server;
   impl->family = server.family();

@@ -2,7 +2,8 @@
 //
 // It turns fragments (opaque payload bytes from the SSP layer) into sealed
 // datagrams and back, and owns everything the spec puts below SSP:
-//   * the AES-128-OCB session, the per-direction nonce counter and its limit;
+//   * the AES-128-OCB session, the per-direction nonce counter (the
+//     client's from a random start, see ClientFirstSeq) and its limit;
 //   * the 16-bit timestamps and their echo (timestamp_reply), RTT samples,
 //     SRTT/RTTVAR/RTO and the frame interval derived from SRTT;
 //   * the receive rules, in this order: authenticate, check direction, check
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/random.h"
 #include "base/status.h"
 #include "crypto/key.h"
 #include "crypto/ocb_session.h"
@@ -69,6 +71,19 @@ inline constexpr Millis kPortHopInterval{10000};       // client: new port after
 inline constexpr Millis kOldSocketLifetime{60000};     // client: old sockets close after this
 inline constexpr size_t kMaxOpenSockets = 10;          // client: oldest closed beyond this
 
+// The client's nonce counter starts at a random point high in the 63-bit
+// space, in [kClientFirstSeqBase, kClientFirstSeqBase + kClientFirstSeqSpan),
+// so that a client restarted with the same key (as stock Mosh allows, with
+// MOSH_KEY) does not reuse the nonces of its previous run. A server accepts
+// any counter at or above the one it expects, so stock servers are
+// unaffected; 2^61 datagrams of headroom remain above the highest start.
+// The server's counter starts at 0 (its key is fresh for every session).
+inline constexpr uint64_t kClientFirstSeqBase = uint64_t{1} << 62;
+inline constexpr uint64_t kClientFirstSeqSpan = uint64_t{1} << 61;
+
+// A starting point for a client's counter, drawn from `random`.
+uint64_t ClientFirstSeq(Random& random);
+
 // One datagram to put on the wire.
 struct OutgoingDatagram {
   std::string bytes;  // nonce || ciphertext || tag
@@ -80,13 +95,19 @@ class Connection {
  public:
   // Server: the remote address is unknown until the first authentic
   // datagram. Client: `server` is where every datagram goes, for the whole
-  // session (only the server roams).
+  // session (only the server roams); its nonce counter starts at
+  // ClientFirstSeq() of the operating system's generator.
   static Connection Server(crypto::Key key);
   static Connection Client(crypto::Key key, const Address& server);
   // The same with a lower key usage limit (in 16-byte blocks), so tests can
   // reach it; production code uses the two above (limit 2^47).
   static Connection Server(crypto::Key key, uint64_t block_limit);
   static Connection Client(crypto::Key key, const Address& server, uint64_t block_limit);
+  // A client whose counter starts at `first_seq` (tests that need known
+  // nonces, or a seeded ClientFirstSeq).
+  // REQUIRES: first_seq < kClientFirstSeqBase + kClientFirstSeqSpan.
+  static Connection Client(crypto::Key key, const Address& server, uint64_t block_limit,
+                           uint64_t first_seq);
 
   Connection(Connection&&) noexcept;
   Connection& operator=(Connection&&) noexcept;

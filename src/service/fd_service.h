@@ -14,6 +14,7 @@
 
 #include <poll.h>
 
+#include <memory>
 #include <vector>
 
 #include "base/clock.h"
@@ -35,6 +36,9 @@ class FdService {
   // The session is ending: let go of everything now (end processes, close
   // sockets). done() holds afterwards.
   virtual void Abort() = 0;
+  // Services this one created during Run (a listener's connections); the
+  // adapter takes them over.
+  virtual std::vector<std::unique_ptr<FdService>> TakeSpawned() { return {}; }
 };
 
 // The revents poll() reported for `fd` in `fds` (0 when absent).

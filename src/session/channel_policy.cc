@@ -10,6 +10,9 @@ ChannelPolicy::ChannelPolicy()
           {ChannelKind::kDiscard, "discard", true},
           {ChannelKind::kSource, "source", true},
           {ChannelKind::kExec, "exec", true},
+          {ChannelKind::kTcpForward, "TCP forwarding", true},
+          {ChannelKind::kUnixForward, "Unix socket forwarding", true},
+          {ChannelKind::kRemoteForward, "remote forwarding", true},
       }} {}
 
 Result<RoamChannel::OpenRequest> ChannelPolicy::Parse(std::string_view request) {
@@ -34,6 +37,13 @@ ChannelKind ChannelPolicy::KindOf(const RoamChannel::OpenRequest& request) {
       return ChannelKind::kSource;
     case RoamChannel::OpenRequest::kExec:
       return ChannelKind::kExec;
+    case RoamChannel::OpenRequest::kConnect:
+      return request.connect().has_path() ? ChannelKind::kUnixForward : ChannelKind::kTcpForward;
+    case RoamChannel::OpenRequest::kListen:
+      return ChannelKind::kRemoteForward;
+    case RoamChannel::OpenRequest::kForwarded:
+    case RoamChannel::OpenRequest::kAgent:
+      break;  // only ever opened by the server
     case RoamChannel::OpenRequest::KIND_NOT_SET:
       break;
   }

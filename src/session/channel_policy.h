@@ -22,7 +22,10 @@ enum class ChannelKind {
   kEcho,  // test services: echo, discard, source
   kDiscard,
   kSource,
-  kExec,  // remote commands and subsystems
+  kExec,           // remote commands and subsystems
+  kTcpForward,     // connect to a TCP host:port (-L, -D)
+  kUnixForward,    // connect to a Unix socket (-L to a socket)
+  kRemoteForward,  // listen for connections back to the client (-R)
   kCount,
 };
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "crypto/secret_hygiene.h"
 
 namespace roam::session {
 
@@ -45,6 +46,10 @@ std::vector<std::string_view> Words(std::string_view s) {
 
 }  // namespace
 
+ConnectInfo::~ConnectInfo() { crypto::WipeString(&key); }
+
+ConnectLineScanner::~ConnectLineScanner() { crypto::WipeString(&partial_); }
+
 std::string FormatConnectLine(uint16_t port, std::string_view key, bool stdin_is_tty) {
   ROAM_CHECK(key.size() == kConnectKeyLength);
   std::string out;
@@ -62,6 +67,21 @@ BootstrapLine ClassifyBootstrapLine(std::string_view raw) {
   constexpr std::string_view kConnect = "MOSH CONNECT ";
   constexpr std::string_view kIp = "MOSH IP ";
   constexpr std::string_view kSshConnection = "MOSH SSH_CONNECTION ";
+  constexpr std::string_view kTcp = "ROAM TCP ";
+
+  if (line.substr(0, kTcp.size()) == kTcp) {
+    std::vector<std::string_view> words = Words(line.substr(kTcp.size()));
+    unsigned port = 0;
+    if (words.size() != 1 || words[0].size() > 5 ||
+        std::from_chars(words[0].data(), words[0].data() + words[0].size(), port).ptr !=
+            words[0].data() + words[0].size() ||
+        port < 1 || port > 65535) {
+      return result;
+    }
+    result.kind = BootstrapLine::Kind::kTcpPort;
+    result.port = static_cast<uint16_t>(port);
+    return result;
+  }
 
   if (line.substr(0, kConnect.size()) == kConnect) {
     // Exactly: digits, one space, 22 key characters, then only whitespace.
@@ -127,6 +147,8 @@ std::string ConnectLineScanner::Feed(std::string_view bytes) {
         break;
       case BootstrapLine::Kind::kConnect:
         connect_ = line.connect;
+        // The line held the key: wipe it rather than just forget it.
+        crypto::WipeString(&partial_);
         break;
       case BootstrapLine::Kind::kIp:
         ip_ = line.text;
@@ -136,6 +158,9 @@ std::string ConnectLineScanner::Feed(std::string_view bytes) {
         if (words.size() >= 3) ssh_connection_ip_ = std::string(words[2]);
         break;
       }
+      case BootstrapLine::Kind::kTcpPort:
+        tcp_port_ = line.port;
+        break;
     }
     partial_.clear();
   }
@@ -149,6 +174,7 @@ std::string ConnectLineScanner::Finish() {
     BootstrapLine line = ClassifyBootstrapLine(rest);
     if (line.kind == BootstrapLine::Kind::kConnect) {
       connect_ = line.connect;
+      crypto::WipeString(&rest);
       return "";
     }
   }

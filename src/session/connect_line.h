@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace roam::session {
 
@@ -30,7 +31,17 @@ inline constexpr size_t kConnectKeyLength = 22;
 // REQUIRES: key.size() == kConnectKeyLength.
 std::string FormatConnectLine(uint16_t port, std::string_view key, bool stdin_is_tty);
 
+// The key text is a secret: every ConnectInfo wipes its copy when it is
+// destroyed (crypto/secret_hygiene.h).
 struct ConnectInfo {
+  ConnectInfo() = default;
+  ConnectInfo(uint16_t p, std::string k) : port(p), key(std::move(k)) {}
+  ConnectInfo(const ConnectInfo&) = default;
+  ConnectInfo(ConnectInfo&&) = default;
+  ConnectInfo& operator=(const ConnectInfo&) = default;
+  ConnectInfo& operator=(ConnectInfo&&) = default;
+  ~ConnectInfo();
+
   uint16_t port = 0;
   std::string key;
   friend bool operator==(const ConnectInfo&, const ConnectInfo&) = default;
@@ -43,10 +54,12 @@ struct BootstrapLine {
     kConnect,        // MOSH CONNECT <port> <key>; `connect` is set
     kIp,             // MOSH IP <addr>; `text` is the address
     kSshConnection,  // MOSH SSH_CONNECTION <value>; `text` is the value
+    kTcpPort,        // ROAM TCP <port> (roam-server --tcp); `port` is set
   };
   Kind kind = Kind::kOther;
   ConnectInfo connect;
   std::string text;
+  uint16_t port = 0;
 };
 
 // Classifies one line (without its "\n"; CRs anywhere at its ends are
@@ -56,6 +69,12 @@ BootstrapLine ClassifyBootstrapLine(std::string_view line);
 
 class ConnectLineScanner {
  public:
+  ConnectLineScanner() = default;
+  // Wipes the held CONNECT line (the key) and any partial line.
+  ~ConnectLineScanner();
+  ConnectLineScanner(const ConnectLineScanner&) = delete;
+  ConnectLineScanner& operator=(const ConnectLineScanner&) = delete;
+
   // Lines longer than this are passed through in pieces without being
   // classified, so a peer cannot make the scanner buffer without bound.
   static constexpr size_t kMaxLineBytes = 64 * 1024;
@@ -74,12 +93,15 @@ class ConnectLineScanner {
   // From the last `MOSH SSH_CONNECTION` line: its third field (the server's
   // own IP), if present.
   const std::optional<std::string>& ssh_connection_ip() const { return ssh_connection_ip_; }
+  // From a `ROAM TCP <port>` line before the CONNECT line, if any.
+  const std::optional<uint16_t>& tcp_port() const { return tcp_port_; }
 
  private:
   std::string partial_;
   std::optional<ConnectInfo> connect_;
   std::optional<std::string> ip_;
   std::optional<std::string> ssh_connection_ip_;
+  std::optional<uint16_t> tcp_port_;
 };
 
 }  // namespace roam::session

@@ -63,22 +63,31 @@ struct ChildPlan {
 };
 
 [[noreturn]] void RunChild(const ChildPlan& plan, char* const* argv, char* const* envp,
-                           int release_read, int release_write) {
-  close(release_write);
-
+                           int release_read, int release_write, int exec_watch_read) {
+  // Every signal is still blocked (Start blocked them across forkpty), and
+  // every disposition is the server's: its handlers write into the
+  // server's own signal pipe, which this process shares. Put every signal
+  // back to its default before unblocking, so that a signal meant for the
+  // program (a Ctrl-C typed early) acts on this process, not on the server.
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    sigaction(sig, &dfl, nullptr);  // fails harmlessly for reserved signals
+  }
   // Until released, a hang-up (the server closing the pty master as it
   // gives up) must not kill the child before it sees EOF on the release
   // pipe and exits with status 1; the program itself gets the default.
   struct sigaction ign = dfl;
   ign.sa_handler = SIG_IGN;
   sigaction(SIGHUP, &ign, nullptr);
-  sigaction(SIGPIPE, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+
+  close(release_write);
+  close(exec_watch_read);
 
   struct termios tio;
   if (tcgetattr(STDIN_FILENO, &tio) == 0) {
@@ -113,6 +122,19 @@ struct ChildPlan {
   WriteString(STDERR_FILENO, strerror(err));
   WriteString(STDERR_FILENO, "\r\n");
   _exit(127);
+}
+
+// Reads the exec watch pipe without blocking: true once it reports EOF
+// (the child exec'd its program, or exited).
+bool ExecWatchClosed(int fd) {
+  char buf[64];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n == 0) return true;
+    if (n > 0) continue;  // nothing is ever written; tolerate it anyway
+    if (errno == EINTR) continue;
+    return errno != EAGAIN;  // an error counts as closed: nothing more to wait for
+  }
 }
 
 std::vector<char*> CStrings(std::vector<std::string>& strings) {
@@ -204,32 +226,50 @@ Result<std::unique_ptr<PtyChild>> PtyChild::Start(const PtyChildOptions& options
   if (pipe2(release, O_CLOEXEC) != 0) return IoError(ErrnoText("pipe2"));
   UniqueFd release_read(release[0]);
   UniqueFd release_write(release[1]);
+  // The child holds the write end of this pipe until exec (O_CLOEXEC), so
+  // EOF on the read end means the program runs (or the child has exited).
+  int exec_watch[2];
+  if (pipe2(exec_watch, O_CLOEXEC) != 0) return IoError(ErrnoText("pipe2"));
+  UniqueFd exec_watch_read(exec_watch[0]);
+  UniqueFd exec_watch_write(exec_watch[1]);
+  fcntl(exec_watch_read.get(), F_SETFL, O_NONBLOCK);
 
   struct winsize ws;
   memset(&ws, 0, sizeof ws);
   ws.ws_col = options.cols;
   ws.ws_row = options.rows;
   int master = -1;
-  // The child starts with SIGHUP blocked, so a hang-up between forkpty and
-  // RunChild's SIG_IGN (the master closed by a server that gave up at once)
-  // stays pending and is then discarded; the parent's mask is restored.
-  sigset_t hup;
+  // The child starts with every signal blocked, so nothing reaches it while
+  // it still has the server's handlers: a signal that arrives before
+  // RunChild has reset them stays pending and then gets the default action
+  // (a hang-up, the master closed by a server that gave up at once, is
+  // discarded by SIG_IGN). The parent's mask is restored.
+  sigset_t all;
   sigset_t old_mask;
-  sigemptyset(&hup);
-  sigaddset(&hup, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &hup, &old_mask);
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old_mask);
   pid_t pid = forkpty(&master, nullptr, nullptr, &ws);
   if (pid == 0) {
-    RunChild(plan, argv.data(), envp.data(), release_read.get(), release_write.get());
+    RunChild(plan, argv.data(), envp.data(), release_read.get(), release_write.get(),
+             exec_watch_read.get());
   }
   pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   if (pid < 0) return IoError(ErrnoText("forkpty"));
+  exec_watch_write.Reset();  // only the child's copy may keep the pipe open
   UniqueFd master_fd(master);
   if (fcntl(master, F_SETFD, FD_CLOEXEC) != 0) {
     // Not fatal: the fd would only leak into programs the server execs.
   }
-  return std::unique_ptr<PtyChild>(
-      new PtyChild(pid, std::move(master_fd), std::move(release_write)));
+  return std::unique_ptr<PtyChild>(new PtyChild(pid, std::move(master_fd), std::move(release_write),
+                                                std::move(exec_watch_read)));
+}
+
+bool PtyChild::ExecConfirmed() {
+  if (!exec_watch_.valid()) return true;
+  // EOF before release can only mean the child died: nothing to wait for.
+  if (!ExecWatchClosed(exec_watch_.get())) return false;
+  exec_watch_.Reset();
+  return true;
 }
 
 PtyChild::~PtyChild() = default;

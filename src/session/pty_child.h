@@ -1,8 +1,8 @@
 // PtyChild: the session's application, running on a pseudo-terminal.
 //
 // Start() opens a pty (forkpty) of the given size and forks the child. The
-// child prepares itself as mosh-server's does: default SIGHUP/SIGPIPE and an
-// empty signal mask, IUTF8 on the tty, TERM (xterm-256color when the client
+// child prepares itself as mosh-server's does: default signal dispositions
+// (see below) and an empty signal mask, IUTF8 on the tty, TERM (xterm-256color when the client
 // has 256 colours, else xterm), NCURSES_NO_UTF8_ACS=1, STY removed, the
 // working directory and PWD set to $HOME; with no command it runs the login
 // shell ("-" + basename as argv[0]) after printing the message of the day
@@ -18,6 +18,16 @@
 // input and cannot be confused by typeahead.) If the parent closes the pipe
 // without releasing (destroyed, or died), the child exits with status 1
 // without running the program.
+//
+// Signals: the child is forked with every signal blocked and, before it
+// unblocks them, puts every disposition back to the default (SIGHUP:
+// ignored until released). Otherwise the server's handlers, inherited
+// across fork, would turn a signal meant for the program (a Ctrl-C typed
+// before the program ran) into an event in the server's own signal pipe.
+//
+// Input: bytes written to the pty before the program has been exec'd reach
+// the waiting child instead (a Ctrl-C would end it). ExecConfirmed() tells
+// when the program runs; the server holds queued input until then.
 //
 // Everything the child needs (argv, environment, paths, motd file names) is
 // computed in the parent before fork; the child uses only async-signal-safe
@@ -100,6 +110,15 @@ class PtyChild {
   Status Release();
   bool released() const { return released_; }
 
+  // Whether the released child has exec'd its program (or has exited): from
+  // then on, input written to the pty reaches the program. Non-blocking;
+  // false before Release() unless the child has already died. Once true,
+  // stays true.
+  bool ExecConfirmed();
+  // A descriptor that becomes readable (POLLIN or POLLHUP) when the exec
+  // happens; poll it while ExecConfirmed() is false. -1 once confirmed.
+  int exec_watch_fd() const { return exec_watch_.valid() ? exec_watch_.get() : -1; }
+
   // Sets the pty's window size (TIOCSWINSZ); the kernel then sends SIGWINCH
   // to the pty's foreground process group. Errors: IoError.
   Status Resize(uint16_t cols, uint16_t rows);
@@ -109,12 +128,16 @@ class PtyChild {
   std::optional<int> PollExit();
 
  private:
-  PtyChild(pid_t pid, UniqueFd master, UniqueFd release)
-      : pid_(pid), master_(std::move(master)), release_(std::move(release)) {}
+  PtyChild(pid_t pid, UniqueFd master, UniqueFd release, UniqueFd exec_watch)
+      : pid_(pid),
+        master_(std::move(master)),
+        release_(std::move(release)),
+        exec_watch_(std::move(exec_watch)) {}
 
   pid_t pid_;
   UniqueFd master_;
-  UniqueFd release_;  // write end of the release pipe
+  UniqueFd release_;     // write end of the release pipe
+  UniqueFd exec_watch_;  // read end of the exec watch pipe, until EOF
   bool released_ = false;
   std::optional<int> exit_status_;
 };

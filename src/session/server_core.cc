@@ -31,6 +31,14 @@ constexpr Duration kExitStatusWait = std::chrono::milliseconds(200);
 // The longest NextWakeup ever asks the adapter to sleep.
 constexpr Duration kMaxIdleWait = std::chrono::seconds(1);
 
+// The server's screen only ever leaves through the Mosh-subset display
+// diff, which never sends OSC 8 links: they are not stored at all.
+term::EmulatorOptions EmulatorOptions() {
+  term::EmulatorOptions options;
+  options.keep_links = false;
+  return options;
+}
+
 }  // namespace
 
 class ServerCore::Pieces {
@@ -47,7 +55,7 @@ class ServerCore::Pieces {
 
 ServerCore::ServerCore(crypto::Key key, ServerCoreConfig config, Random* random, TimePoint now)
     : config_(std::move(config)),
-      emulator_(std::make_unique<term::Emulator>(config_.cols, config_.rows)),
+      emulator_(std::make_unique<term::Emulator>(config_.cols, config_.rows, EmulatorOptions())),
       transport_(std::make_unique<ServerTransport>(
           net::Connection::Server(std::move(key)),
           state::CompleteTerminal(config_.cols, config_.rows), state::UserStream(), random, now)),
@@ -101,8 +109,12 @@ void ServerCore::HandleUserEvents(TimePoint now) {
         pty_input_ += translated;
       }
     } else if (const auto* resize = std::get_if<state::Resize>(&event)) {
-      if (emulator_->Resize(resize->width, resize->height)) {
-        pty_resize_ = std::make_pair(resize->width, resize->height);
+      // A peer may ask for any size (a stock client in a 5000-column
+      // window): clamp it into the emulator's range.
+      const int cols = term::Emulator::ClampDimension(resize->width);
+      const int rows = term::Emulator::ClampDimension(resize->height);
+      if (emulator_->Resize(cols, rows)) {
+        pty_resize_ = std::make_pair(cols, rows);
         pieces_->pacer.OnOutput(now);
       }
     } else {
@@ -311,7 +323,8 @@ TimePoint ServerCore::NextWakeup(TimePoint now) const {
       pty_open_) {
     wake = std::min(wake, pieces_->tty_watch.NextSample(now));
   }
-  if (!pty_open_ && !program_exited_ && roam_peer_) wake = std::min(wake, pty_closed_at_ + kExitStatusWait);
+  if (!pty_open_ && !program_exited_ && roam_peer_)
+    wake = std::min(wake, pty_closed_at_ + kExitStatusWait);
   const TimePoint ssp = transport_->NextWakeup(now);
   const Duration ssp_wait = ssp == kNever ? Duration::max() : std::max(Duration(0), ssp - now);
   const Duration other_wait = wake == kNever ? Duration::max() : std::max(Duration(0), wake - now);

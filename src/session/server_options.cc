@@ -113,7 +113,39 @@ Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
     }
   }
 
+  // roam's own long options, anywhere before `--`.
+  std::erase_if(head, [&](const std::string& arg) {
+    if (arg == "--forward-agent") {
+      out.forward_agent = true;
+    } else if (arg == "--ssh-stream") {
+      out.ssh_stream = true;
+    } else if (arg == "--tcp") {
+      out.tcp = true;
+    } else if (arg == "--no-exec") {
+      out.no_exec = true;
+    } else if (arg == "--no-tcp-forwarding") {
+      out.no_tcp_forwarding = true;
+    } else if (arg == "--no-remote-forwarding") {
+      out.no_remote_forwarding = true;
+    } else if (arg == "--no-agent-forwarding") {
+      out.no_agent_forwarding = true;
+    } else if (arg == "--no-forwarding") {
+      out.no_tcp_forwarding = out.no_remote_forwarding = out.no_agent_forwarding = true;
+    } else {
+      return false;
+    }
+    return true;
+  });
+
   if (head.empty()) return out;  // legacy: `roam-server` alone
+
+  if (head[0] == "relay") {
+    std::optional<long> port = head.size() == 2 ? ParseDecimal(head[1], 65535) : std::nullopt;
+    if (!port || *port == 0) return InvalidArgument("usage: relay PORT");
+    out.mode = ServerOptions::Mode::kRelay;
+    out.relay_port = static_cast<uint16_t>(*port);
+    return out;
+  }
 
   if (head[0] != "new") {
     // Legacy forms: `roam-server IP` and `roam-server IP PORT`.

@@ -24,8 +24,10 @@
 #include <memory>
 #include <string>
 
+#include "base/unique_fd.h"
 #include "crypto/key.h"
 #include "net/udp_endpoint.h"
+#include "session/channel_policy.h"
 #include "session/pty_child.h"
 #include "session/server_timeouts.h"
 
@@ -33,6 +35,12 @@ namespace roam::session {
 
 struct ServerSessionConfig {
   PtyChildOptions child;  // program, TERM colours, initial size, environment
+  ChannelPolicy policy;   // which channels roam clients may open
+  // Give the session an SSH_AUTH_SOCK whose connections go to the client's
+  // ssh agent (a socket in a private 0700 directory, removed at the end).
+  bool forward_agent = false;
+  // A TCP listener for framed-datagram streams (--tcp), or invalid.
+  UniqueFd tcp_listener;
   ServerTimeoutConfig timeouts;
   bool verbose = false;
 };

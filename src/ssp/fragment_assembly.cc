@@ -12,10 +12,19 @@ void FragmentAssembly::Reset() {
   held_bytes_ = 0;
 }
 
-std::optional<TransportBuffers::Instruction> FragmentAssembly::Add(Fragment fragment) {
+std::optional<TransportBuffers::Instruction> FragmentAssembly::Add(Fragment fragment,
+                                                                   bool in_order) {
   ++stats_.fragments;
   if (fragment.num > kMaxFragmentNum) {
     ++stats_.oversize;
+    return std::nullopt;
+  }
+  // Instruction ids only grow (spec §5.2; roam and Mosh number them from a
+  // counter), so a fragment older than the newest id seen is a late or
+  // replayed copy of something already superseded: ignoring it keeps one
+  // replayed datagram from throwing away the assembly in progress.
+  if ((current_id_ && fragment.id < *current_id_) || (!in_order && current_id_ != fragment.id)) {
+    ++stats_.stale;
     return std::nullopt;
   }
   if (current_id_ != fragment.id) {

@@ -1,8 +1,11 @@
 // FragmentAssembly: reassembles fragments from the peer into Instructions,
 // one Instruction at a time (spec §5.2), and decodes them.
 //
-// A fragment with an id other than the one in progress throws the partial
-// assembly away and starts a new one; identical duplicates are ignored. An
+// A fragment with a newer id than the one in progress throws the partial
+// assembly away and starts a new one; a fragment with an older id (a late or
+// replayed copy: the peer's ids only grow) is ignored and counted, so that
+// replaying one captured datagram cannot keep resetting the assembly of a
+// large Instruction; identical duplicates are ignored. An
 // Instruction is complete when its final fragment and every lower-numbered one
 // are held; the joined chunks are then zlib-decompressed (4 MiB limit),
 // parsed as a TransportBuffers.Instruction and checked for protocol version 2.
@@ -46,7 +49,8 @@ struct AssemblyStats {
   uint64_t fragments = 0;     // fragments handed to Add()
   uint64_t instructions = 0;  // complete, decoded and delivered
   uint64_t duplicates = 0;    // identical copies of a held fragment, ignored
-  uint64_t abandoned = 0;     // partial assemblies discarded by a new id
+  uint64_t abandoned = 0;     // partial assemblies discarded by a newer id
+  uint64_t stale = 0;         // fragments with an id older than the newest seen, ignored
   uint64_t conflicting = 0;   // conflicting duplicate or inconsistent final: assembly dropped
   uint64_t oversize = 0;      // fragment number or held bytes beyond the bounds
   uint64_t bad_zlib = 0;      // corrupt stream or over the 4 MiB limit
@@ -58,8 +62,12 @@ class FragmentAssembly {
  public:
   // Adds one fragment from the peer. Returns the decoded Instruction when this
   // fragment completes one; nullopt otherwise (incomplete, or dropped and
-  // counted in stats()).
-  std::optional<TransportBuffers::Instruction> Add(Fragment fragment);
+  // counted in stats()). `in_order`: the datagram that carried it was newer
+  // than every one before it. An older datagram (reordered or replayed) may
+  // only add to the Instruction in progress, never start one: otherwise one
+  // authentic datagram with a stale sequence number and a wild id could
+  // move the newest id out of reach of every real fragment.
+  std::optional<TransportBuffers::Instruction> Add(Fragment fragment, bool in_order = true);
 
   const AssemblyStats& stats() const { return stats_; }
   // Number of fragments and bytes held for the Instruction in progress.

@@ -76,10 +76,10 @@ struct TransportStats {
   uint64_t dropped() const {
     return connection.dropped_short + connection.dropped_oversize + connection.dropped_auth +
            connection.dropped_exhausted + connection.dropped_direction + receiver.short_fragments +
-           assembly.duplicates + assembly.conflicting + assembly.oversize + assembly.bad_zlib +
-           assembly.bad_protobuf + assembly.bad_version + receiver.duplicate_states +
-           receiver.unknown_reference + receiver.quenched + receiver.bad_diffs +
-           receiver.extension_dropped;
+           assembly.duplicates + assembly.stale + assembly.conflicting + assembly.oversize +
+           assembly.bad_zlib + assembly.bad_protobuf + assembly.bad_version +
+           receiver.duplicate_states + receiver.unknown_reference + receiver.quenched +
+           receiver.bad_diffs + receiver.extension_dropped;
   }
 };
 
@@ -107,9 +107,11 @@ class Transport {
   // fragment layer, and only a complete, valid Instruction the receiver.
   void Receive(std::string_view datagram, const net::Address& from, int socket_id, bool ecn_ce,
                TimePoint now) {
+    const uint64_t out_of_order_before = connection_.stats().out_of_order;
     std::optional<std::string> payload =
         connection_.Receive(datagram, from, socket_id, ecn_ce, now);
     if (!payload) return;  // counted by the Connection
+    const bool in_order = connection_.stats().out_of_order == out_of_order_before;
     if (!payload->empty() && (static_cast<uint8_t>((*payload)[0]) & kExtensionPacketBit)) {
       // Authentic, but not SSP: for the roam extension layer, if there is
       // one; never into the fragment assembly.
@@ -125,7 +127,8 @@ class Transport {
       ++receiver_stats_.short_fragments;
       return;
     }
-    std::optional<TransportBuffers::Instruction> instruction = assembly_.Add(std::move(*fragment));
+    std::optional<TransportBuffers::Instruction> instruction =
+        assembly_.Add(std::move(*fragment), in_order);
     if (instruction) ProcessInstruction(*instruction, now);
   }
 

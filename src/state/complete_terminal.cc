@@ -60,7 +60,9 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
     ToProto(welcome_, message.add_instruction()->MutableExtension(RoamBuffers::welcome));
   }
   if (program_exit_ && program_exit_ != old.program_exit_) {
-    message.add_instruction()->MutableExtension(RoamBuffers::program_exit)->set_status(*program_exit_);
+    message.add_instruction()
+        ->MutableExtension(RoamBuffers::program_exit)
+        ->set_status(*program_exit_);
   }
   if (echo_hint_ && echo_hint_ != old.echo_hint_) {
     RoamBuffers::EchoHint* hint =
@@ -82,8 +84,9 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   Result<HostBuffers::HostMessage> message = wire::ParseHostMessage(diff);
   if (!message.ok()) return message.status();
 
-  term::Emulator emulator(fb_.width(), fb_.height(), ReplicaOptions());
-  *emulator.mutable_fb() = fb_;
+  // The replica continues from the current screen; its rows are shared
+  // until written, so a small update costs little whatever the size.
+  term::Emulator emulator(fb_, ReplicaOptions());
   uint64_t echo_ack = echo_ack_;
   RoamHello welcome = welcome_;
   std::optional<int> program_exit = program_exit_;
@@ -117,7 +120,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       echo_hint = EchoHint{hint.echo(), hint.canonical(), hint.foreground()};
     }
   }
-  fb_ = emulator.fb();
+  fb_ = std::move(*emulator.mutable_fb());
   echo_ack_ = echo_ack;
   welcome_ = welcome;
   program_exit_ = program_exit;

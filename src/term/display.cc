@@ -354,7 +354,7 @@ void FrameWriter::TitleAndModesBefore(bool initialized, const Framebuffer& last)
     }
   }
 
-  if (f_.clipboard() != last.clipboard()) {
+  if (caps_.clipboard && f_.clipboard() != last.clipboard()) {
     out_->append("\x1b]52;");
     if (caps_.mosh_subset || f_.clipboard_selection().empty()) {
       out_->push_back('c');

@@ -59,6 +59,10 @@ struct DisplayCapabilities {
   bool titles = true;
   // Prepended to titles and icon names (client mode, e.g. "[roam] ").
   std::string title_prefix;
+  // OSC 52 clipboard writes are passed on. A client whose user turned
+  // clipboard writes off sets this to false: the application can then not
+  // change the local clipboard at all.
+  bool clipboard = true;
 
   // The fixed capabilities of mosh-server's generator.
   static DisplayCapabilities Server() { return DisplayCapabilities(); }

@@ -199,6 +199,11 @@ Emulator::Emulator(int cols, int rows, EmulatorOptions options)
   ROAM_CHECK(cols >= 1 && rows >= 1 && cols <= kMaxDimension && rows <= kMaxDimension);
 }
 
+Emulator::Emulator(Framebuffer fb, EmulatorOptions options)
+    : options_(options), fb_(std::move(fb)), scrollback_(options.scrollback_lines) {
+  ROAM_CHECK(fb_.width() <= kMaxDimension && fb_.height() <= kMaxDimension);
+}
+
 void Emulator::Write(std::string_view host_bytes) {
   const char* p = host_bytes.data();
   const char* const end = p + host_bytes.size();
@@ -792,6 +797,30 @@ size_t Utf8Offset(std::string_view s, size_t n) {
   return i;
 }
 
+// xterm's OSC 52 selection letters: c (clipboard), p (primary), q
+// (secondary), s (select) and cut buffers 0-7; empty means the default.
+bool IsClipboardSelection(std::string_view s) {
+  for (char c : s) {
+    if (c != 'c' && c != 'p' && c != 'q' && c != 's' && (c < '0' || c > '7')) return false;
+  }
+  return true;
+}
+
+// RFC 4648 base64 with padding: groups of four characters from the standard
+// alphabet, '=' only as the last one or two. Empty is valid (it clears).
+bool IsStrictBase64(std::string_view s) {
+  if (s.size() % 4 != 0) return false;
+  size_t padding = 0;
+  if (!s.empty() && s.back() == '=') padding = s.size() >= 2 && s[s.size() - 2] == '=' ? 2 : 1;
+  for (size_t i = 0; i < s.size() - padding; ++i) {
+    const char c = s[i];
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '+' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // Parses a decimal number at the start of `s` up to ';'. Returns -1 if
 // `s` does not start with digits followed by ';' or the end.
 int OscNumber(std::string_view s, size_t* after) {
@@ -826,7 +855,9 @@ void Emulator::OscDispatch(const ParserState& s) {
     if (semi == std::string_view::npos) return;
     std::string_view selection = rest.substr(0, semi);
     std::string_view data = rest.substr(semi + 1);
-    if (data == "?") return;  // a read request: never stored nor forwarded
+    // Only a write of strict base64 to known selections is stored (and so
+    // forwarded); a read request ("?") or anything else is dropped.
+    if (!IsClipboardSelection(selection) || !IsStrictBase64(data)) return;
     fb_.set_clipboard(std::string(data), std::string(selection));
     return;
   }
@@ -862,7 +893,7 @@ void Emulator::OscHyperlink(std::string_view rest) {
   std::string_view params = rest.substr(0, semi);
   std::string_view uri = rest.substr(semi + 1);
   DrawState& d = ds();
-  if (uri.empty()) {
+  if (uri.empty() || !options_.keep_links) {
     d.rend.link = 0;
     return;
   }

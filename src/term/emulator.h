@@ -26,12 +26,17 @@
 //     underline styles 4:0..4:5; 58/59 (underline colour) are consumed and
 //     ignored. Mosh drops any CSI with ':' and ignores 2, 9, 21.
 //     Truecolor components above 255 are taken modulo 256.
-//   * OSC 8 hyperlinks: stored per cell (Rendition::link) with a link table.
-//   * OSC 52: any selection letters are accepted (Mosh: only "c"); the data
-//     is stored verbatim with its selection. A query ("?") is neither
-//     stored nor answered nor forwarded: the server has no clipboard to
-//     read, and forwarding would let the application read the user's.
-//     (Mosh stores "?" and its client forwards it.)
+//   * OSC 8 hyperlinks: stored per cell (Rendition::link) with a bounded,
+//     hashed link table (term/link_table.h), unless options.keep_links is
+//     off.
+//   * OSC 52: xterm's selection letters (c p q s 0-7, or none) are accepted
+//     (Mosh: only "c"); the data is stored verbatim with its selection, but
+//     only when it is strict base64 (RFC 4648, padded; empty clears). A
+//     query ("?") or any other data is neither stored nor answered nor
+//     forwarded: the server has no clipboard to read, forwarding a read
+//     would let the application read the user's, and malformed data is not
+//     something a terminal should be handed. (Mosh stores any data, "?"
+//     included, and its client forwards it.)
 //   * Queries: DSR 5/6, DA, DA2 as Mosh; DECRQM (CSI ? Ps $ p, CSI Ps $ p)
 //     and OSC 4/10/11 colour queries (answered from EmulatorOptions) are
 //     answered too. Replies only go to TakeReplies(), i.e. to the
@@ -65,14 +70,32 @@ struct EmulatorOptions {
   // Colours reported to OSC 10 / 11 queries (0xRRGGBB).
   uint32_t default_foreground_rgb = 0xFFFFFF;
   uint32_t default_background_rgb = 0x000000;
+  // Whether OSC 8 hyperlinks are stored (Rendition::link and the link
+  // table). An emulator whose screen is only ever rendered by the server's
+  // display diff, which never sends links (Mosh's subset), turns this off:
+  // OSC 8 is then parsed and ignored, and costs nothing more.
+  bool keep_links = true;
 };
 
 class Emulator {
  public:
   static constexpr int kMaxDimension = 4096;  // rows or columns
 
+  // `n` (a window dimension from outside: a terminal's size, a peer's
+  // resize) brought into [1, kMaxDimension]. Every size that reaches an
+  // Emulator from outside goes through this (or is rejected), so a huge
+  // window is drawn at the largest size instead of ending the program.
+  static constexpr int ClampDimension(int64_t n) {
+    return n < 1 ? 1 : n > kMaxDimension ? kMaxDimension : static_cast<int>(n);
+  }
+
   // REQUIRES: 1 <= cols, rows <= kMaxDimension.
   Emulator(int cols, int rows, EmulatorOptions options = {});
+  // An emulator that continues from `fb` (with a fresh parser, decoder and
+  // empty scrollback): no screen is allocated, the rows are shared with
+  // the caller's copy until written (copy-on-write).
+  // REQUIRES: 1 <= fb.width(), fb.height() <= kMaxDimension.
+  Emulator(Framebuffer fb, EmulatorOptions options);
 
   // Interprets `host_bytes` (any split of the stream is fine).
   void Write(std::string_view host_bytes);

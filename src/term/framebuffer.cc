@@ -18,8 +18,7 @@ void InitTabs(DrawState* ds, int from) {
 
 }  // namespace
 
-Framebuffer::Framebuffer(int width, int height)
-    : links_(std::make_shared<const std::vector<Hyperlink>>()) {
+Framebuffer::Framebuffer(int width, int height) {
   ROAM_CHECK(width >= 1 && height >= 1);
   ds_.width = width;
   ds_.height = height;
@@ -148,21 +147,31 @@ void Framebuffer::Resize(int width, int height) {
   }
 }
 
+const std::vector<Hyperlink>& Framebuffer::links() const {
+  static const std::vector<Hyperlink> kNone;
+  return links_ ? links_->links() : kNone;
+}
+
 uint16_t Framebuffer::InternLink(const Hyperlink& link) {
-  const std::vector<Hyperlink>& table = *links_;
-  // Links with an explicit id are shared; anonymous ones match on URI too.
-  for (size_t i = table.size(); i-- > 0;) {
-    if (table[i] == link) return static_cast<uint16_t>(i + 1);
+  if (!links_) {
+    links_ = std::make_shared<LinkTable>();
+  } else if (links_.use_count() != 1) {
+    // Shared with a copy of this frame: clone only to add a new link.
+    if (uint16_t held = links_->Find(link)) return held;
+    if (!links_->CanAdd(link)) return 0;
+    links_ = std::make_shared<LinkTable>(*links_);
   }
-  if (table.size() >= kMaxLinks) return 0;
-  auto copy = std::make_shared<std::vector<Hyperlink>>(table);
-  copy->push_back(link);
-  links_ = std::move(copy);
-  return static_cast<uint16_t>(links_->size());
+  return links_->Intern(link);
 }
 
 void Framebuffer::set_links(std::vector<Hyperlink> links) {
-  links_ = std::make_shared<const std::vector<Hyperlink>>(std::move(links));
+  if (links.empty()) {
+    links_.reset();
+    return;
+  }
+  auto table = std::make_shared<LinkTable>();
+  table->Assign(std::move(links));
+  links_ = std::move(table);
 }
 
 bool Framebuffer::operator==(const Framebuffer& o) const {

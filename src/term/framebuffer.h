@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "term/cell.h"
+#include "term/link_table.h"
 #include "term/rendition.h"
 #include "term/row.h"
 
@@ -137,13 +138,6 @@ struct DrawState {
   int LimitBottom() const { return origin_mode ? scroll_bottom : height - 1; }
 };
 
-// OSC 8 hyperlink: the `id=` parameter (may be empty) and the URI.
-struct Hyperlink {
-  std::string id;
-  std::string uri;
-  friend bool operator==(const Hyperlink&, const Hyperlink&) = default;
-};
-
 class Framebuffer {
  public:
   // REQUIRES: width >= 1, height >= 1. A blank screen with default state.
@@ -219,12 +213,15 @@ class Framebuffer {
   void RingBell() { ++bell_count_; }
 
   // OSC 8 hyperlinks: Rendition::link k (k >= 1) names links()[k - 1].
-  const std::vector<Hyperlink>& links() const { return *links_; }
-  // Returns the id for (id, uri), adding it if new; 0 when the table is
-  // full (kMaxLinks), in which case the text is simply not linked.
+  const std::vector<Hyperlink>& links() const;
+  // Returns the number for (id, uri), adding it if new; 0 when the link is
+  // over LinkTable's size limits or the table is full, in which case the
+  // text is simply not linked. O(link length); the table, shared with
+  // copies of this framebuffer, is cloned first if it is shared.
   uint16_t InternLink(const Hyperlink& link);
+  // REQUIRES: links.size() <= kMaxLinks.
   void set_links(std::vector<Hyperlink> links);
-  static constexpr size_t kMaxLinks = 4096;
+  static constexpr size_t kMaxLinks = LinkTable::kMaxLinks;
 
   // Spec §8.2 equality: cells, title, clipboard, bell count, size, cursor
   // position and visibility, pen, reverse video, bracketed paste, mouse
@@ -259,7 +256,7 @@ class Framebuffer {
   std::string clipboard_;
   std::string clipboard_selection_;
   uint64_t bell_count_ = 0;
-  std::shared_ptr<const std::vector<Hyperlink>> links_;
+  std::shared_ptr<LinkTable> links_;  // null: no links (shared copy-on-write)
 };
 
 }  // namespace roam::term

@@ -19,7 +19,7 @@ static_assert(sizeof(void*) != 8 || sizeof(DrawState) == 232, "DrawState changed
 static_assert(sizeof(SavedCursor) == 28, "SavedCursor changed");
 static_assert(sizeof(void*) != 8 || sizeof(ParserState) == 576, "ParserState changed");
 static_assert(sizeof(Utf8Decoder::State) == 8, "Utf8Decoder::State changed");
-static_assert(sizeof(void*) != 8 || sizeof(EmulatorOptions) == 16, "EmulatorOptions changed");
+static_assert(sizeof(void*) != 8 || sizeof(EmulatorOptions) == 24, "EmulatorOptions changed");
 
 constexpr size_t kMagicLength = 8;
 // Smallest encodings, for count checks before allocation.
@@ -345,6 +345,7 @@ std::string SerializeTerminalState(const Emulator& emu) {
   o.U64(opt.scrollback_lines);
   o.U32(opt.default_foreground_rgb);
   o.U32(opt.default_background_rgb);
+  o.Bool(opt.keep_links);
 
   o.U32(static_cast<uint32_t>(d.width));
   o.U32(static_cast<uint32_t>(d.height));
@@ -408,6 +409,7 @@ Result<std::unique_ptr<Emulator>> RestoreTerminalState(std::string_view bytes) {
   opt.scrollback_lines = static_cast<size_t>(in.U64());
   opt.default_foreground_rgb = in.U32();
   opt.default_background_rgb = in.U32();
+  opt.keep_links = in.Bool();
   in.Check(opt.default_foreground_rgb <= 0xFFFFFF && opt.default_background_rgb <= 0xFFFFFF);
   // Scrollback lines are stored, so a larger limit than the input could
   // fill is still just a number; but keep it sane.

@@ -13,12 +13,12 @@
 // taken with Emulator::TakeReplies() (take them first), and row sharing
 // between frames (a restored screen's rows are all new).
 //
-// Format, version 1. Integers are big-endian (ByteWriter); signed values
-// are stored as their 32-bit two's complement. "str" is a u32 byte length
-// followed by the bytes.
+// Format, version 2 (version 1 had no keep_links byte). Integers are big-endian (ByteWriter);
+// signed values are stored as their 32-bit two's complement. "str" is a u32 byte length followed by
+// the bytes.
 //
 //   "ROAMTERM"  u32 version
-//   options     u64 scrollback_lines, u32 fg_rgb, u32 bg_rgb
+//   options     u64 scrollback_lines, u32 fg_rgb, u32 bg_rgb, u8 keep_links
 //   size        u32 width, u32 height
 //   links       u32 count, then (str id, str uri) each (before anything
 //               that refers to a link by number)
@@ -63,7 +63,7 @@
 namespace roam::term {
 
 inline constexpr char kTerminalStateMagic[] = "ROAMTERM";
-inline constexpr uint32_t kTerminalStateVersion = 1;
+inline constexpr uint32_t kTerminalStateVersion = 2;
 
 // Returns the serialized state of `emu`.
 std::string SerializeTerminalState(const Emulator& emu);

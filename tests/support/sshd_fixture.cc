@@ -4,8 +4,10 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,6 +35,10 @@ constexpr const char* kBasePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr
 constexpr const char* kPrivsepDir = "/run/sshd";
 // util-linux's setpriv, used to give sshd a parent-death signal.
 constexpr const char* kSetprivPath = "/usr/bin/setpriv";
+// util-linux's nsenter, which runs sshd (or ssh) inside a network namespace.
+constexpr const char* kNsenter = "nsenter";
+// Inside a namespace of its own the server has every port to itself.
+constexpr int kNamespacePort = 22;
 constexpr int kLaunchAttempts = 5;
 constexpr milliseconds kKeygenTimeout(15000);
 constexpr milliseconds kStopGrace(3000);
@@ -78,8 +84,26 @@ int PickFreePort() {
   return port;
 }
 
-bool AcceptsConnections(const std::string& host, int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+// A TCP socket opened in the network namespace at `netns` (empty: the
+// calling thread's own). The thread enters the namespace for the call only;
+// the socket stays in it.
+int StreamSocketIn(const std::string& netns) {
+  if (netns.empty()) return socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  const int target = open(netns.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = -1;
+  if (original >= 0 && target >= 0 && setns(target, CLONE_NEWNET) == 0) {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // A thread left in the test's namespace would be a broken test harness.
+    if (setns(original, CLONE_NEWNET) != 0) std::abort();
+  }
+  if (target >= 0) close(target);
+  if (original >= 0) close(original);
+  return fd;
+}
+
+bool AcceptsConnections(const std::string& netns, const std::string& host, int port) {
+  const int fd = StreamSocketIn(netns);
   if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -219,6 +243,13 @@ bool SshdFixture::Prepare() {
 
 void SshdFixture::RemotePathPrepend(const std::string& dir) { path_dirs_.push_back(dir); }
 
+void SshdFixture::UseNetworkNamespaces(const std::string& server_netns, const std::string& host,
+                                       const std::string& client_netns) {
+  server_netns_ = server_netns;
+  host_ = host;
+  client_netns_ = client_netns;
+}
+
 void SshdFixture::SetRemoteEnv(const std::string& name_equals_value) {
   remote_env_.push_back(name_equals_value);
 }
@@ -296,7 +327,7 @@ bool SshdFixture::WriteConfig() {
 
 bool SshdFixture::LaunchOnce(bool* port_taken) {
   *port_taken = false;
-  port_ = PickFreePort();
+  port_ = server_netns_.empty() ? PickFreePort() : kNamespacePort;
   if (port_ == 0) {
     error_ = "no free loopback port";
     return false;
@@ -316,6 +347,10 @@ bool SshdFixture::LaunchOnce(bool* port_taken) {
     // listening. setpriv execs sshd in place, so the PID stays the same.
     argv = {kSetprivPath, "--pdeathsig", "TERM"};
   }
+  if (!server_netns_.empty()) {
+    // nsenter also execs in place: the PID is still sshd's.
+    argv.insert(argv.end(), {kNsenter, "--net=" + server_netns_, "--"});
+  }
   argv.insert(argv.end(), {kSshdPath, "-D", "-E", log_path_, "-f", config_path_});
   auto server = std::make_unique<Subprocess>(argv);
   const std::string listening =
@@ -328,7 +363,7 @@ bool SshdFixture::LaunchOnce(bool* port_taken) {
         return exited;
       },
       kStartTimeout);
-  if (listens && !exited && AcceptsConnections(host_, port_)) {
+  if (listens && !exited && AcceptsConnections(server_netns_, host_, port_)) {
     server_ = std::move(server);
     return true;
   }
@@ -400,7 +435,10 @@ std::string SshdFixture::SshCommandString() const { return ShellJoin(SshCommand(
 
 CommandResult SshdFixture::RunSsh(const std::string& remote_command,
                                   std::chrono::milliseconds timeout) const {
-  std::vector<std::string> argv = SshCommand();
+  std::vector<std::string> argv;
+  if (!client_netns_.empty()) argv = {kNsenter, "--net=" + client_netns_, "--"};
+  const std::vector<std::string> ssh = SshCommand();
+  argv.insert(argv.end(), ssh.begin(), ssh.end());
   argv.push_back(destination());
   argv.push_back(remote_command);
   return RunCommand(argv, timeout);

@@ -68,6 +68,15 @@ class SshdFixture {
   // REQUIRES: Start() not yet called; `dir` is an absolute path with no
   // double quote or newline in it.
   void RemotePathPrepend(const std::string& dir);
+  // Runs the server inside the network namespace `server_netns` (a path
+  // nsenter accepts, such as NetnsLink::server_netns()) on `host`, port 22,
+  // and RunSsh's client inside `client_netns` (empty: where the test runs).
+  // This is how a test puts ssh across the packet-level link
+  // (support/netns_link.h). SshCommand() stays a plain ssh command: run it
+  // inside the client namespace yourself (NetnsLink::InClient).
+  // REQUIRES: Start() not yet called.
+  void UseNetworkNamespaces(const std::string& server_netns, const std::string& host,
+                            const std::string& client_netns);
   // Adds NAME=VALUE to every session's environment (sshd_config SetEnv).
   // REQUIRES: Start() not yet called; no whitespace or quotes in the entry.
   void SetRemoteEnv(const std::string& name_equals_value);
@@ -94,6 +103,8 @@ class SshdFixture {
   // The ssh argv prefix: ssh -F /dev/null -p PORT -i KEY -o ... . Append the
   // destination and the remote command.
   std::vector<std::string> SshCommand() const;
+  // The private key the server accepts (for an ssh agent to hold).
+  const std::string& user_key_path() const { return user_key_path_; }
   // SshCommand() as one shell-quoted string, for `mosh --ssh=` / `roam --ssh=`.
   std::string SshCommandString() const;
   // An executable script that execs SshCommand() with its own arguments,
@@ -132,6 +143,8 @@ class SshdFixture {
   std::string pid_path_;
   std::string remote_env_script_path_;
   std::string ssh_wrapper_path_;
+  std::string server_netns_;  // empty: the test's own namespace
+  std::string client_netns_;
   std::vector<std::string> path_dirs_;
   std::vector<std::string> remote_env_;
   bool prepared_ = false;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace roam::testing {
@@ -40,6 +41,9 @@ class Subprocess {
                  std::chrono::milliseconds timeout);
   // Everything read so far.
   const std::string& output() const { return output_; }
+  // Returns what was read so far and empties the buffer (for children that
+  // print more than a test wants to hold).
+  std::string TakeOutput() { return std::exchange(output_, std::string()); }
   // Writes to the child's stdin. REQUIRES: options.pipe_stdin.
   bool WriteStdin(const std::string& bytes);
   void CloseStdin();

@@ -35,6 +35,12 @@ Result<std::optional<ControlCommand>> ParseControlCommand(std::string_view line)
     if (w.size() == 2) cmd.arg = w[1];
     return std::optional<ControlCommand>(cmd);
   }
+  if (w[0] == "move") {
+    if (w.size() > 2) return InvalidArgument("move: want 'move [IP]'");
+    cmd.kind = ControlCommand::Kind::kMove;
+    if (w.size() == 2) cmd.arg = w[1];
+    return std::optional<ControlCommand>(cmd);
+  }
   if (w[0] == "outage") {
     if (w.size() != 2) return InvalidArgument("outage: want 'outage SECONDS'");
     errno = 0;
@@ -46,6 +52,14 @@ Result<std::optional<ControlCommand>> ParseControlCommand(std::string_view line)
     }
     cmd.kind = ControlCommand::Kind::kOutage;
     cmd.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+    return std::optional<ControlCommand>(cmd);
+  }
+  if (w[0] == "block") {
+    if (w.size() != 2 || (w[1] != "udp" && w[1] != "none")) {
+      return InvalidArgument("block: want 'block udp' or 'block none'");
+    }
+    cmd.kind = ControlCommand::Kind::kBlock;
+    cmd.arg = w[1];
     return std::optional<ControlCommand>(cmd);
   }
   if (w[0] == "profile") {

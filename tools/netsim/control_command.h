@@ -5,6 +5,10 @@
 //   rebind [IP]       new upstream source port (and source IP, e.g. 127.0.0.2)
 //   outage SECONDS    drop (UDP) or stall (TCP) everything for SECONDS from now
 //   profile NAME      switch both directions to a named profile
+//   move [IP]         (packet-level link only) move the client's address to IP,
+//                     or to the next free one, as when a laptop changes network
+//   block udp|none    (packet-level link only) drop every UDP packet both ways,
+//                     as a network that blocks UDP; `none` lets it through again
 // Blank lines and lines starting with '#' are ignored.
 
 #ifndef ROAM_NETSIM_CONTROL_COMMAND_H_
@@ -23,9 +27,10 @@
 namespace roam::netsim {
 
 struct ControlCommand {
-  enum class Kind { kRebind, kOutage, kProfile };
+  enum class Kind { kRebind, kOutage, kProfile, kMove, kBlock };
   Kind kind = Kind::kRebind;
-  std::string arg;       // kRebind: source IP or empty; kProfile: the name
+  std::string arg;       // kRebind, kMove: an IP or empty; kProfile: the name;
+                         // kBlock: "udp" or "none"
   Duration duration{0};  // kOutage
 };
 

@@ -123,6 +123,11 @@ Status TcpRelay::Apply(const ControlCommand& command) {
   switch (command.kind) {
     case ControlCommand::Kind::kRebind:
       return InvalidArgument("rebind: only the UDP relay rebinds");
+    case ControlCommand::Kind::kMove:
+      return InvalidArgument(
+          "move: only the packet-level link (roam-netsim link) moves the client");
+    case ControlCommand::Kind::kBlock:
+      return InvalidArgument("block: only the packet-level link (roam-netsim link) blocks UDP");
     case ControlCommand::Kind::kOutage:
       StartOutage(command.duration);
       return Status::Ok();

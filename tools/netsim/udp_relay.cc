@@ -115,6 +115,11 @@ Status UdpRelay::Apply(const ControlCommand& command) {
       SetProfile(*p);
       return Status::Ok();
     }
+    case ControlCommand::Kind::kMove:
+      return InvalidArgument(
+          "move: only the packet-level link (roam-netsim link) moves the client; use rebind");
+    case ControlCommand::Kind::kBlock:
+      return InvalidArgument("block: only the packet-level link (roam-netsim link) blocks UDP");
   }
   return Status::Ok();
 }

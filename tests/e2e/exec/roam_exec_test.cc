@@ -65,12 +65,11 @@ class RoamExecTest : public ::testing::Test {
       std::ofstream in(dir + "/exec.in", std::ios::binary);
       in << input;
     }
-    const std::string command = ShellQuote(RoamProgram("roam")) +
-                                " --ssh=" + ShellQuote(sshd_.SshCommandString()) + " " + flags +
-                                " " + sshd_.user() + "@127.0.0.1 -- " + ShellQuote(remote) +
-                                " <" + ShellQuote(dir + "/exec.in") + " >" +
-                                ShellQuote(dir + "/exec.out") + " 2>" +
-                                ShellQuote(dir + "/exec.err");
+    const std::string command =
+        ShellQuote(RoamProgram("roam")) + " --ssh=" + ShellQuote(sshd_.SshCommandString()) + " " +
+        flags + " " + sshd_.user() + "@127.0.0.1 -- " + ShellQuote(remote) + " <" +
+        ShellQuote(dir + "/exec.in") + " >" + ShellQuote(dir + "/exec.out") + " 2>" +
+        ShellQuote(dir + "/exec.err");
     CommandResult r = RunCommand({"sh", "-c", command}, kRunTimeout);
     out_ = ReadAll(dir + "/exec.out");
     err_ = ReadAll(dir + "/exec.err");

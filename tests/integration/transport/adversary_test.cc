@@ -137,6 +137,7 @@ TEST_F(AdversaryTest, TenThousandBadDatagramsAreDroppedAndCounted) {
   EXPECT_EQ(delta(after.connection.out_of_order, before.connection.out_of_order), replayed);
   EXPECT_EQ(delta(after.receiver.duplicate_states, before.receiver.duplicate_states) +
                 delta(after.assembly.duplicates, before.assembly.duplicates) +
+                delta(after.assembly.stale, before.assembly.stale) +
                 delta(after.receiver.unknown_reference, before.receiver.unknown_reference),
             replayed);
   // Every attack datagram is counted exactly once as dropped.
@@ -152,5 +153,54 @@ TEST_F(AdversaryTest, TenThousandBadDatagramsAreDroppedAndCounted) {
   EXPECT_EQ(session_.server().connection().remote(), session_.ClientAddr(0));
 }
 
+// One captured server datagram replayed to the client every 5 ms while the
+// server sends full-screen redraws (each one an Instruction of several
+// fragments, spread out by jitter). A replayed fragment carries an old
+// Instruction id; if it reset the client's reassembly, no redraw would ever
+// complete. The screen must still converge, and the replays must all be
+// counted as dropped.
+TEST_F(AdversaryTest, ReplayEvery5msDuringFullScreenRedrawsStillConverges) {
+  SessionHarness session(91);
+  std::vector<std::string> to_client;
+  session.on_client_delivery = [&](const InFlight& d) {
+    if (to_client.size() < 8) to_client.push_back(d.bytes);
+  };
+  for (FakeLink::Side side : {FakeLink::kToServer, FakeLink::kToClient}) {
+    session.link().direction(side).delay = Millis(30);
+    session.link().direction(side).jitter = Millis(25);
+  }
+  session.Resize(80, 24);
+  ASSERT_TRUE(
+      session.RunUntil(session.Now() + Millis(10'000), [&] { return session.Converged(); }));
+  ASSERT_FALSE(to_client.empty());
+  const std::string replayed = to_client.front();
+
+  // Ten full redraws of an 80x24 screen of incompressible text, 200 ms
+  // apart, with the replay every 5 ms throughout and until convergence.
+  ClientTransport& client = session.client();
+  const uint64_t stale_before = client.stats().assembly.stale;
+  const uint64_t dropped_before = client.stats().dropped();
+  uint64_t replays = 0;
+  const TimePoint deadline = session.Now() + Millis(20'000);
+  int redraws = 0;
+  TimePoint next_redraw = session.Now();
+  while (session.Now() < deadline) {
+    if (redraws < 10 && session.Now() >= next_redraw) {
+      session.server().current_state().AppendBytes("\x1b[H" + RandomBytes(80 * 24));
+      ++redraws;
+      next_redraw = session.Now() + Millis(200);
+    }
+    if (redraws == 10 && session.Converged()) break;
+    ASSERT_TRUE(session.RunUntil(session.Now() + Millis(5)));
+    client.Receive(replayed, ServerAddr(), 0, false, session.Now());
+    ++replays;
+  }
+  ASSERT_EQ(redraws, 10);
+  EXPECT_TRUE(session.Converged()) << "the client never caught up with the redraws";
+  EXPECT_GT(replays, 100u);
+  // Every replay was dropped (as a stale fragment or a duplicate state).
+  EXPECT_GE(client.stats().dropped() - dropped_before, replays);
+  EXPECT_GT(client.stats().assembly.stale - stale_before, 0u);
+}
 }  // namespace
 }  // namespace roam::ssp::testing

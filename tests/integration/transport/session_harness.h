@@ -50,8 +50,10 @@ class SessionHarness {
         client_random_(seed * 3 + 1),
         server_random_(seed * 7 + 2),
         link_(&link_random_),
-        client_(net::Connection::Client(SessionKey(), ServerAddr()), state::UserStream(),
-                state::HostBytesState(), &client_random_, clock_.Now()),
+        client_(net::Connection::Client(SessionKey(), ServerAddr(),
+                                        crypto::OcbSession::kDefaultBlockLimit,
+                                        net::ClientFirstSeq(client_random_)),
+                state::UserStream(), state::HostBytesState(), &client_random_, clock_.Now()),
         server_(net::Connection::Server(SessionKey()), state::HostBytesState(), state::UserStream(),
                 &server_random_, clock_.Now()) {
     open_sockets_.insert(0);
@@ -88,8 +90,10 @@ class SessionHarness {
     return server_seen_ == typed_ && client_.latest_remote_state() == server_.current_state();
   }
 
-  // Hook to see every datagram delivered to the server (for replay capture).
+  // Hooks to see every datagram delivered to the server or the client (for
+  // replay capture).
   std::function<void(const InFlight&)> on_server_delivery;
+  std::function<void(const InFlight&)> on_client_delivery;
 
   // One turn of the event loop: advance to the next event (never past
   // `until`), deliver due datagrams, run the server application, tick both.
@@ -110,6 +114,7 @@ class SessionHarness {
         ++undeliverable_;
         continue;
       }
+      if (on_client_delivery) on_client_delivery(d);
       client_.Receive(d.bytes, d.from, socket, false, now);
     }
     ServerApplication();

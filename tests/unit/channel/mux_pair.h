@@ -52,6 +52,9 @@ class MuxPair {
   // Drops (true) a packet instead of putting it on the link, e.g. to cut
   // one direction for a while; `to_server` tells the direction.
   std::function<bool(bool to_server, const std::string&)> filter;
+  // Rewrites a packet that `filter` let through before it goes on the
+  // link, e.g. to add the frames a hostile peer would send.
+  std::function<void(bool to_server, std::string* packet)> tamper;
 
   void Step(TimePoint until) {
     TimePoint now = clock_.Now();
@@ -102,6 +105,7 @@ class MuxPair {
       if (!packet) break;
       ++packets_[to_server ? 1 : 0];
       if (filter && filter(to_server, *packet)) continue;
+      if (tamper) tamper(to_server, &*packet);
       // The datagram layer adds 28 bytes and IPv4/UDP 28 more.
       std::string wire = *packet;
       wire.resize(wire.size() + 56);

@@ -2,6 +2,7 @@
 
 #include "client/raw_terminal.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <pty.h>
@@ -44,6 +45,11 @@ class PtyPair {
   int slave_ = -1;
 };
 
+bool NonBlocking(int fd) { return (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0; }
+
+// What the client does after Enter: its reads must not block.
+void MakeNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
 bool IsCooked(const struct termios& t) {
   return (t.c_lflag & ICANON) && (t.c_lflag & ECHO) && (t.c_lflag & ISIG) && !(t.c_iflag & IUTF8);
 }
@@ -85,6 +91,25 @@ TEST(RawTerminalTest, EntersRawModeAndRestores) {
   EXPECT_TRUE(IsCooked(pty.Get()));
 }
 
+// The descriptor's open file description is shared with the user's shell:
+// O_NONBLOCK left on it makes later programs fail with EAGAIN.
+TEST(RawTerminalTest, FileStatusFlagsComeBackOnRestoreAndDestruction) {
+  PtyPair pty;
+  ASSERT_FALSE(NonBlocking(pty.slave()));
+  {
+    Result<std::unique_ptr<RawTerminal>> raw = RawTerminal::Enter(pty.slave());
+    ASSERT_TRUE(raw.ok());
+    MakeNonBlocking(pty.slave());
+    // Suspend: the shell gets a blocking terminal back...
+    ASSERT_TRUE((*raw)->Restore().ok());
+    EXPECT_FALSE(NonBlocking(pty.slave()));
+    // ...and the resumed client its non-blocking one.
+    ASSERT_TRUE((*raw)->Reenter().ok());
+    EXPECT_TRUE(NonBlocking(pty.slave()));
+  }
+  EXPECT_FALSE(NonBlocking(pty.slave()));
+}
+
 TEST(RawTerminalTest, NotATerminal) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
@@ -110,6 +135,7 @@ TEST(RawTerminalTest, RestoredWhenKilledBySignal) {
       }
       Result<std::unique_ptr<RawTerminal>> raw = RawTerminal::Enter(pty.slave());
       if (!raw.ok()) _exit(3);
+      MakeNonBlocking(pty.slave());
       struct termios t;
       tcgetattr(pty.slave(), &t);
       if (t.c_lflag & ICANON) _exit(4);
@@ -120,6 +146,7 @@ TEST(RawTerminalTest, RestoredWhenKilledBySignal) {
     ASSERT_TRUE(WIFSIGNALED(status)) << "signal " << sig << " status " << status;
     EXPECT_EQ(WTERMSIG(status), sig);
     EXPECT_TRUE(IsCooked(pty.Get())) << "signal " << sig;
+    EXPECT_FALSE(NonBlocking(pty.slave())) << "signal " << sig;
   }
 }
 
@@ -132,6 +159,7 @@ TEST(RawTerminalTest, RestoredAtExitWithoutDestructor) {
   if (pid == 0) {
     Result<std::unique_ptr<RawTerminal>> raw = RawTerminal::Enter(pty.slave());
     if (!raw.ok()) _exit(3);
+    MakeNonBlocking(pty.slave());
     // Keep it alive past exit() in a global (so leak checkers see it as
     // reachable): only the atexit hook can restore the terminal.
     g_never_destroyed = raw.value().release();
@@ -141,6 +169,7 @@ TEST(RawTerminalTest, RestoredAtExitWithoutDestructor) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_TRUE(IsCooked(pty.Get()));
+  EXPECT_FALSE(NonBlocking(pty.slave()));
 }
 
 TEST(RawTerminalTest, HandlerDoesNotReplaceExistingPoliteHandler) {
@@ -170,6 +199,23 @@ TEST(WindowSizeTest, QueriesTheTerminal) {
   ASSERT_TRUE(size.ok());
   EXPECT_EQ(*size, (WindowSize{100, 30}));
   EXPECT_FALSE(QueryWindowSize(-1).ok());
+}
+
+TEST(WindowSizeTest, HugeWindowsAreClampedToTheEmulatorsLimit) {
+  PtyPair pty;
+  struct winsize ws = {};
+  ws.ws_col = 5000;
+  ws.ws_row = 50;
+  ASSERT_EQ(ioctl(pty.master(), TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(*QueryWindowSize(pty.slave()), (WindowSize{4096, 50}));
+  ws.ws_col = 65535;
+  ws.ws_row = 65535;
+  ASSERT_EQ(ioctl(pty.master(), TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(*QueryWindowSize(pty.slave()), (WindowSize{4096, 4096}));
+  ws.ws_col = 0;  // unknown stays unknown
+  ws.ws_row = 0;
+  ASSERT_EQ(ioctl(pty.master(), TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(*QueryWindowSize(pty.slave()), (WindowSize{0, 0}));
 }
 
 TEST(WinchPipeTest, SignalBecomesReadableByte) {

@@ -1,8 +1,10 @@
 #include "client/ssh_bootstrap.h"
 
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <fstream>
 #include <map>
@@ -42,9 +44,10 @@ TEST(RoamOptionsTest, Defaults) {
 }
 
 TEST(RoamOptionsTest, AllOptionsBothSpellings) {
-  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
-                           "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init",
-                           "-v", "-v", "--no-ssh-pty", "host", "--", "top", "-d", "1"});
+  RoamOptions o =
+      ParseOk({"--ssh=ssh -p 2222", "--server", "/opt/roam-server", "-p", "60100:60200",
+               "--predict=never", "--family", "inet6", "--bind-server=any", "--no-init", "-v", "-v",
+               "--no-ssh-pty", "--no-clipboard", "host", "--", "top", "-d", "1"});
   EXPECT_EQ(o.ssh, (Args{"ssh", "-p", "2222"}));
   EXPECT_EQ(o.server, "/opt/roam-server");
   EXPECT_EQ(o.port, "60100:60200");
@@ -53,6 +56,8 @@ TEST(RoamOptionsTest, AllOptionsBothSpellings) {
   EXPECT_EQ(o.bind, BindServer::kAny);
   EXPECT_TRUE(o.no_init);
   EXPECT_TRUE(o.no_ssh_pty);
+  EXPECT_TRUE(o.no_clipboard);
+  EXPECT_FALSE(ParseOk({"host"}).no_clipboard);
   EXPECT_EQ(o.verbose, 2);
   EXPECT_EQ(o.destination, "host");
   EXPECT_EQ(o.command, (Args{"top", "-d", "1"}));
@@ -113,7 +118,7 @@ TEST(RoamOptionsTest, Errors) {
   const std::vector<Args> bad = {
       {},
       {"--bogus", "h"},
-      {"-x", "h"},
+      {"-Z", "h"},  // -x is ssh's "no X11" now (ssh_options_test)
       {"-p", "65536", "h"},
       {"-p", "0:10", "h"},
       {"-p", "20:10", "h"},
@@ -141,6 +146,58 @@ TEST(RoamOptionsTest, Errors) {
   }
   EXPECT_NE(ParseRoamOptions({"-p", "0:10", "h"}).status().message().find("\"0:10\""),
             std::string::npos);
+}
+
+TEST(RoamOptionsTest, HostNamesOutsideTheStrictSetAreRejected) {
+  // ssh runs the ProxyCommand through /bin/sh with %h replaced by the host:
+  // none of these may get that far.
+  for (const char* host : {"x$(touch pwned)",
+                           "x`id`",
+                           "a;b",
+                           "a|b",
+                           "a&b",
+                           "a b",
+                           "a\tb",
+                           "a\nb",
+                           "'a'",
+                           "\"a\"",
+                           "a>b",
+                           "a<b",
+                           "a*",
+                           "a?",
+                           "a{b,c}",
+                           "a!b",
+                           "a\\b",
+                           "a/b",
+                           "-oProxyCommand=x",
+                           "u@-h",
+                           "u@",
+                           "@h",
+                           "u@x$(id)",
+                           "a~b",
+                           "a#b",
+                           "a=b",
+                           "a,b"}) {
+    Result<RoamOptions> r = ParseRoamOptions({host});
+    EXPECT_FALSE(r.ok()) << host;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << host;
+      EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << host;
+    }
+  }
+  EXPECT_FALSE(ParseRoamOptions({std::string(256, 'a')}).ok());
+  // The fake proxy, which ssh runs with the host, checks it too.
+  EXPECT_FALSE(ParseRoamOptions({"--fake-proxy", "--", "a;b", "22"}).ok());
+}
+
+TEST(RoamOptionsTest, OrdinaryHostNamesAreAccepted) {
+  for (const char* destination :
+       {"h", "example.org", "my-host_1.example.org", "user@host", "first.last@host", "a@b@host",
+        "127.0.0.1", "::1", "[::1]", "fe80::1%eth0", "[fe80::1%25eth0]", "DOMAIN\\user@host"}) {
+    Result<RoamOptions> r = ParseRoamOptions({destination});
+    EXPECT_TRUE(r.ok()) << destination << ": " << r.status().ToString();
+  }
+  EXPECT_TRUE(ParseRoamOptions({std::string(255, 'a')}).ok());
 }
 
 TEST(RoamOptionsTest, ValidPortEdges) {
@@ -204,16 +261,82 @@ TEST(RemoteCommandTest, DefaultFallsBackToMoshServer) {
 }
 
 TEST(SshArgvTest, WrapperStyle) {
-  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "user@host"});
+  RoamOptions o = ParseOk({"--ssh=ssh -p 2222", "--transport=udp", "user@host"});
   Args argv = SshArgv(o, "/usr/bin/roam", "REMOTE");
-  EXPECT_EQ(argv, (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
-                        "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- %h %p",
-                        "user@host", "--", "REMOTE"}));
-  RoamOptions no_pty = ParseOk({"--no-ssh-pty", "-6", "h"});
+  EXPECT_EQ(argv,
+            (Args{"ssh", "-p", "2222", "-n", "-tt", "-S", "none", "-o",
+                  "ProxyCommand='/usr/bin/roam' '--family=prefer-inet' --fake-proxy -- '%h' %p",
+                  "user@host", "--", "REMOTE"}));
+  RoamOptions no_pty = ParseOk({"--no-ssh-pty", "--transport=udp", "-6", "h"});
   Args argv2 = SshArgv(no_pty, "/p/it's/roam", "R");
   EXPECT_EQ(argv2, (Args{"ssh", "-n", "-S", "none", "-o",
-                         "ProxyCommand='/p/it'\\''s/roam' '--family=inet6' --fake-proxy -- %h %p",
+                         "ProxyCommand='/p/it'\\''s/roam' '--family=inet6' --fake-proxy -- '%h' %p",
                          "h", "--", "R"}));
+}
+
+TEST(SshArgvTest, TheSshThatCarriesTheStreamKeepsItsStdinAndHasNoPty) {
+  // --transport=auto (the default) and ssh keep the bootstrap ssh as the
+  // session's stream: binary frames on its stdin and stdout.
+  for (const char* t : {"--transport=auto", "--transport=ssh"}) {
+    Args argv = SshArgv(ParseOk({t, "h"}), "/usr/bin/roam", "R");
+    EXPECT_EQ(argv[1], "-T") << t;
+    EXPECT_EQ(std::count(argv.begin(), argv.end(), "-n"), 0) << t;
+    EXPECT_EQ(std::count(argv.begin(), argv.end(), "-tt"), 0) << t;
+  }
+  EXPECT_TRUE(KeepsSshStream(ParseOk({"h"})));
+  EXPECT_FALSE(KeepsSshStream(ParseOk({"--transport=tcp", "h"})));
+  EXPECT_FALSE(KeepsSshStream(ParseOk({"--local"})));
+}
+
+TEST(SshArgvTest, RelayArgvAsksNothingAndRunsTheRelay) {
+  Args argv = RelaySshArgv(ParseOk({"--ssh=ssh -p 2222", "h"}), "/usr/bin/roam", 60001);
+  EXPECT_EQ((Args{argv.begin(), argv.begin() + 6}),
+            (Args{"ssh", "-p", "2222", "-o", "BatchMode=yes", "-T"}));
+  EXPECT_EQ(argv.back(), "roam-server relay 60001");
+  EXPECT_EQ(RelayLocalArgv(ParseOk({"--local", "--server=/x/roam-server"}), 7),
+            (Args{"/x/roam-server", "relay", "7"}));
+}
+
+TEST(RoamServerOnlyArgumentsTest, StreamsAndAgentGoOnlyToRoamServer) {
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"h"})), (Args{"--ssh-stream"}));
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"--transport=udp", "h"})), (Args{}));
+  EXPECT_EQ(RoamServerOnlyArguments(ParseOk({"--transport=tcp", "-A", "h"})),
+            (Args{"--forward-agent", "--tcp"}));
+  RoamOptions o = ParseOk({"h"});
+  EXPECT_EQ(RemoteCommand(o, {"new"}, {"--ssh-stream"}),
+            "sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server --ssh-stream "
+            "\"$@\"; fi; exec mosh-server \"$@\"' roam 'new'");
+  RoamOptions mosh = ParseOk({"--server=mosh-server", "h"});
+  EXPECT_EQ(RemoteCommand(mosh, {"new"}, {"--ssh-stream"}), "mosh-server 'new'");
+}
+
+TEST(SshArgvTest, ProxyCommandHandsTheHostToTheShellQuoted) {
+  // ssh substitutes %h and runs the ProxyCommand with /bin/sh. An IPv6
+  // literal in brackets is a glob pattern to the shell: unquoted, a file
+  // named "1" in the working directory would replace it.
+  char tmpl[] = "/tmp/roam-proxy-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  std::ofstream(dir + "/1").close();
+  RoamOptions o = ParseOk({"[::1]"});
+  Args argv = SshArgv(o, "/bin/echo", "R");
+  std::string proxy;
+  for (const std::string& a : argv) {
+    if (a.rfind("ProxyCommand=", 0) == 0) proxy = a.substr(13);
+  }
+  ASSERT_FALSE(proxy.empty());
+  const size_t h = proxy.find("%h");
+  ASSERT_NE(h, std::string::npos);
+  proxy.replace(h, 2, o.destination);
+  const size_t p = proxy.find("%p");
+  ASSERT_NE(p, std::string::npos);
+  proxy.replace(p, 2, "22");
+  roam::testing::CommandResult r = roam::testing::RunCommand(
+      {"/bin/sh", "-c", "cd '" + dir + "' && " + proxy}, std::chrono::milliseconds(10000));
+  unlink((dir + "/1").c_str());
+  rmdir(dir.c_str());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.output, "--family=prefer-inet --fake-proxy -- [::1] 22\n");
 }
 
 TEST(SshArgvTest, EnvironmentChanges) {
@@ -312,6 +435,22 @@ TEST(BootstrapProblemTest, Classification) {
   EXPECT_EQ(ClassifyBootstrap({1, false, "roam-server: locale problem"}),
             BootstrapProblem::kNoConnectLine);
   EXPECT_EQ(ClassifyBootstrap({std::nullopt, false, ""}), BootstrapProblem::kNoConnectLine);
+}
+
+TEST(BootstrapOutputTest, KeepsABoundedTailOfEndlessOutput) {
+  BootstrapOutcome outcome;
+  const std::string line(1000, 'x');
+  for (int i = 0; i < 100'000; ++i) {  // 100 MB without a CONNECT line
+    AppendBootstrapOutput(&outcome, line + "\n");
+    ASSERT_LE(outcome.output.size(), 2 * kMaxBootstrapOutput);
+  }
+  AppendBootstrapOutput(&outcome, "sh: 1: roam-server: not found\n");
+  EXPECT_GE(outcome.output.size(), kMaxBootstrapOutput);
+  EXPECT_EQ(ClassifyBootstrap(outcome), BootstrapProblem::kServerNotFound);
+  // One huge piece keeps only its end.
+  AppendBootstrapOutput(&outcome, std::string(10 * kMaxBootstrapOutput, 'y') + "end");
+  EXPECT_EQ(outcome.output.size(), kMaxBootstrapOutput);
+  EXPECT_EQ(outcome.output.substr(outcome.output.size() - 4), "yend");
 }
 
 TEST(BootstrapProblemTest, Messages) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "term/display.h"
+#include "term/emulator.h"
+
 namespace roam::client {
 namespace {
 
@@ -18,10 +21,50 @@ TEST(TerminalSequencesTest, Xterm256ColorFromTerminfo) {
   EXPECT_EQ(InitSequence(*caps, true), "\x1b[?1h");
   EXPECT_EQ(ExitSequence(*caps, false),
             "\x1b[?1l\x1b[0m\x1b[?25h\x1b[?1003l\x1b[?1002l\x1b[?1001l\x1b[?1000l"
-            "\x1b[?1015l\x1b[?1006l\x1b[?1005l\x1b[?1049l\x1b[23;0;0t");
+            "\x1b[?1015l\x1b[?1006l\x1b[?1005l\x1b[?1004l\x1b[?2004l\x1b[?5l\x1b[0 q"
+            "\x1b]8;;\x1b\\\x1b[?1049l\x1b[23;0;0t");
   EXPECT_EQ(ExitSequence(*caps, true),
             "\x1b[?1l\x1b[0m\x1b[?25h\x1b[?1003l\x1b[?1002l\x1b[?1001l\x1b[?1000l"
-            "\x1b[?1015l\x1b[?1006l\x1b[?1005l");
+            "\x1b[?1015l\x1b[?1006l\x1b[?1005l\x1b[?1004l\x1b[?2004l\x1b[?5l\x1b[0 q"
+            "\x1b]8;;\x1b\\");
+}
+
+// Whatever the remote application turned on and the client's display
+// passed to the user's terminal, the exit (and suspend) sequence turns off
+// again. roam's own emulator plays the user's terminal.
+TEST(TerminalSequencesTest, ExitSequenceResetsEveryModeTheDisplayMaySet) {
+  term::Emulator remote(20, 4);
+  remote.Write(
+      "\x1b[?2004h\x1b[?1004h\x1b[?5h\x1b[5 q\x1b[?1002h\x1b[?1006h\x1b[?25l"
+      "\x1b[1;4;7;31;42m\x1b]8;;http://example.com/\x1b\\linked");
+  const term::Display display(term::DisplayCapabilities::Client(true, true, true, ""));
+  TerminalCapabilities caps;  // no smcup/rmcup: the modes are what is checked
+  const std::string session =
+      InitSequence(caps, false) + display.NewFrame(false, term::Framebuffer(20, 4), remote.fb());
+  {
+    term::Emulator user_terminal(20, 4);
+    user_terminal.Write(session);
+    const term::DrawState& on = user_terminal.fb().ds();
+    ASSERT_TRUE(on.bracketed_paste && on.mouse_focus_events && on.reverse_video);
+    ASSERT_EQ(on.cursor_shape, term::kCursorBlinkingBar);
+    ASSERT_FALSE(on.cursor_visible);
+    ASSERT_TRUE(on.application_cursor_keys);
+  }
+  for (bool no_term_init : {false, true}) {
+    term::Emulator after(20, 4);
+    after.Write(session);
+    after.Write(ExitSequence(caps, no_term_init));
+    const term::DrawState& d = after.fb().ds();
+    EXPECT_FALSE(d.bracketed_paste);
+    EXPECT_FALSE(d.mouse_focus_events);
+    EXPECT_FALSE(d.reverse_video);
+    EXPECT_EQ(d.cursor_shape, term::kCursorDefault);
+    EXPECT_EQ(d.mouse_reporting, term::kMouseNone);
+    EXPECT_EQ(d.mouse_encoding, term::kMouseEncodingDefault);
+    EXPECT_TRUE(d.cursor_visible);
+    EXPECT_FALSE(d.application_cursor_keys);
+    EXPECT_TRUE(d.rend.IsDefault()) << "pen or link left on";
+  }
 }
 
 TEST(TerminalSequencesTest, DumbTerminal) {

@@ -153,5 +153,20 @@ TEST(OcbSessionTest, UsageLimitCountsOpens) {
   EXPECT_EQ(session.Open(FromHex(kServerWire)).status().code(), StatusCode::kResourceExhausted);
 }
 
+TEST(OcbSessionTest, ForgedDatagramsAreNotChargedAgainstTheLimit) {
+  // Someone without the key sends a thousand forgeries of a 4-block datagram
+  // against a 5-block budget: none is charged, so the genuine datagram that
+  // follows still opens.
+  OcbSession session(CaptureKey(), /*block_limit=*/5);
+  std::string forged = FromHex(kClientWire);
+  forged.back() ^= 0x01;  // a wrong tag
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(session.Open(forged).status().code(), StatusCode::kAuthFailed) << i;
+  }
+  EXPECT_EQ(session.blocks_used(), 0u);
+  ASSERT_TRUE(session.Open(FromHex(kClientWire)).ok());
+  EXPECT_EQ(session.blocks_used(), 4u);
+}
+
 }  // namespace
 }  // namespace roam::crypto

@@ -28,7 +28,8 @@ class ConnectionTest : public ::testing::Test {
         client_addr_(*Address::Parse("127.0.0.1", 40000)),
         other_addr_(*Address::Parse("127.0.0.2", 50000)),
         forger_(key_),
-        client_(Connection::Client(key_, server_addr_)),
+        client_(Connection::Client(key_, server_addr_, crypto::OcbSession::kDefaultBlockLimit,
+                                   /*first_seq=*/0)),
         server_(Connection::Server(key_)) {}
 
   TimePoint now() const { return clock_.Now(); }
@@ -158,7 +159,8 @@ const std::string kCapturedServerFragment =
 
 TEST(CapturedSessionTest, ClientSealsTheCapturedFirstDatagram) {
   crypto::Key key = *crypto::Key::FromBase64("SY36IMieR0NIt2yGTGVHrQ");
-  Connection client = Connection::Client(key, *Address::Parse("127.0.0.1", 60001));
+  Connection client = Connection::Client(key, *Address::Parse("127.0.0.1", 60001),
+                                         crypto::OcbSession::kDefaultBlockLimit, /*first_seq=*/0);
   // The client's clock read 0x403f ms (mod 65536) when it sent.
   Result<OutgoingDatagram> out =
       client.Seal(kCapturedClientFragment, FromMillis(7 * 65536 + 0x403f));
@@ -628,6 +630,37 @@ TEST_F(ConnectionTest, MovedConnectionKeepsItsState) {
   Result<OutgoingDatagram> out = moved.Seal(kPayload, now());
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(OpenSent(out->bytes).nonce_word, crypto::MakeNonce(Direction::kToServer, 1));
+}
+
+TEST_F(ConnectionTest, RestartedClientWithTheSameKeyStartsItsCounterElsewhere) {
+  // Stock Mosh lets a client be started again with the same MOSH_KEY. Each
+  // run's counter starts at a random point high in the 63-bit space, so the
+  // two runs do not seal under the same nonces.
+  Connection first_run = Connection::Client(key_, server_addr_);
+  Connection second_run = Connection::Client(key_, server_addr_);
+  Result<OutgoingDatagram> a = first_run.Seal(kPayload, now());
+  Result<OutgoingDatagram> b = second_run.Seal(kPayload, now());
+  ASSERT_TRUE(a.ok() && b.ok());
+  const uint64_t seq_a = crypto::NonceSeq(OpenSent(a->bytes).nonce_word);
+  const uint64_t seq_b = crypto::NonceSeq(OpenSent(b->bytes).nonce_word);
+  EXPECT_NE(seq_a, seq_b);
+  for (uint64_t seq : {seq_a, seq_b}) {
+    EXPECT_GE(seq, kClientFirstSeqBase);
+    EXPECT_LT(seq, kClientFirstSeqBase + kClientFirstSeqSpan);
+  }
+  // A server, which expects 0, takes such a counter as in order.
+  ASSERT_TRUE(server_.Receive(a->bytes, client_addr_, 0, false, now()).has_value());
+  EXPECT_EQ(server_.stats().out_of_order, 0u);
+  EXPECT_EQ(server_.remote(), client_addr_);
+}
+
+TEST(ClientFirstSeqTest, SeededDrawsStayInTheRange) {
+  SeededRandom random(5);
+  for (int i = 0; i < 1000; ++i) {
+    const uint64_t seq = ClientFirstSeq(random);
+    ASSERT_GE(seq, kClientFirstSeqBase);
+    ASSERT_LT(seq, kClientFirstSeqBase + kClientFirstSeqSpan);
+  }
 }
 
 }  // namespace

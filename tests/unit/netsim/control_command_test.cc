@@ -39,6 +39,15 @@ TEST(ControlCommandTest, ProfileNamesAProfile) {
   EXPECT_EQ(c.arg, "lossy");
 }
 
+TEST(ControlCommandTest, MoveWithAndWithoutAnAddress) {
+  ControlCommand c = Parse("move");
+  EXPECT_EQ(c.kind, ControlCommand::Kind::kMove);
+  EXPECT_EQ(c.arg, "");
+  c = Parse("move 198.18.1.7");
+  EXPECT_EQ(c.kind, ControlCommand::Kind::kMove);
+  EXPECT_EQ(c.arg, "198.18.1.7");
+}
+
 TEST(ControlCommandTest, BlankAndCommentLinesAreIgnored) {
   for (std::string_view line : {"", "   ", "# a comment", "\t"}) {
     Result<std::optional<ControlCommand>> r = ParseControlCommand(line);
@@ -49,7 +58,7 @@ TEST(ControlCommandTest, BlankAndCommentLinesAreIgnored) {
 
 TEST(ControlCommandTest, BadLinesAreErrors) {
   for (std::string_view line : {"reboot", "outage", "outage -1", "outage 0", "outage 1e9",
-                                "outage 3s", "profile", "profile a b", "rebind a b"}) {
+                                "outage 3s", "profile", "profile a b", "rebind a b", "move a b"}) {
     Result<std::optional<ControlCommand>> r = ParseControlCommand(line);
     ASSERT_FALSE(r.ok()) << line;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);

@@ -12,6 +12,9 @@
 
 #include <chrono>
 #include <fstream>
+#include <vector>
+
+#include "base/signal_pipe.h"
 
 namespace roam::session {
 namespace {
@@ -149,6 +152,72 @@ TEST(PtyChildTest, ReleasingADeadChildIsAnErrorNotASignal) {
   EXPECT_FALSE(released.ok());
   EXPECT_EQ(released.code(), StatusCode::kIoError);
   EXPECT_FALSE(child->released());
+  // Nothing to wait for: queued input may go (and is lost with the child).
+  EXPECT_TRUE(child->ExecConfirmed());
+}
+
+// A signal meant for the program that reaches the child while it still
+// waits for release (a Ctrl-C typed into the first client state) must act on
+// the child, never on the server through the server's inherited handlers.
+TEST(PtyChildTest, SignalsToTheWaitingChildNeverReachTheServersSignalPipe) {
+  struct sigaction saved_usr1;
+  struct sigaction saved_usr2;
+  sigaction(SIGUSR1, nullptr, &saved_usr1);
+  sigaction(SIGUSR2, nullptr, &saved_usr2);
+  {
+    // As roam-server: its signals arrive through a self-pipe.
+    Result<std::unique_ptr<SignalPipe>> server_signals = SignalPipe::Install({SIGUSR1, SIGUSR2});
+    ASSERT_TRUE(server_signals.ok());
+    PtyChildOptions options;
+    options.command = {"/bin/cat"};
+    std::unique_ptr<PtyChild> child = StartOrDie(options);
+    ASSERT_TRUE(child);
+    // At once, before the child can have done anything: it must still act.
+    ASSERT_EQ(kill(child->pid(), SIGUSR1), 0);
+    EXPECT_EQ(WaitExit(*child, milliseconds(5000)), 128 + SIGUSR1);
+    EXPECT_EQ((*server_signals)->Drain(), std::vector<int>{});
+  }
+  sigaction(SIGUSR1, &saved_usr1, nullptr);
+  sigaction(SIGUSR2, &saved_usr2, nullptr);
+}
+
+TEST(PtyChildTest, ExecIsConfirmedOnlyOnceTheProgramRuns) {
+  PtyChildOptions options;
+  options.command = {"/bin/cat"};
+  std::unique_ptr<PtyChild> child = StartOrDie(options);
+  ASSERT_TRUE(child);
+  EXPECT_FALSE(child->ExecConfirmed());
+  EXPECT_GE(child->exec_watch_fd(), 0);
+  ASSERT_TRUE(child->Release().ok());
+  const auto deadline = steady_clock::now() + milliseconds(5000);
+  while (!child->ExecConfirmed() && steady_clock::now() < deadline) {
+    struct pollfd pfd = {child->exec_watch_fd(), POLLIN, 0};
+    poll(&pfd, 1, 100);
+  }
+  ASSERT_TRUE(child->ExecConfirmed());
+  EXPECT_EQ(child->exec_watch_fd(), -1);
+  // Confirmed means the program image runs, not the waiting server fork.
+  char exe[4096];
+  const std::string link = "/proc/" + std::to_string(child->pid()) + "/exe";
+  ssize_t n = readlink(link.c_str(), exe, sizeof exe - 1);
+  ASSERT_GT(n, 0);
+  char* cat = realpath("/bin/cat", nullptr);
+  ASSERT_NE(cat, nullptr);
+  EXPECT_EQ(std::string(exe, static_cast<size_t>(n)), cat);
+  free(cat);
+  // Input written now reaches cat: Ctrl-C ends it by SIGINT.
+  ASSERT_EQ(write(child->master_fd(), "\x03", 1), 1);
+  EXPECT_EQ(WaitExit(*child, milliseconds(5000)), 128 + SIGINT);
+}
+
+TEST(PtyChildTest, AFailedExecIsConfirmedToo) {
+  PtyChildOptions options;
+  options.command = {"/nonexistent/program"};
+  std::unique_ptr<PtyChild> child = StartOrDie(options);
+  ASSERT_TRUE(child);
+  ASSERT_TRUE(child->Release().ok());
+  EXPECT_EQ(WaitExit(*child, milliseconds(5000)), 127);
+  EXPECT_TRUE(child->ExecConfirmed());
 }
 
 TEST(PtyChildTest, ChildEnvironmentAndTty) {

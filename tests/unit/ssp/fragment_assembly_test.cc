@@ -143,6 +143,57 @@ TEST_F(FragmentAssemblyTest, NewIdDiscardsPartialAssembly) {
   EXPECT_EQ(got->new_num(), 12u);
 }
 
+TEST_F(FragmentAssemblyTest, OlderIdIsIgnoredAndKeepsTheAssembly) {
+  std::vector<Fragment> old_one = SplitLarge(11, 1);
+  std::vector<Fragment> current = SplitLarge(12, 2);
+  ASSERT_LT(old_one[0].id, current[0].id);
+  Send(current[0]);
+  Send(current[1]);
+  // A late (or replayed) fragment of the older Instruction arrives between
+  // every fragment of the new one: it is ignored, and the new one completes.
+  std::optional<TransportBuffers::Instruction> got;
+  for (size_t i = 2; i < current.size(); ++i) {
+    EXPECT_FALSE(Send(old_one[i % old_one.size()]).has_value());
+    got = Send(current[i]);
+  }
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->new_num(), 12u);
+  EXPECT_EQ(stats().abandoned, 0u);
+  EXPECT_EQ(stats().stale, current.size() - 2);
+  // Older than the newest id seen stays ignored after completion too.
+  EXPECT_FALSE(Send(old_one).has_value());
+  EXPECT_EQ(stats().instructions, 1u);
+}
+
+TEST_F(FragmentAssemblyTest, AStaleDatagramWithAWildIdCannotMoveTheNewestId) {
+  // An authentic datagram with an old sequence number (a replay, or a
+  // misbehaving peer) carrying a fragment with a huge id: it must neither
+  // start an assembly nor push the newest id beyond every real one.
+  Fragment wild;
+  wild.id = uint64_t{1} << 62;
+  wild.num = 0;
+  wild.final = true;
+  wild.contents = "garbage";
+  EXPECT_FALSE(assembly_.Add(wild, /*in_order=*/false).has_value());
+  EXPECT_EQ(stats().stale, 1u);
+  std::vector<Fragment> real = SplitLarge(14, 2);
+  std::optional<TransportBuffers::Instruction> got;
+  for (const Fragment& f : real) got = Send(f);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->new_num(), 14u);
+}
+
+TEST_F(FragmentAssemblyTest, AStaleDatagramMayStillCompleteTheInstructionInProgress) {
+  std::vector<Fragment> f = SplitLarge(15, 2);
+  ASSERT_GE(f.size(), 2u);
+  // The second fragment came first (in order), the first one late.
+  EXPECT_FALSE(assembly_.Add(f[1], /*in_order=*/true).has_value());
+  std::optional<TransportBuffers::Instruction> got = assembly_.Add(f[0], /*in_order=*/false);
+  for (size_t i = 2; i < f.size(); ++i) got = assembly_.Add(f[i], /*in_order=*/true);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->new_num(), 15u);
+}
+
 TEST_F(FragmentAssemblyTest, ConflictingDuplicateDropsAssemblyAndIsCounted) {
   std::vector<Fragment> fragments = SplitLarge(13);
   Send(fragments[0]);

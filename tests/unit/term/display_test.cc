@@ -222,6 +222,19 @@ TEST(DisplayGoldenTest, ClipboardAndReverseVideo) {
   EXPECT_EQ(kServer.NewFrame(true, a, e.fb()), "\x1b]52;c;Zm9v\a\x1b[?5h");
 }
 
+TEST(DisplayGoldenTest, ClipboardWritesCanBeTurnedOff) {
+  Emulator e(10, 3);
+  Framebuffer a = e.fb();
+  e.Write("\x1b]52;c;Zm9v\a");
+  DisplayCapabilities caps = DisplayCapabilities::Client(true, true, true, "");
+  ASSERT_NE(Display(caps).NewFrame(true, a, e.fb()).find("\x1b]52;"), std::string::npos);
+  caps.clipboard = false;
+  const Display no_clipboard(caps);
+  EXPECT_EQ(no_clipboard.NewFrame(true, a, e.fb()).find("\x1b]52;"), std::string::npos);
+  EXPECT_EQ(no_clipboard.NewFrame(false, Framebuffer(10, 3), e.fb()).find("\x1b]52;"),
+            std::string::npos);
+}
+
 TEST(DisplayGoldenTest, CursorMoveChoices) {
   Emulator e(40, 10);
   e.Write("\x1b[3;10H");

@@ -77,14 +77,5 @@ TEST(FramebufferTest, EqualRowsWithDifferentClusterSlotsCompareEqual) {
   EXPECT_FALSE(a == b);
 }
 
-TEST(FramebufferTest, LinksTableIsBounded) {
-  Framebuffer fb(2, 1);
-  for (size_t i = 0; i < Framebuffer::kMaxLinks; ++i) {
-    EXPECT_NE(fb.InternLink({"", "u" + std::to_string(i)}), 0);
-  }
-  EXPECT_EQ(fb.InternLink({"", "overflow"}), 0);
-  EXPECT_EQ(fb.InternLink({"", "u7"}), 8);
-}
-
 }  // namespace
 }  // namespace roam::term

@@ -79,5 +79,31 @@ TEST(ResizeTest, ScrollbackUntouched) {
   EXPECT_EQ(t.emu().scrollback().size(), before);
 }
 
+TEST(ResizeTest, SizesFromOutsideAreClampedIntoTheEmulatorsRange) {
+  EXPECT_EQ(Emulator::ClampDimension(5000), Emulator::kMaxDimension);
+  EXPECT_EQ(Emulator::ClampDimension(int64_t{1} << 40), Emulator::kMaxDimension);
+  EXPECT_EQ(Emulator::ClampDimension(4096), 4096);
+  EXPECT_EQ(Emulator::ClampDimension(80), 80);
+  EXPECT_EQ(Emulator::ClampDimension(1), 1);
+  EXPECT_EQ(Emulator::ClampDimension(0), 1);
+  EXPECT_EQ(Emulator::ClampDimension(-7), 1);
+  // What a 5000x50 window becomes: a valid emulator, not an abort.
+  Emulator e(Emulator::ClampDimension(5000), Emulator::ClampDimension(50));
+  EXPECT_EQ(e.fb().width(), 4096);
+  EXPECT_TRUE(e.Resize(Emulator::ClampDimension(70000), Emulator::ClampDimension(0)));
+  EXPECT_EQ(e.fb().height(), 1);
+}
+
+TEST(ResizeTest, AnEmulatorCanContinueFromAFramebuffer) {
+  Emulator first(10, 2);
+  first.Write("abc\x1b[2;3H");
+  Emulator second(first.fb(), EmulatorOptions{});
+  EXPECT_TRUE(second.fb() == first.fb());
+  EXPECT_EQ(&second.fb().row(0), &first.fb().row(0));  // rows shared, not rebuilt
+  second.Write("Z");
+  EXPECT_EQ(testing::RowText(second.fb().row(1)), "  Z");
+  EXPECT_EQ(testing::RowText(first.fb().row(1)), "");  // the original is untouched
+}
+
 }  // namespace
 }  // namespace roam::term

@@ -48,7 +48,7 @@ TEST(TerminalStateCodecTest, HeaderIsMagicAndVersion) {
   Emulator e(4, 2);
   std::string bytes = SerializeTerminalState(e);
   EXPECT_EQ(bytes.substr(0, 8), "ROAMTERM");
-  EXPECT_EQ(bytes.substr(8, 4), std::string("\0\0\0\1", 4));
+  EXPECT_EQ(bytes.substr(8, 4), std::string("\0\0\0\2", 4));
 }
 
 TEST(TerminalStateCodecTest, KeepsEverySpecialPieceOfState) {
@@ -76,6 +76,7 @@ TEST(TerminalStateCodecTest, KeepsEverySpecialPieceOfState) {
   EXPECT_EQ(r->fb().clipboard_selection(), "p");
   EXPECT_EQ(r->fb().links(), e.fb().links());
   EXPECT_EQ(r->options().default_foreground_rgb, 0x123456u);
+  EXPECT_TRUE(r->options().keep_links);
   ExpectSameScrollback(e, *r, "special");
   // Both continue the CSI and the character identically.
   const std::string more = "\xad;1H*\x1b[?1049l\x1b[6n";
@@ -139,6 +140,18 @@ TEST(TerminalStateCodecTest, EveryTruncationIsRejected) {
   EXPECT_FALSE(RestoreTerminalState(bytes + "x").ok());  // trailing byte
 }
 
+TEST(TerminalStateCodecTest, KeepsTheLinkOption) {
+  EmulatorOptions opt;
+  opt.keep_links = false;
+  Emulator e(8, 2, opt);
+  e.Write("\x1b]8;;http://x\x1b\\link");
+  auto r = RoundTrip(e);
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->options().keep_links);
+  r->Write("\x1b]8;;http://y\x1b\\more");
+  EXPECT_TRUE(r->fb().links().empty());
+}
+
 TEST(TerminalStateCodecTest, BadMagicAndVersionAreRejected) {
   Emulator e(4, 2);
   std::string bytes = SerializeTerminalState(e);
@@ -146,7 +159,7 @@ TEST(TerminalStateCodecTest, BadMagicAndVersionAreRejected) {
   magic[0] = 'X';
   EXPECT_EQ(RestoreTerminalState(magic).status().code(), StatusCode::kMalformed);
   std::string version = bytes;
-  version[11] = 2;
+  version[11] = 3;
   EXPECT_EQ(RestoreTerminalState(version).status().code(), StatusCode::kMalformed);
 }
 
