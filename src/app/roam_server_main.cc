@@ -139,6 +139,12 @@ int Main(int argc, char** argv) {
     }
   }
 
+  if (options.forward_agent && options.no_agent_forwarding) {
+    // As the policy refusals of channels: the user is told, once (a
+    // bootstrap note, docs/protocol.md §0, shown in every mode).
+    std::printf("ROAM NOTE agent forwarding is disabled on this server\n");
+  }
+
   // The key lives in this process from here on: keep its memory private.
   if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
     std::fprintf(stderr, "%s: %s\n", kProgram, s.message().c_str());

@@ -384,6 +384,8 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
   out.subsystem = ssh.subsystem;
   out.no_command |= ssh.no_command;
   if (ssh.agent >= 0) out.forward_agent = ssh.agent == 1;
+  if (ssh.control_master >= 0) out.control_master = ssh.control_master == 1;
+  if (ssh.control_path) out.control_path = *ssh.control_path;
   out.notes = std::move(ssh.notes);
 
   std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());

@@ -22,13 +22,15 @@ bool IsYes(const std::string& v) { return v == "yes" || v == "true" || v == "for
 
 // How roam treats an -o key.
 enum class Action {
-  kPass,        // give it to the bootstrap ssh
-  kIgnore,      // roam already behaves so (or it only concerns ssh sessions)
-  kUser,        // User
-  kRequestTty,  // RequestTTY
-  kAgent,       // ForwardAgent
-  kRefuseYes,   // refused when set to yes
-  kRefuse,      // refused whatever the value
+  kPass,           // give it to the bootstrap ssh
+  kIgnore,         // roam already behaves so (or it only concerns ssh sessions)
+  kUser,           // User
+  kRequestTty,     // RequestTTY
+  kAgent,          // ForwardAgent
+  kControlMaster,  // roam's own control socket (client/control_socket.h)
+  kControlPath,
+  kRefuseYes,  // refused when set to yes
+  kRefuse,     // refused whatever the value
 };
 
 struct ConfigRow {
@@ -74,8 +76,8 @@ constexpr std::array<ConfigRow, 38> kConfigTable = {{
     {"tunneldevice", Action::kRefuse},
     {"clearallforwardings", Action::kIgnore},
     {"remotecommand", Action::kIgnore},
-    {"controlmaster", Action::kIgnore},
-    {"controlpath", Action::kIgnore},
+    {"controlmaster", Action::kControlMaster},
+    {"controlpath", Action::kControlPath},
     {"controlpersist", Action::kIgnore},
 }};
 
@@ -133,6 +135,14 @@ Status ApplySshConfigOption(std::string_view setting, SshOptionEffects* out) {
     case Action::kAgent:
       out->agent = IsYes(value) ? 1 : 0;
       break;
+    case Action::kControlMaster:
+      // yes, auto, ask, autoask: this session may serve others; no: it
+      // may use one but serves none.
+      out->control_master = value == "no" ? 0 : 1;
+      break;
+    case Action::kControlPath:
+      out->control_path = std::string(raw_value);
+      break;
     case Action::kRefuseYes:
       if (IsYes(value)) {
         return InvalidArgument("roam does not support the ssh option " + std::string(setting));
@@ -161,6 +171,9 @@ Status ApplySshOption(char letter, const std::string& value, SshOptionEffects* o
     case 'E':
       out->ssh_args.push_back(std::string("-") + letter);
       out->ssh_args.push_back(value);
+      return Status::Ok();
+    case 'S':
+      out->control_path = value;
       return Status::Ok();
     case 'C':
     case 'x':

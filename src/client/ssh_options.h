@@ -11,7 +11,8 @@
 //
 // What each option does is one table (SshOptionTable): passed on to the ssh
 // that starts the server (identity, config, jump host, port, batch mode,
-// host keys), applied to roam (user, tty, agent, subsystem, forwards),
+// host keys), applied to roam (user, tty, agent, subsystem, forwards, and
+// ControlMaster, ControlPath and -S for roam's own control socket),
 // ignored because roam already behaves so (-x, ForwardX11 no, ...), or
 // refused with one line when it would change what the user trusts (X11
 // forwarding, LocalCommand, tunnels). An -o key roam does not know is
@@ -20,6 +21,7 @@
 #ifndef ROAM_CLIENT_SSH_OPTIONS_H_
 #define ROAM_CLIENT_SSH_OPTIONS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,7 +45,11 @@ struct SshOptionEffects {
   bool subsystem = false;             // -s
   int agent = -1;                     // -A: 1, -a / ForwardAgent no: 0, -1 untouched
   bool no_command = false;            // -N
-  std::vector<std::string> notes;     // ignored options, for -v
+  // roam's control socket (client/control_socket.h): -o ControlMaster
+  // (1 yes/auto, 0 no, -1 untouched), -S / -o ControlPath (a path or none).
+  int control_master = -1;
+  std::optional<std::string> control_path;
+  std::vector<std::string> notes;  // ignored options, for -v
 };
 
 // Applies the short option `letter` (with `value` when it takes one) read

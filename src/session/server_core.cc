@@ -163,7 +163,7 @@ void ServerCore::HandleHello(const state::RoamHello& hello, TimePoint now) {
 void ServerCore::OnPtyOutput(std::string_view bytes, TimePoint now) {
   if (bytes.empty()) return;
   emulator_->Write(bytes);
-  pieces_->pacer.OnOutput(now);
+  pieces_->pacer.OnOutput(now, bytes.size());
   pieces_->tty_watch.OnActivity(now);
   std::string replies = emulator_->TakeReplies();
   if (!replies.empty() && pty_input_.size() + replies.size() <= kMaxPendingPtyInput) {
@@ -181,6 +181,12 @@ void ServerCore::OnTtyModes(const state::EchoHint& modes, TimePoint) {
   if (synced.welcome().has(state::kFeatureEchoHints) && !transport_->shutdown_in_progress()) {
     synced.SetEchoHint(modes);
   }
+}
+
+void ServerCore::ConsumePtyInput(size_t n, TimePoint now) {
+  if (n == 0) return;
+  pty_input_.erase(0, n);
+  pieces_->pacer.OnInput(now);
 }
 
 void ServerCore::OnPtyClosed(TimePoint now) {

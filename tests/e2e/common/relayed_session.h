@@ -1,5 +1,5 @@
 // RelayedSession: the usual end-to-end set-up of roam over an emulated
-// link. roam-server (this build) runs `env PS1=<prompt> /bin/sh` on
+// link. roam-server (this build, or another server program) runs `env PS1=<prompt> /bin/sh` on
 // loopback, a netsim UDP relay with a given profile sits in front of it on
 // its own thread, and roam-client (this build) runs in a tmux pane talking to
 // the relay, with local echo off (MOSH_PREDICTION_DISPLAY=never): what the
@@ -31,6 +31,9 @@ struct RelayedSessionOptions {
   netsim::Profile profile;
   uint64_t seed = 1;
   std::chrono::milliseconds connect_timeout{20000};
+  // The server program: this build's roam-server unless set (e.g. the
+  // stock "mosh-server", found on PATH).
+  std::string server_program;
 };
 
 class RelayedSession {

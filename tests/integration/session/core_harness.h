@@ -205,7 +205,7 @@ class CoreHarness {
     }
     if (!server_.pty_input().empty()) {
       std::string input = server_.pty_input();
-      server_.ConsumePtyInput(input.size());
+      server_.ConsumePtyInput(input.size(), now);
       server_.OnPtyOutput(shell_.OnInput(input), now);
     }
     server_.OnTtyModes(shell_.Modes(), now);
