@@ -1093,6 +1093,121 @@ def measure_interactive(ctx, system, profile):
     return out
 
 
+# Lines typed with think time (rows "lines at a prompt"): a user who reads
+# the screen before each line. Lines at bash's prompt (readline, raw mode),
+# then lines into `cat` (the kernel's canonical mode with echo).
+LINES_AT_PROMPT = ["echo one two three", "ls -d /tmp /usr", "pwd", "echo $((6*7))", "cd /tmp",
+                   "cd", "uname -s", "echo done for now", "true", "date +%Y", "echo four five",
+                   "ls -d /", "echo six", "type cd", "echo last of them"]
+LINES_IN_CAT = ["the first line", "a second line", "and a third one", "the last"]
+LINE_THINK_S = 0.5
+# Secrets typed where nothing echoes (rows "no-echo keys drawn"): label,
+# command, a word the prompt prints (never in the command's echo; one word,
+# since a client may draw blanks as cursor moves), times the secret is
+# asked. SECRET_KEYS occur in no command and no prompt.
+SECRET_PROMPTS = [
+    ("read -s", "read -rs x", None, 1),
+    ("sudo-like prompt (getpass)",
+     "/usr/bin/python3 -c 'import getpass; getpass.getpass(\"[sudo] password for %s: \" % 1)'",
+     rb"1:", 1),
+    ("prompt before stty -echo", "printf 'Pass%s: ' word; stty -echo; read y; stty echo; echo",
+     rb"Password:", 1),
+    ("ssh-keygen -p", "ssh-keygen -p -f {key}", rb"passphrase", 2),
+]
+SECRET_KEYS = "QZXJKV"
+
+
+def measure_lines(ctx, system, profile):
+    """Rows "lines at a prompt" and "no-echo keys drawn"."""
+    out = {}
+    tag = ctx.tag(f"{system}-{profile}-lines")
+    key = os.path.join(ctx.workdir, f"key-{tag}")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "roam-bench", "-f", key],
+                   check=True, timeout=20, stdout=subprocess.DEVNULL)
+    sess = Session(ctx, system, profile, tag)
+    try:
+        c = sess.client
+        lat, first = [], []
+
+        def line(text):
+            c.read_for(LINE_THINK_S)  # the user reads the screen
+            keys = []
+            type_measured(sess, text, keys)
+            lat.extend(keys)
+            if keys and text[0] != " ":
+                first.append(keys[0])
+
+        debug("lines at the prompt")
+        for text in LINES_AT_PROMPT:
+            line(text)
+            run_line(sess, "")
+        debug("lines into cat")
+        run_line(sess, "cat > /dev/null", wait_prompt=False)
+        for text in LINES_IN_CAT:
+            line(text)
+            c.write(b"\r")
+            quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+        c.write(b"\x04")
+        sync_prompt(sess)
+
+        debug("secrets")
+        secrets = {}
+        for label, command, prompt, times in SECRET_PROMPTS:
+            c.read_for(LINE_THINK_S)
+            quiet_settle(c, 0.0, 0.01)
+            c.write(command.format(key=key).encode() + b"\r")
+            if prompt is not None:
+                shown = c.wait_text(re.compile(prompt), 4 * sess.rtt() + 5.0) is not None
+            else:
+                shown = c.wait_text(command.encode(), 4 * sess.rtt() + 2.0) is not None
+            drawn, detail = 0, []
+            for _ in range(times):
+                quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+                c.read_for(LINE_THINK_S)
+                for ch in SECRET_KEYS:
+                    quiet_settle(c, 0.0, 0.01)
+                    c.write(ch.encode())
+                    if c.wait_text(ch.encode(), 2 * sess.rtt() + 0.3) is not None:
+                        drawn += 1
+                        detail.append({"key": ch,
+                                       "drawn_text": c.last_match.decode(errors="replace")})
+                    quiet_settle(c, sess.quiet(), 2 * sess.rtt() + 1)
+                c.write(b"\r")
+                if times > 1:
+                    c.wait_text(re.compile(rb"again"), 4 * sess.rtt() + 5.0)
+            sync_prompt(sess)
+            secrets[label] = {"prompt_seen": shown, "keys": times * len(SECRET_KEYS),
+                              "drawn": drawn, "drawn_detail": detail}
+        out["secrets"] = secrets
+
+        got = [x for x in lat if x is not None]
+        got_first = [x for x in first if x is not None]
+        p = PROFILES[profile]
+        min_rtt = 2 * (p["delay_ms"] - p["jitter_ms"]) / 1000
+        threshold = min_rtt - max(0.010, 0.2 * min_rtt)
+        out["keystroke_latency_s"] = lat
+        out["first_key_latency_s"] = first
+        out["keystrokes"] = len(lat)
+        out["keystrokes_never_shown"] = len(lat) - len(got)
+        out["latency_median_ms"] = pct(got, 0.5) * 1000 if got else None
+        out["latency_p95_ms"] = pct(got, 0.95) * 1000 if got else None
+        out["latency_p99_ms"] = pct(got, 0.99) * 1000 if got else None
+        out["first_key_latency_median_ms"] = pct(got_first, 0.5) * 1000 if got_first else None
+        out["first_key_latency_p95_ms"] = pct(got_first, 0.95) * 1000 if got_first else None
+        out["prediction_threshold_ms"] = threshold * 1000
+        if threshold > 0 and lat:
+            out["predicted_share"] = sum(1 for x in got if x < threshold) / len(lat)
+            out["first_keys_predicted_share"] = (
+                sum(1 for x in got_first if x < threshold) / len(first) if first else None)
+        else:
+            out["predicted_share"] = out["first_keys_predicted_share"] = None
+            out["predicted_share_na"] = "RTT below margin"
+    finally:
+        sess.close()
+    out["netsim_stats"] = sess.stats
+    return out
+
+
 def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout):
     """Row 3: a bulk command; time to the final marker, bytes, CPU, memory."""
     sess = Session(ctx, system, profile, ctx.tag(f"{system}-{profile}-{what}"))
@@ -1517,7 +1632,7 @@ def main():
     ap.add_argument("--profiles", default=None, help="comma-separated profile list")
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--skip", default="",
-                    help="comma list of: typing,bulk,setup,sshcat,channels,stream,ceiling,"
+                    help="comma list of: typing,lines,bulk,setup,sshcat,channels,stream,ceiling,"
                     "micro")
     ap.add_argument("--link", choices=["auto", "packet", "relay"], default="auto",
                     help="packet-level link (root), the relays (modelled), or packet when it can")
@@ -1604,6 +1719,13 @@ def main():
                         r["interactive"] = measure_interactive(ctx, s, profile)
                     except Exception as e:  # noqa: BLE001 - reported as n/a
                         r["interactive"] = {"error": str(e)}
+                        log(f"  error: {e}")
+                if "lines" not in skip:
+                    log(f"[{now() - started:6.0f}s] {profile} {s}: lines with think time, secrets")
+                    try:
+                        r["lines"] = measure_lines(ctx, s, profile)
+                    except Exception as e:  # noqa: BLE001 - reported as n/a
+                        r["lines"] = {"error": str(e)}
                         log(f"  error: {e}")
                 if "bulk" not in skip:
                     for what, cmd, marker, last in (
@@ -1848,6 +1970,8 @@ def build_rows(raw, profiles, systems):
                       for s in SYSTEMS}))
         rows.append((f"[{profile}] wrong predictions (no-echo keys drawn)", "%",
                      {s: cell(profile, s, "interactive", "wrong_share") for s in SYSTEMS}))
+        if any("lines" in raw["results"].get(profile, {}).get(s, {}) for s in SYSTEMS):
+            rows.extend(lines_rows(raw, profile, cell))
         for what in ("seq", "cat"):
             sec = f"bulk_{what}"
             rows.append((f"[{profile}] {what}: time to final screen", "s",
@@ -1917,6 +2041,35 @@ def build_rows(raw, profiles, systems):
     return [r if len(r) == 4 else
             (*r, None if r[0].startswith("micro ") or "roam --local" in r[0] else mode)
             for r in rows]
+
+
+def lines_rows(raw, profile, cell):
+    """The rows of measure_lines for one profile."""
+    rtt = PROFILES[profile]["rtt_ms"]
+    rows = [(f"[{profile}] lines, think time: predicted (shown < RTT {rtt}ms - margin)", "%",
+             {s: cell(profile, s, "lines", "predicted_share", "predicted_share_na")
+              for s in SYSTEMS}),
+            (f"[{profile}] lines, think time: first key of a line predicted", "%",
+             {s: cell(profile, s, "lines", "first_keys_predicted_share", "predicted_share_na")
+              for s in SYSTEMS})]
+    for key, label in (("latency_median_ms", "echo p50"), ("latency_p95_ms", "echo p95"),
+                       ("latency_p99_ms", "echo p99")):
+        rows.append((f"[{profile}] lines, think time: {label}", "ms",
+                     {s: cell(profile, s, "lines", key) for s in SYSTEMS}))
+    for key, label in (("first_key_latency_median_ms", "first key of a line: echo p50"),
+                       ("first_key_latency_p95_ms", "first key of a line: echo p95")):
+        rows.append((f"[{profile}] lines, think time: {label}", "ms",
+                     {s: cell(profile, s, "lines", key) for s in SYSTEMS}))
+    rows.append((f"[{profile}] lines, think time: keys never shown", "",
+                 {s: cell(profile, s, "lines", "keystrokes_never_shown") for s in SYSTEMS}))
+    for label, _, _, times in SECRET_PROMPTS:
+        vals = {}
+        for s in SYSTEMS:
+            secrets = cell(profile, s, "lines", "secrets")
+            vals[s] = secrets.get(label, {}).get("drawn") if isinstance(secrets, dict) else secrets
+        rows.append((f"[{profile}] no-echo keys drawn (of {times * len(SECRET_KEYS)}): {label}", "",
+                     vals))
+    return rows
 
 
 if __name__ == "__main__":

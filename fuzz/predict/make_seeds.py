@@ -42,6 +42,13 @@ def m(mode):
     return b"M" + bytes([mode])
 
 
+def e(echo, canonical, foreground=1):  # the server's echo hint
+    return b"E" + bytes([(1 if echo else 0) | (2 if canonical else 0), foreground])
+
+
+NO_HINT = b"E\x04\x00"
+
+
 SEEDS = {
     "slow_link_typing_confirmed":
         i(75) + h("$ ") + t("l") + S + w(30) + h("l") + a(1) + t("s") + S + w(30) + h("s") + a(2),
@@ -82,6 +89,23 @@ SEEDS = {
         i(75) + h("$ ") + t("ls") + S + t("\r") + S + t("e") + S + h("ls\r\nfile\r\n$ ") +
         a(2) + t("c") + S + t("h\x1b[D") + S + t("o\x1b") + S + h("e") + a(3) + t("[C") + S +
         h("c") + a(4) + h("h\x08") + a(5) + h("o") + a(6),
+    "hint_canonical_echo_first_key_after_enter":
+        i(75) + e(True, True) + h("$ ") + t("l") + S + h("l") + a(1) + t("\r") + S +
+        h("\r\nfile\r\n$ ") + a(2) + t("e") + S + h("e") + a(3),
+    "hint_no_echo_password_then_echo_again":
+        i(75) + e(True, True) + h("$ ") + t("read -s\r") + S + h("read -s\r\n") +
+        e(False, True) + a(1) + t("hunter2") + S + t("\x7f\x1b[D\r") + S + a(2) +
+        e(True, True) + h("\r\n$ ") + a(3) + t("x"),
+    "hint_raw_prompt_remembered_then_refuted":
+        i(75) + e(False, False, 7) + h("1 $ ") + t("l") + S + h("l") + a(1) + t("\r") + S +
+        h("\r\n2 $ ") + a(2) + t("q") + S + h("\a") + a(3) + t("\r") + S + h("\r\n3 $ ") +
+        a(4) + t("l") + S + h("l") + a(5),
+    "hint_raw_other_program_and_stock_server":
+        i(75) + e(False, False, 7) + h("$ ") + t("a") + S + h("a") + a(1) + t("\r") + S +
+        h("\r\n$ ") + e(False, False, 9) + a(2) + t("b") + NO_HINT + t("\x03") + S + a(3) +
+        t("c"),
+    "hint_password_prompt_without_hint":
+        m(3) + h("[sudo] password for ann: ") + t("abc") + S + a(1) + t("\r"),
     "one_by_one_screen":
         r(1, 1) + i(75) + t("abc") + S + h("abc") + a(1) + t("\x7f\r\x1b[C\x1b[D") + S + a(2),
 }

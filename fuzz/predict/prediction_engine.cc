@@ -22,12 +22,18 @@
 //   'X' / 'Z'       Reset / OnResize
 //   'M' m           display mode m % 4 (adaptive, always, never, experimental)
 //   'O'             toggles overwrite mode
+//   'E' m f         the server's echo hint: none when m & 4, else echo = m & 1,
+//                   canonical = m & 2, foreground group f
 // Other opcode bytes are skipped.
+//
+// And the promise of the echo hints: while the hint says canonical mode
+// without echo, typing makes no guess at all (so nothing can be drawn).
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -110,16 +116,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   roam::TimePoint now = roam::FromMillis(1'000'000);
   uint64_t sent = 0;
   bool overwrite = false;
+  std::optional<roam::predict::TtyHint> hint;
   int seen_width = host.fb().width();
   int seen_height = host.fb().height();
   int steps = 0;
   while (!script.empty() && steps++ < 2000) {
     switch (script.U8()) {
-      case 'T':
+      case 'T': {
+        const uint64_t guessed = engine.stats().keystrokes_predicted;
         engine.NewUserBytes(script.Bytes(), host.fb(), now);
+        if (hint && hint->canonical && !hint->echo) {
+          REQUIRE(engine.stats().keystrokes_predicted == guessed);
+        }
         seen_width = host.fb().width();
         seen_height = host.fb().height();
         break;
+      }
+      case 'E': {
+        const uint8_t m = script.U8();
+        const uint8_t f = script.U8();
+        hint.reset();
+        if (!(m & 4)) hint = roam::predict::TtyHint{(m & 1) != 0, (m & 2) != 0, f};
+        engine.SetTtyHint(hint);
+        break;
+      }
       case 'H':
         host.Write(script.Bytes());
         break;

@@ -12,6 +12,7 @@
 #include "ssp/compressor.h"
 #include "ssp/fragment.h"
 #include "ssp/fuzz_script.h"
+#include "state/complete_terminal.h"
 #include "state/host_bytes_state.h"
 #include "state/user_stream.h"
 #include "wire/instruction_codec.h"
@@ -169,6 +170,31 @@ void StateSeeds() {
   Write(host, "echo_ack_decreases", low.InitDiff());
   Write(host, "unknown_extension", FromHex("0a 03 a0 01 01 0a 05 12 03 22 01 7a"));
   Write(host, "malformed", FromHex("0a 09 12"));
+
+  // A roam server's states, as complete_terminal_apply's replica (20x6,
+  // echo ack 5, canonical mode with echo) receives them.
+  const std::string complete = "state/corpus/complete_terminal_apply";
+  roam::state::CompleteTerminal blank(20, 6);
+  roam::state::CompleteTerminal hinted = blank;
+  hinted.SetEchoHint({false, true, 42});  // a password prompt's
+  Write(complete, "echo_hint_echo_off", hinted.DiffFrom(blank));
+  roam::state::CompleteTerminal raw = blank;
+  raw.SetEchoHint({false, false, 7});
+  raw.SetEchoAck(9);
+  Write(complete, "echo_ack_and_raw_mode_hint", raw.DiffFrom(blank));
+  roam::state::CompleteTerminal roam_extras = blank;
+  roam::state::RoamHello welcome;
+  welcome.version = 1;
+  welcome.features = 3;
+  roam_extras.SetWelcome(welcome);
+  roam_extras.SetProgramExit(130);
+  roam_extras.SetEchoHint({true, true, 1234});
+  roam_extras.SetEchoAck(6);
+  Write(complete, "welcome_program_exit_echo_hint", roam_extras.DiffFrom(blank));
+  Write(complete, "echo_hint_documented_bytes", FromHex("0a 0a 92 04 07 08 01 10 01 18 d2 09"));
+  Write(complete, "echo_hint_truncated", FromHex("0a 0a 92 04 07 08 01 10 01 18 d2"));
+  Write(complete, "echo_ack_decreases", low.InitDiff());
+  Write(complete, "host_bytes_resize", h.InitDiff());
 }
 
 // --- transport: a script of TransportOp records ---

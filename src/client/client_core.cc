@@ -106,6 +106,10 @@ void ClientCore::HandleRemoteState(TimePoint now) {
   const state::CompleteTerminal& remote = transport_->latest_remote_state();
   prediction_.SetLocalFrameAcked(transport_->acked_state_num());
   prediction_.SetLocalFrameLateAcked(remote.echo_ack());
+  // A roam server's view of its pty (docs/protocol.md §8.4).
+  if (const std::optional<state::EchoHint>& hint = remote.echo_hint()) {
+    prediction_.SetTtyHint(predict::TtyHint{hint->echo, hint->canonical, hint->foreground});
+  }
   // The predictions are culled against the new screen by the next Draw().
 
   // A roam server's Welcome: the features both sides use from now on.

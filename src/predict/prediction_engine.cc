@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "term/rendition.h"
 #include "term/row.h"
@@ -38,6 +39,65 @@ bool Uncopyable(const Row& row, int col) {
   return c.is_cluster() || c.wide() || c.fallback() || (col > 0 && row.cell(col - 1).wide());
 }
 
+// Input after which the next key starts a new line of input: the
+// application read a line, or abandoned or ended one.
+bool IsLineEnd(char32_t cp) { return cp == '\r' || cp == '\n' || cp == 0x03 || cp == 0x04; }
+
+// The text of `row` from column `begin` to `end`, trailing blanks removed,
+// each run of ASCII digits as one '0'.
+std::string NormalizedText(const Row& row, int begin, int end) {
+  std::string out;
+  for (int col = begin; col < end; ++col) {
+    std::string cell = row.CellText(col);
+    if (cell.empty()) cell = " ";
+    if (cell.size() == 1 && cell[0] >= '0' && cell[0] <= '9') {
+      if (out.empty() || out.back() != '0') out += '0';
+      continue;
+    }
+    out += cell;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// True when `text` names a secret the user is asked for.
+bool NamesASecret(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (std::string_view word : {"password", "passwort", "passphrase", "passcode"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  // "PIN" only as a word of its own.
+  auto is_letter = [](char c) { return c >= 'a' && c <= 'z'; };
+  for (size_t at = lower.find("pin"); at != std::string::npos; at = lower.find("pin", at + 1)) {
+    const bool starts = at == 0 || !is_letter(lower[at - 1]);
+    const bool ends = at + 3 >= lower.size() || !is_letter(lower[at + 3]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// FNV-1a, 64 bits, over the pieces of a context.
+class ContextHash {
+ public:
+  void Add(std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      value_ ^= c;
+      value_ *= 0x100000001b3ULL;
+    }
+    value_ ^= 0xff;  // ends a piece, so ("ab", "c") differs from ("a", "bc")
+    value_ *= 0x100000001b3ULL;
+  }
+  void Add(uint64_t n) { Add(std::to_string(n)); }
+  // Never 0 (0 means "no context").
+  uint64_t value() const { return value_ == 0 ? 1 : value_; }
+
+ private:
+  uint64_t value_ = 0xcbf29ce484222325ULL;
+};
+
 }  // namespace
 
 Result<DisplayMode> ParseDisplayMode(std::string_view text) {
@@ -69,8 +129,9 @@ void PredictionEngine::NewUserBytes(std::string_view bytes, const Framebuffer& s
                                     TimePoint now) {
   if (mode_ == DisplayMode::kNever) return;
   Cull(server_fb, now);
-  last_input_frame_ = local_frame_sent_ + 1;
   if (bytes.size() > kPasteThreshold) {
+    last_input_frame_ = local_frame_sent_ + 1;
+    after_line_end_ = false;
     ++stats_.pastes;
     esc_state_ = EscState::kGround;
     utf8_.Reset();
@@ -79,6 +140,10 @@ void PredictionEngine::NewUserBytes(std::string_view bytes, const Framebuffer& s
   }
   // Experimental mode never holds guesses back.
   if (mode_ == DisplayMode::kExperimental) prediction_epoch_ = confirmed_epoch_;
+  // Everything typed before this read has been answered: the server
+  // screen and hint are the ones its first key will meet.
+  view_current_ = local_frame_late_acked_ >= last_input_frame_ && !Blind();
+  last_input_frame_ = local_frame_sent_ + 1;
   if (Blind()) {
     stats_.blind_bytes += bytes.size();
     // With the log overflowed, the backlog cannot be replayed: stay blind
@@ -86,6 +151,7 @@ void PredictionEngine::NewUserBytes(std::string_view bytes, const Framebuffer& s
     if (blind_log_overflow_) blind_until_ = last_input_frame_;
   }
   for (char ch : bytes) HandleByte(static_cast<uint8_t>(ch), server_fb, now);
+  view_current_ = false;
   MarkShown();
 }
 
@@ -134,6 +200,9 @@ void PredictionEngine::HandleByte(uint8_t b, const Framebuffer& fb, TimePoint no
 }
 
 void PredictionEngine::HandleCodePoint(char32_t cp, const Framebuffer& fb, TimePoint now) {
+  // Only the first event of a read can meet a current view.
+  const bool view_current = std::exchange(view_current_, false);
+  const bool after_line_end = std::exchange(after_line_end_, IsLineEnd(cp));
   if (esc_state_ != EscState::kGround) {
     // A second code point from one Feed after ESC cannot happen (ESC is
     // ASCII and ends its Feed); be safe anyway.
@@ -148,6 +217,12 @@ void PredictionEngine::HandleCodePoint(char32_t cp, const Framebuffer& fb, TimeP
     LogBlind(BlindEvent{last_input_frame_, BlindEvent::kCodePoint, cp, false});
     return;
   }
+  if (Silent(fb)) {
+    // Nothing will echo: no guess at all, so nothing can ever be drawn.
+    if (cp != term::kReplacementChar && term::CharWidth(cp) == 1) ++stats_.silent_keys;
+    BecomeTentative();
+    return;
+  }
   if (cp == '\r') {
     BecomeTentative();
     NewlineCarriageReturn(fb, now);
@@ -158,7 +233,7 @@ void PredictionEngine::HandleCodePoint(char32_t cp, const Framebuffer& fb, TimeP
     return;
   }
   if (cp != term::kReplacementChar && term::CharWidth(cp) == 1) {
-    PredictChar(cp, fb, now);
+    PredictChar(cp, fb, now, view_current, after_line_end);
     return;
   }
   // Other controls, wide, combining, unprintable or invalid input.
@@ -168,6 +243,12 @@ void PredictionEngine::HandleCodePoint(char32_t cp, const Framebuffer& fb, TimeP
 void PredictionEngine::HandleEscapeFinal(char32_t final, bool has_params, const Framebuffer& fb) {
   if (Blind()) {
     LogBlind(BlindEvent{last_input_frame_, BlindEvent::kEscapeFinal, final, has_params});
+    return;
+  }
+  if (hint_ && hint_->canonical) {
+    // The kernel's line editor does not move the cursor on an arrow; with
+    // ECHO it prints the sequence as ^[[C.
+    BecomeTentative();
     return;
   }
   if (!has_params && final == 'C') {
@@ -281,6 +362,7 @@ void PredictionEngine::SetGuess(int row, int col, const Cell& cell, bool unknown
   g.epoch = prediction_epoch_;
   g.expiration_frame = local_frame_sent_ + 1;
   g.predicted_at = now;
+  g.context = 0;
   g.replacement = cell;
   char32_t original = KeyOf(fb.row(row).cell(col));
   if (std::find(g.originals.begin(), g.originals.end(), original) == g.originals.end()) {
@@ -289,7 +371,8 @@ void PredictionEngine::SetGuess(int row, int col, const Cell& cell, bool unknown
   }
 }
 
-void PredictionEngine::PredictChar(char32_t cp, const Framebuffer& fb, TimePoint now) {
+void PredictionEngine::PredictChar(char32_t cp, const Framebuffer& fb, TimePoint now,
+                                   bool view_current, bool after_line_end) {
   if (cursors_.empty() && fb.ds().next_print_will_wrap) {
     // The host will wrap before printing; where the echo lands depends on
     // the scroll region and margins.
@@ -303,7 +386,27 @@ void PredictionEngine::PredictChar(char32_t cp, const Framebuffer& fb, TimePoint
   const bool last_column = col >= width - 1;
   if (last_column) BecomeTentative();
 
-  if (!overwrite_) {
+  // The first key of a new epoch, meeting the screen and hint it will meet
+  // on the server: the hint or a remembered context may vouch for it.
+  uint64_t context = 0;
+  if (view_current && !last_column && hint_ && IsTentative(prediction_epoch_) &&
+      !HasOutstanding()) {
+    if (hint_->canonical && hint_->echo) {
+      confirmed_epoch_ = prediction_epoch_;
+      ++stats_.hint_confirmed_epochs;
+    } else if (!hint_->canonical && after_line_end) {
+      context = ContextOf(fb);
+      if (context != 0 && RememberedEchoing(context)) {
+        confirmed_epoch_ = prediction_epoch_;
+        ++stats_.remembered_epochs;
+      }
+    }
+  }
+
+  // The kernel's line editor echoes over whatever the cursor is on; it
+  // never inserts.
+  const bool kernel_edits = hint_ && hint_->canonical;
+  if (!overwrite_ && !kernel_edits) {
     // Insert: the text after the cursor moves right, up to the first wide
     // gap of blanks (which narrows by one). Without such a gap the whole
     // row moves, and what lands in the last column depends on how the host
@@ -316,6 +419,7 @@ void PredictionEngine::PredictChar(char32_t cp, const Framebuffer& fb, TimePoint
     }
   }
   SetGuess(row, col, Cell(cp, fb.ds().rend), false, true, fb, now);
+  RowGuesses(row)[static_cast<size_t>(col)].context = context;
   ++stats_.keystrokes_predicted;
   if (floor_row_ != row) {
     floor_row_ = row;
@@ -365,6 +469,55 @@ void PredictionEngine::PredictBackspace(const Framebuffer& fb, TimePoint now) {
     SetGuess(row, i, src, unknown, false, fb, now);
   }
   SetGuess(row, width - 1, Cell(fb.row(row).cell(width - 1).rend), true, false, fb, now);
+}
+
+bool PredictionEngine::Silent(const Framebuffer& fb) const {
+  if (hint_ && hint_->canonical && !hint_->echo) return true;
+  const int row = std::clamp(fb.ds().cursor_row, 0, fb.height() - 1);
+  return NamesASecret(PromptText(fb, row, fb.ds().cursor_col));
+}
+
+std::string PredictionEngine::PromptText(const Framebuffer& fb, int row, int col) const {
+  int end = std::clamp(col, 0, fb.width());
+  if (floor_row_ == row) end = std::min(end, floor_col_);
+  return NormalizedText(fb.row(row), 0, end);
+}
+
+uint64_t PredictionEngine::ContextOf(const Framebuffer& fb) const {
+  if (!hint_) return 0;
+  const term::DrawState& ds = fb.ds();
+  const int row = std::clamp(ds.cursor_row, 0, fb.height() - 1);
+  const std::string prompt =
+      NormalizedText(fb.row(row), 0, std::clamp(ds.cursor_col, 0, fb.width()));
+  if (prompt.find_first_not_of(' ') == std::string::npos) return 0;
+  const int bottom = fb.height() - 1;
+  ContextHash hash;
+  hash.Add(uint64_t{hint_->echo} << 1 | uint64_t{hint_->canonical});
+  hash.Add(hint_->foreground);
+  hash.Add(uint64_t{ds.application_cursor_keys});
+  hash.Add(prompt);
+  hash.Add(row == bottom ? std::string() : NormalizedText(fb.row(bottom), 0, fb.width()));
+  return hash.value();
+}
+
+bool PredictionEngine::RememberedEchoing(uint64_t context) const {
+  for (const auto& [known, echoes] : contexts_) {
+    if (known == context) return echoes;
+  }
+  return false;
+}
+
+void PredictionEngine::Learn(uint64_t context, bool echoed) {
+  auto it = std::find_if(contexts_.begin(), contexts_.end(),
+                         [&](const auto& entry) { return entry.first == context; });
+  bool echoes = echoed;
+  if (it != contexts_.end()) {
+    echoes = echoed && it->second;  // once wrong, never trusted again
+    contexts_.erase(it);
+  } else if (contexts_.size() >= kMaxContexts) {
+    contexts_.erase(contexts_.begin());
+  }
+  contexts_.emplace_back(context, echoes);
 }
 
 void PredictionEngine::PredictCursorMove(int delta, const Framebuffer& fb) {
@@ -521,6 +674,7 @@ void PredictionEngine::CullCells(const Framebuffer& fb, TimePoint now, bool* res
           break;
         }
         case Validity::kCorrect:
+          if (g.context != 0) Learn(g.context, true);
           if (g.epoch > confirmed_epoch_) confirmed_epoch_ = g.epoch;
           if (now - g.predicted_at < kGlitchThreshold && glitch_trigger_ > 0 &&
               now - last_quick_confirmation_ >= kGlitchRepairMinInterval) {
@@ -540,6 +694,7 @@ void PredictionEngine::CullCells(const Framebuffer& fb, TimePoint now, bool* res
         case Validity::kWrong:
           ++stats_.judged_wrong;
           if (g.shown) ++stats_.shown_wrong;
+          if (g.context != 0) Learn(g.context, false);
           if (IsTentative(g.epoch)) {
             KillEpoch(g.epoch);
           } else if (mode_ == DisplayMode::kExperimental) {

@@ -73,6 +73,42 @@
 //   * A shifted cell whose source cannot be copied (a wide or multi-code-
 //     point cell) becomes "unknown" instead of being guessed.
 //
+// Beyond Mosh: what a roam server says about its pty (SetTtyHint, the
+// EchoHint of docs/protocol.md §8.4), and what was confirmed before. Mosh
+// starts every line unconfirmed because after a newline it cannot know
+// whether the application will echo (a password prompt must never be
+// drawn), so the first keys after Enter wait a full round trip. Here:
+//   * Canonical mode without ECHO (a password, `read -s`): the kernel echoes
+//     nothing, so no key is guessed at all, not even tentatively.
+//   * Whatever the hint, a key typed right of a password prompt (the text
+//     on the cursor's row before the typed text names a password,
+//     passphrase, passcode or PIN) is not guessed either: a script may
+//     print its prompt before it turns echo off. This needs no hint, so it
+//     holds with a stock server too.
+//   * Canonical mode with ECHO: the kernel echoes every key where the cursor
+//     is, so a new epoch is confirmed at once, provided the client's view
+//     is current: everything typed before this key has been answered
+//     (late_ack covers it), so the screen and the hint are the ones the key
+//     will meet. A typed character is guessed over the cell at the cursor,
+//     never inserted, and escape sequences are not predicted (the kernel
+//     echoes an arrow as ^[[C).
+//   * Raw mode (readline, editors): Mosh's confirmation logic, plus a
+//     memory. The first key after a line end (CR, LF, ^C, ^D), typed with a
+//     current view, is judged in a *context*: the hint's modes and
+//     foreground process group, the application cursor-key mode, the text
+//     of the cursor's row left of the cursor and the text of the bottom row
+//     (unless the cursor is on it), each with runs of digits counted as
+//     one (prompts carry counters and clocks). Text left of the cursor
+//     must not be blank. When that key's guess is judged correct the
+//     context is remembered as echoing, when judged wrong as never to be
+//     trusted again; the first key after a line end in a remembered echoing
+//     context confirms its epoch at once. Anything new or different waits
+//     for confirmation as before. Vim's normal mode cannot match such a
+//     context: it is reached with Esc, not a line end, and after Enter the
+//     cursor stands on the first non-blank of a line.
+//   * Without a hint (a stock server) neither the certainty nor the memory
+//     applies.
+//
 // Until SetSendInterval is called the send interval is taken as 250 ms (the
 // transport's value before any RTT sample), so adaptive mode starts out
 // drawing underlined predictions, as Mosh does.
@@ -83,7 +119,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -111,6 +150,14 @@ Result<DisplayMode> ParseDisplayMode(std::string_view text);
 // True when MOSH_PREDICTION_OVERWRITE holds exactly "yes".
 bool ParseOverwriteMode(std::string_view env_value);
 
+// The server's pty line discipline (state::EchoHint, docs/protocol.md §8.4).
+struct TtyHint {
+  bool echo = false;        // the kernel echoes typed characters
+  bool canonical = false;   // input is edited and delivered a line at a time
+  uint64_t foreground = 0;  // opaque name of the foreground process group
+  friend bool operator==(const TtyHint&, const TtyHint&) = default;
+};
+
 // Counters for quality measurement. "Keystroke" here means a typed
 // printable width-1 character for which a cell guess was made.
 struct PredictionStats {
@@ -137,6 +184,13 @@ struct PredictionStats {
   // Bytes typed while blind (input in flight made positions unknown); they
   // are guessed once blind mode ends unless the blind log overflowed.
   uint64_t blind_bytes = 0;
+  // Epochs confirmed when their first key was typed: the kernel echoes
+  // (canonical mode with ECHO), or a remembered context.
+  uint64_t hint_confirmed_epochs = 0;
+  uint64_t remembered_epochs = 0;
+  // Printable keys not guessed because nothing would echo them (canonical
+  // mode without ECHO, or a password prompt).
+  uint64_t silent_keys = 0;
 };
 
 class PredictionEngine {
@@ -164,6 +218,8 @@ class PredictionEngine {
   // Decoded input events remembered while blind, to be guessed once
   // blind mode ends.
   static constexpr size_t kMaxBlindLog = 4 * kPasteThreshold;
+  // Contexts remembered (echoing or refuted); the oldest is forgotten first.
+  static constexpr size_t kMaxContexts = 64;
 
   explicit PredictionEngine(DisplayMode mode = DisplayMode::kAdaptive, bool overwrite = false);
 
@@ -188,6 +244,9 @@ class PredictionEngine {
   void SetLocalFrameLateAcked(uint64_t echo_ack);
   // The transport's current send interval (spec §7.2).
   void SetSendInterval(Millis interval) { send_interval_ = interval; }
+  // The echo hint of the newest server state; nullopt (the start) for a
+  // server that sends none.
+  void SetTtyHint(const std::optional<TtyHint>& hint) { hint_ = hint; }
 
   // Judges guesses against the newest server screen: confirms epochs,
   // kills wrong tentative epochs, drops everything on a wrong drawn guess,
@@ -236,6 +295,7 @@ class PredictionEngine {
     uint64_t epoch = 0;
     uint64_t expiration_frame = 0;
     TimePoint predicted_at;
+    uint64_t context = 0;             // first key after a line end: its context
     term::Cell replacement;           // one code point, or empty (blank)
     std::vector<char32_t> originals;  // server contents seen here (keys)
   };
@@ -259,7 +319,21 @@ class PredictionEngine {
   void HandleByte(uint8_t b, const term::Framebuffer& fb, TimePoint now);
   void HandleCodePoint(char32_t cp, const term::Framebuffer& fb, TimePoint now);
   void HandleEscapeFinal(char32_t final, bool has_params, const term::Framebuffer& fb);
-  void PredictChar(char32_t cp, const term::Framebuffer& fb, TimePoint now);
+  // `view_current`: everything typed before this key has been answered;
+  // `after_line_end`: it is the first key since a line end.
+  void PredictChar(char32_t cp, const term::Framebuffer& fb, TimePoint now, bool view_current,
+                   bool after_line_end);
+  // True when typed keys must not be guessed at all: nothing echoes them.
+  bool Silent(const term::Framebuffer& fb) const;
+  // The text of `row` left of `col` and left of the text typed since the
+  // last unguessable input, with runs of digits as one '0'.
+  std::string PromptText(const term::Framebuffer& fb, int row, int col) const;
+  // The context of a key typed at the server cursor (see the file comment);
+  // 0 when there is none (no hint, blank text left of the cursor).
+  uint64_t ContextOf(const term::Framebuffer& fb) const;
+  // Whether `context` is remembered as echoing, and learning a judgement.
+  bool RememberedEchoing(uint64_t context) const;
+  void Learn(uint64_t context, bool echoed);
   void PredictBackspace(const term::Framebuffer& fb, TimePoint now);
   // The last column an insertion at (row, col) moves text into.
   int ShiftLimit(const term::Framebuffer& fb, int row, int col) const;
@@ -337,6 +411,15 @@ class PredictionEngine {
 
   int last_width_ = 0;
   int last_height_ = 0;
+
+  std::optional<TtyHint> hint_;
+  // The next key is the first since a line end (or since the start).
+  bool after_line_end_ = true;
+  // Set for the first input event of a NewUserBytes call when everything
+  // typed before it has been answered.
+  bool view_current_ = false;
+  // Remembered contexts, oldest first: (context, echoes).
+  std::vector<std::pair<uint64_t, bool>> contexts_;
 
   // Input decoding state.
   enum class EscState { kGround, kEscape, kCsi, kSs3 };

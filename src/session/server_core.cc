@@ -10,6 +10,7 @@
 #include "session/echo_ack.h"
 #include "session/frame_pacer.h"
 #include "session/test_services.h"
+#include "session/tty_modes.h"
 
 namespace roam::session {
 
@@ -46,6 +47,8 @@ class ServerCore::Pieces {
       : timeouts(timeout_config, now) {}
   EchoAckTracker echo_ack;
   FramePacer pacer;
+  TtyModesWatch tty_watch;
+  std::optional<state::EchoHint> tty_modes;  // as last read
   ServerTimeouts timeouts;
   std::map<uint64_t, std::unique_ptr<TestService>> services;
 };
@@ -118,7 +121,10 @@ void ServerCore::HandleUserEvents(TimePoint now) {
       HandleHello(std::get<state::RoamHello>(event), now);
     }
   }
-  if (!compacted.empty()) pieces_->echo_ack.RecordUserEvents(consumed_remote_num_, now);
+  if (!compacted.empty()) {
+    pieces_->echo_ack.RecordUserEvents(consumed_remote_num_, now);
+    pieces_->tty_watch.OnActivity(now);
+  }
   // The program starts once the first client state (normally its window
   // size) has been applied, so it sees the client's size from the start.
   release_child_ = wants_program_;
@@ -140,6 +146,10 @@ void ServerCore::HandleHello(const state::RoamHello& hello, TimePoint now) {
   transport_->current_state().SetWelcome(welcome);
   Log(LogLevel::kInfo, "roam client: version " + std::to_string(hello.version) + ", features " +
                            std::to_string(welcome.features));
+  if (welcome.has(state::kFeatureEchoHints)) {
+    pieces_->tty_watch.OnActivity(now);
+    if (pieces_->tty_modes) transport_->current_state().SetEchoHint(*pieces_->tty_modes);
+  }
   if (welcome.has(state::kFeatureChannels)) {
     mux_ = std::make_unique<channel::Mux>(
         channel::Side::kServer, config_.channels,
@@ -154,9 +164,22 @@ void ServerCore::OnPtyOutput(std::string_view bytes, TimePoint now) {
   if (bytes.empty()) return;
   emulator_->Write(bytes);
   pieces_->pacer.OnOutput(now, bytes.size());
+  pieces_->tty_watch.OnActivity(now);
   std::string replies = emulator_->TakeReplies();
   if (!replies.empty() && pty_input_.size() + replies.size() <= kMaxPendingPtyInput) {
     pty_input_ += replies;
+  }
+}
+
+void ServerCore::OnTtyModes(const state::EchoHint& modes, TimePoint) {
+  if (pieces_->tty_modes == modes) return;
+  pieces_->tty_modes = modes;
+  // Into the synced state at once, not with the next frame: a hint must
+  // never be older than the screen it travels with (a password prompt turns
+  // echo off before it prints itself).
+  state::CompleteTerminal& synced = transport_->current_state();
+  if (synced.welcome().has(state::kFeatureEchoHints) && !transport_->shutdown_in_progress()) {
+    synced.SetEchoHint(modes);
   }
 }
 
@@ -302,6 +325,10 @@ TimePoint ServerCore::NextWakeup(TimePoint now) const {
   const Millis interval = transport_->frame_interval();
   TimePoint wake = std::min(pieces_->echo_ack.NextWakeup(), pieces_->pacer.NextWakeup(interval));
   if (mux_ && transport_->connection().has_remote()) wake = std::min(wake, mux_->NextDeadline(now));
+  if (transport_->current_state().welcome().has(state::kFeatureEchoHints) && release_child_ &&
+      pty_open_) {
+    wake = std::min(wake, pieces_->tty_watch.NextSample(now));
+  }
   if (!pty_open_ && !program_exited_ && roam_peer_)
     wake = std::min(wake, pty_closed_at_ + kExitStatusWait);
   const TimePoint ssp = transport_->NextWakeup(now);

@@ -19,6 +19,7 @@
 //     multiplexer;
 //   * OnPtyOutput: the program's bytes go to the emulator; its query
 //     replies queue up as pty input (never to the client);
+//   * OnTtyModes: the pty's echo state, for a roam client's predictions;
 //   * Tick: the echo-ack and the frame pacer push the screen into the
 //     synced state; the end of the program, a signal, the network timeout
 //     or no client at all start the shutdown handshake; then the screen
@@ -91,6 +92,12 @@ class ServerCore {
   void OnProgramExit(int status, TimePoint now);
   // SIGTERM, SIGINT or SIGUSR1 arrived.
   void OnSignal(int signal, TimePoint now);
+  // The pty's echo state as the adapter just read it (session/tty_modes.h).
+  // The adapter reads it after pty output, after writing input and at every
+  // wake-up: NextWakeup asks for one whenever the modes may have changed
+  // without output. A roam client that asked for echo hints is sent it
+  // (docs/protocol.md §8.4); for anyone else it is only kept.
+  void OnTtyModes(const state::EchoHint& modes, TimePoint now);
 
   // Runs the timers and returns the datagrams to send now: screen state
   // first, then channel packets (the UdpPump interface).

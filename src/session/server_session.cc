@@ -27,6 +27,7 @@
 #include "service/sockets.h"
 #include "session/server_core.h"
 #include "session/stream_relay.h"
+#include "session/tty_modes.h"
 #include "session/utmp_record.h"
 #include "ssp/udp_pump.h"
 
@@ -313,6 +314,13 @@ int ServerSession::Impl::Run() {
         ReadPty(now);
       }
       if (pty_open) WritePty();
+      // After output and input, and at the core's wake-ups for it: the
+      // modes change without output too.
+      if (pty_open) {
+        if (std::optional<state::EchoHint> modes = ReadTtyModes(child->master_fd())) {
+          core->OnTtyModes(*modes, now);
+        }
+      }
     }
     std::optional<std::pair<int, int>> size = core->TakePtyResize();
     if (child && !core->wants_program()) {

@@ -66,6 +66,13 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
         ->MutableExtension(RoamBuffers::program_exit)
         ->set_status(*program_exit_);
   }
+  if (echo_hint_ && echo_hint_ != old.echo_hint_) {
+    RoamBuffers::EchoHint* hint =
+        message.add_instruction()->MutableExtension(RoamBuffers::echo_hint);
+    hint->set_echo(echo_hint_->echo);
+    hint->set_canonical(echo_hint_->canonical);
+    hint->set_foreground(echo_hint_->foreground);
+  }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);
 }
@@ -85,6 +92,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   uint64_t echo_ack = echo_ack_;
   RoamHello welcome = welcome_;
   std::optional<int> program_exit = program_exit_;
+  std::optional<EchoHint> echo_hint = echo_hint_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
     if (instruction.HasExtension(HostBuffers::hostbytes)) {
@@ -103,15 +111,22 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       if (num < echo_ack) return Malformed("host message: echo ack decreased");
       echo_ack = num;
     } else if (instruction.HasExtension(RoamBuffers::welcome)) {
-      welcome = FromProto(instruction.GetExtension(RoamBuffers::welcome));
+      // A malformed Hello (version 0) is dropped, as it is never answered
+      // (docs/protocol.md §8.1); the state keeps the last valid one.
+      RoamHello hello = FromProto(instruction.GetExtension(RoamBuffers::welcome));
+      if (hello.valid()) welcome = hello;
     } else if (instruction.HasExtension(RoamBuffers::program_exit)) {
       program_exit = instruction.GetExtension(RoamBuffers::program_exit).status();
+    } else if (instruction.HasExtension(RoamBuffers::echo_hint)) {
+      const RoamBuffers::EchoHint& hint = instruction.GetExtension(RoamBuffers::echo_hint);
+      echo_hint = EchoHint{hint.echo(), hint.canonical(), hint.foreground()};
     }
   }
   fb_ = std::move(*emulator.mutable_fb());
   echo_ack_ = echo_ack;
   welcome_ = welcome;
   program_exit_ = program_exit;
+  echo_hint_ = echo_hint;
   return Status::Ok();
 }
 

@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "state/echo_hint.h"
 #include "state/roam_hello.h"
 #include "term/framebuffer.h"
 
@@ -54,11 +55,15 @@ class CompleteTerminal {
   // it runs, and always for a stock server.
   const std::optional<int>& program_exit() const { return program_exit_; }
   void SetProgramExit(int status) { program_exit_ = status; }
+  // The server pty's line discipline (docs/protocol.md §8.4); nullopt until
+  // a roam server sent one, and always for a stock server.
+  const std::optional<EchoHint>& echo_hint() const { return echo_hint_; }
+  void SetEchoHint(const EchoHint& hint) { echo_hint_ = hint; }
 
   // SyncState interface (src/ssp/sync_state.h).
   friend bool operator==(const CompleteTerminal& a, const CompleteTerminal& b) {
     return a.echo_ack_ == b.echo_ack_ && a.welcome_ == b.welcome_ &&
-           a.program_exit_ == b.program_exit_ && a.fb_ == b.fb_;
+           a.program_exit_ == b.program_exit_ && a.echo_hint_ == b.echo_hint_ && a.fb_ == b.fb_;
   }
   void Subtract(const CompleteTerminal& /*prefix*/) {}
   std::string DiffFrom(const CompleteTerminal& old) const;
@@ -70,6 +75,7 @@ class CompleteTerminal {
   uint64_t echo_ack_ = 0;
   RoamHello welcome_;
   std::optional<int> program_exit_;
+  std::optional<EchoHint> echo_hint_;
 };
 
 }  // namespace roam::state

@@ -27,10 +27,11 @@ inline constexpr uint32_t kRoamProtocolVersion = 1;
 
 // Feature bits (docs/protocol.md §8.2); numbers are never reused.
 enum RoamFeature : uint64_t {
-  kFeatureChannels = uint64_t{1} << 0,  // channel packets (§9)
+  kFeatureChannels = uint64_t{1} << 0,   // channel packets (§9)
+  kFeatureEchoHints = uint64_t{1} << 1,  // the server's EchoHint (§8.4)
 };
 // What this build implements.
-inline constexpr uint64_t kSupportedFeatures = kFeatureChannels;
+inline constexpr uint64_t kSupportedFeatures = kFeatureChannels | kFeatureEchoHints;
 
 struct RoamHello {
   uint32_t version = 0;

@@ -44,6 +44,7 @@ void DatagramInspector::Observe(bool to_server, std::string_view datagram) {
       if (i.HasExtension(HostBuffers::resize)) ++c.resizes;
       if (i.HasExtension(HostBuffers::echoack)) ++c.echo_acks;
       if (i.HasExtension(RoamBuffers::welcome)) ++c.hellos;
+      if (i.HasExtension(RoamBuffers::echo_hint)) ++c.echo_hints;
       if (!i.unknown_fields().empty()) ++c.unknown_extensions;
     }
   }

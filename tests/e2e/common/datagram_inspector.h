@@ -1,7 +1,7 @@
 // DatagramInspector: reads a captured Mosh/roam session with its key and
 // counts what each direction carried, so a test can assert what a peer was
-// (and was not) sent: SSP states with their Mosh extensions, roam's Hello
-// and Welcome (docs/protocol.md §8), roam channel packets (§9), and any
+// (and was not) sent: SSP states with their Mosh extensions, roam's Hello,
+// Welcome and EchoHint (docs/protocol.md §8), roam channel packets (§9), and any
 // other unknown extension. Not thread-safe: feed it from one thread, read
 // it after that thread stopped.
 
@@ -26,7 +26,8 @@ struct DirectionCounts {
   uint64_t resizes = 0;
   uint64_t host_bytes = 0;  // server -> client
   uint64_t echo_acks = 0;
-  uint64_t hellos = 0;  // roam Hello (client) or Welcome (server)
+  uint64_t hellos = 0;      // roam Hello (client) or Welcome (server)
+  uint64_t echo_hints = 0;  // roam EchoHint (server)
   uint64_t unknown_extensions = 0;
   uint64_t channel_packets = 0;  // roam extension packets
   uint64_t fragment_packets = 0;

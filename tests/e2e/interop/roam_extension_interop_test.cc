@@ -2,13 +2,14 @@
 // Mosh 1.4. Each pairing runs a short interactive session through a relay
 // that decrypts every datagram with the session key (DatagramInspector) and
 // counts what each side sent:
-//   * mosh-client -> roam-server: roam-server sends no Welcome, no other
-//     unknown extension and no channel packet;
+//   * mosh-client -> roam-server: roam-server sends no Welcome, no echo
+//     hint, no other unknown extension and no channel packet;
 //   * roam-client -> mosh-server: roam-client's Hello is the only extension
 //     beyond Mosh (mosh-server ignores it, docs/protocol.md §8.1), and it
 //     sends no channel packet;
 //   * roam-client -> roam-server (the control, which shows the inspector
-//     sees what the other two must not contain): Hello and Welcome.
+//     sees what the other two must not contain): Hello, Welcome and echo
+//     hints.
 
 #include <gtest/gtest.h>
 
@@ -102,6 +103,7 @@ TEST_F(RoamExtensionInteropTest, StockClientIsSentNothingBeyondMosh) {
   EXPECT_EQ(c.to_client.undecryptable, 0u);
   EXPECT_EQ(c.to_server.hellos, 0u);
   EXPECT_EQ(c.to_client.hellos, 0u) << "a Welcome went to a stock client";
+  EXPECT_EQ(c.to_client.echo_hints, 0u) << "an echo hint went to a stock client";
   EXPECT_EQ(c.to_client.unknown_extensions, 0u);
   EXPECT_EQ(c.to_client.channel_packets, 0u);
 }
@@ -122,6 +124,7 @@ TEST_F(RoamExtensionInteropTest, RoamPeersExchangeHelloAndWelcome) {
   ASSERT_FALSE(HasFailure());
   EXPECT_GE(c.to_server.hellos, 1u);
   EXPECT_GE(c.to_client.hellos, 1u);
+  EXPECT_GE(c.to_client.echo_hints, 1u);
   EXPECT_EQ(c.to_server.unknown_extensions + c.to_client.unknown_extensions, 0u);
 }
 

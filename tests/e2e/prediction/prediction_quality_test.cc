@@ -35,9 +35,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +43,7 @@
 #include "e2e/common/detached_server.h"
 #include "e2e/common/process_probe.h"
 #include "e2e/common/relay_thread.h"
+#include "e2e/prediction/client_recording.h"
 #include "netsim/profile.h"
 #include "support/subprocess.h"
 #include "support/tmux_session.h"
@@ -71,42 +70,6 @@ const std::string kReadSetup = "stty -echo; read x; stty echo; echo; echo got-$x
 // Tolerances for "at least as good": a few keystrokes' worth.
 constexpr double kShownTolerance = 0.10;
 constexpr double kWrongTolerance = 0.05;
-
-struct Chunk {
-  char kind;  // 'I' typed into the client, 'O' written by the client
-  double t;   // seconds since the recording started
-  std::string bytes;
-};
-
-// Parses script's advanced timing file and its combined I/O log.
-std::vector<Chunk> ReadRecording(const std::string& log_path, const std::string& timing_path) {
-  std::ifstream log(log_path, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  std::vector<Chunk> chunks;
-  const size_t header_end = data.find('\n');
-  if (header_end == std::string::npos) return chunks;
-  size_t offset = header_end + 1;  // "Script started on ..." line
-  std::ifstream timing(timing_path);
-  std::string line;
-  double t = 0;
-  while (std::getline(timing, line)) {
-    std::istringstream in(line);
-    char kind = 0;
-    double delay = 0;
-    in >> kind >> delay;
-    if (kind != 'I' && kind != 'O') {
-      if (kind == 'S') t += delay;
-      continue;
-    }
-    size_t n = 0;
-    in >> n;
-    t += delay;
-    if (offset + n > data.size()) break;
-    chunks.push_back({kind, t, data.substr(offset, n)});
-    offset += n;
-  }
-  return chunks;
-}
 
 struct PhaseResult {
   int keys = 0;

@@ -5,8 +5,10 @@
 // the terminal emulator, the frame pacer, the echo-ack, the prediction
 // engine, the handshake and the channel multiplexer. What stands in for the
 // outside world:
-//   * the program on the pty is a ShellModel: a canonical-mode line
-//     discipline that echoes what is typed and prints a prompt after Enter;
+//   * the program on the pty is a ShellModel (shell_model.h): a shell that
+//     echoes what is typed and prints a prompt after Enter, with the echo
+//     state a real pty would have, which the server core reads every turn
+//     of the loop as roam-server's adapter does;
 //   * the client's sockets are ids, seen by the server as 127.0.0.1 ports
 //     40000 + 10 * id + nat_shift; changing nat_shift is a NAT rebinding;
 //   * the user's terminal is a term::Emulator fed with what the client
@@ -32,6 +34,7 @@
 #include "base/random.h"
 #include "client/client_core.h"
 #include "crypto/key.h"
+#include "integration/session/shell_model.h"
 #include "netsim/link_model.h"
 #include "session/server_core.h"
 #include "term/emulator.h"
@@ -40,26 +43,6 @@ namespace roam::testing {
 
 inline crypto::Key HarnessKey() { return crypto::Key::FromBytes("roam-core-key-16"); }
 inline net::Address HarnessServerAddr() { return *net::Address::Parse("127.0.0.1", 60001); }
-
-// The program on the pty: echoes printable input like a tty in canonical
-// mode with ECHO, answers Enter with CR LF and a prompt.
-class ShellModel {
- public:
-  static constexpr std::string_view kPrompt = "$ ";
-  std::string Start() { return std::string(kPrompt); }
-  std::string OnInput(std::string_view bytes) {
-    std::string out;
-    for (char c : bytes) {
-      if (c == '\r') {
-        out += "\r\n";
-        out += kPrompt;
-      } else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
-        out.push_back(c);
-      }
-    }
-    return out;
-  }
-};
 
 // Text of row `r` of `fb`, trailing blanks removed.
 inline std::string RowText(const term::Framebuffer& fb, int r) {
@@ -81,6 +64,7 @@ struct CoreHarnessOptions {
   bool server_extensions = true;
   bool no_terminal = false;  // the client asks for a session without a terminal
   bool draw = true;          // feed the client's output to the user's terminal
+  ShellModel::Style shell = ShellModel::Style::kCanonical;
   channel::MuxConfig channels;
 };
 
@@ -94,7 +78,8 @@ class CoreHarness {
         down_(options.down, seed * 13 + 4, clock_.Now()),
         client_(HarnessKey(), ClientConfig(options), &client_random_, clock_.Now()),
         server_(HarnessKey(), ServerConfig(options), &server_random_, clock_.Now()),
-        terminal_(options.cols, options.rows) {
+        terminal_(options.cols, options.rows),
+        shell_(options.shell) {
     open_sockets_.insert(0);
   }
 
@@ -105,6 +90,8 @@ class CoreHarness {
   netsim::LinkModel& down() { return down_; }
   // What the user's terminal shows.
   const term::Emulator& terminal() const { return terminal_; }
+  // The program on the pty.
+  ShellModel& shell() { return shell_; }
   const term::Framebuffer& remote_screen() {
     return client_.transport().latest_remote_state().fb();
   }
@@ -221,6 +208,7 @@ class CoreHarness {
       server_.ConsumePtyInput(input.size(), now);
       server_.OnPtyOutput(shell_.OnInput(input), now);
     }
+    server_.OnTtyModes(shell_.Modes(), now);
     (void)server_.TakePtyResize();
   }
 

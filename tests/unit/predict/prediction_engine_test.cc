@@ -50,6 +50,36 @@ class PredictionEngineTest : public ::testing::Test {
     return sent_;
   }
   void HostWrites(std::string_view bytes) { host_->Write(bytes); }
+  // The newest server state says the pty is in these modes (EchoHint).
+  void Modes(bool echo, bool canonical, uint64_t foreground = 100) {
+    engine_.SetTtyHint(TtyHint{echo, canonical, foreground});
+  }
+  void CanonicalEcho() { Modes(true, true); }
+  void CanonicalNoEcho() { Modes(false, true); }
+  void Raw(uint64_t foreground = 100) { Modes(false, false, foreground); }
+  // Enter, and the host answers with `answer`; the answer is seen.
+  void EnterAndAnswer(std::string_view answer) {
+    Type("\r");
+    uint64_t n = Send();
+    Advance(milliseconds(300));
+    HostWrites(answer);
+    Ack(n);
+  }
+  // Types `keys` one at a time, each echoed and answered (a typist who
+  // waits for the screen).
+  void TypeSlowly(std::string_view keys) {
+    for (char c : keys) {
+      TypeEchoAck(std::string(1, c), std::string(1, c));
+      Advance(milliseconds(300));
+    }
+  }
+  // Whether `key` was drawn at the cursor right after being typed (before
+  // any answer).
+  bool DrawnAtOnce(std::string_view key) {
+    const auto [row, col] = Cursor(host_->fb());
+    Type(key);
+    return Shown().row(row).CellText(col) == key;
+  }
   // A server state arrives with echo_ack `n` and the host's current screen.
   void Ack(uint64_t n) {
     engine_.SetLocalFrameAcked(n);
@@ -231,10 +261,11 @@ TEST_F(PredictionEngineTest, ConfirmationGivesLaterGuessesTheHostRendition) {
 }
 
 TEST_F(PredictionEngineTest, NoEchoKillsTentativeEpoch) {
-  Start("Password: ", milliseconds(150));
+  // (Not a password prompt: at one of those nothing is guessed at all.)
+  Start("Token: ", milliseconds(150));
   Type("abc");
   Send();
-  EXPECT_EQ(Text(Shown(), 0), "Password:");
+  EXPECT_EQ(Text(Shown(), 0), "Token:");
   Ack(1);  // the host echoed nothing
   EXPECT_FALSE(engine_.HasOutstanding());
   EXPECT_GE(engine_.stats().epochs_killed, 1u);
@@ -242,7 +273,7 @@ TEST_F(PredictionEngineTest, NoEchoKillsTentativeEpoch) {
   EXPECT_EQ(engine_.stats().shown_wrong, 0u);
   EXPECT_EQ(engine_.confirmed_epoch(), 0u);
   Type("d");
-  EXPECT_EQ(Text(Shown(), 0), "Password:") << "a fresh epoch is tentative again";
+  EXPECT_EQ(Text(Shown(), 0), "Token:") << "a fresh epoch is tentative again";
 }
 
 TEST_F(PredictionEngineTest, NoGuessesFromALaggingCursorAfterAKill) {
@@ -1001,6 +1032,261 @@ TEST_F(PredictionEngineTest, ContinuousTypingAfterAResetIsPredictedAgain) {
   EXPECT_GE(early_count, 22);
   EXPECT_GT(engine_.stats().blind_bytes, 0u);
   EXPECT_EQ(engine_.stats().shown_wrong, 0u);
+}
+
+// ---------------------------------------------------------------------------
+// Echo hints (docs/protocol.md §8.4) and remembered contexts.
+
+TEST_F(PredictionEngineTest, CanonicalEchoShowsTheFirstKeyAfterEnterAtOnce) {
+  Start("$ ", milliseconds(150));
+  CanonicalEcho();
+  EXPECT_TRUE(DrawnAtOnce("l")) << "the kernel echoes every key: no confirmation needed";
+  uint64_t n = Send();
+  HostWrites("l");
+  Ack(n);
+  TypeSlowly("s");
+  EnterAndAnswer("\r\nfile\r\n$ ");
+  EXPECT_TRUE(DrawnAtOnce("e"));
+  EXPECT_EQ(Text(Shown(), 2), "$ e");
+  EXPECT_EQ(engine_.stats().hint_confirmed_epochs, 2u);
+  n = Send();
+  HostWrites("e");
+  Ack(n);
+  EXPECT_EQ(engine_.stats().shown_wrong, 0u);
+  EXPECT_EQ(engine_.stats().shown_before_echo, engine_.stats().echoes_seen);
+}
+
+TEST_F(PredictionEngineTest, CanonicalEchoStillWaitsWhileEarlierInputIsUnanswered) {
+  // Typed right after Enter, before the answer: the program may yet turn
+  // echo off (a password prompt), so the key waits, as in Mosh.
+  Start("$ ", milliseconds(150));
+  CanonicalEcho();
+  TypeSlowly("ls");
+  Type("\r");
+  Send();
+  EXPECT_FALSE(DrawnAtOnce("e"));
+  EXPECT_EQ(engine_.stats().hint_confirmed_epochs, 1u) << "only the first key of the session";
+}
+
+TEST_F(PredictionEngineTest, CanonicalWithoutEchoGuessesNothingEvenInExperimentalMode) {
+  for (DisplayMode mode :
+       {DisplayMode::kAdaptive, DisplayMode::kAlways, DisplayMode::kExperimental}) {
+    UseEngine(mode);
+    MakeHost(20, 5);
+    Start("Token: ", milliseconds(150));
+    CanonicalNoEcho();
+    Type("ab\x7f");
+    EXPECT_FALSE(engine_.HasOutstanding()) << "no guess, not even a tentative one";
+    uint64_t n = Send();
+    Ack(n);
+    Type("c");
+    EXPECT_EQ(Text(Shown(), 0), "Token:");
+    EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 7));
+    EXPECT_EQ(engine_.stats().keystrokes_predicted, 0u);
+    EXPECT_EQ(engine_.stats().silent_keys, 3u);
+  }
+}
+
+TEST_F(PredictionEngineTest, PromptIdenticalInTextButWithEchoOffIsNotDrawn) {
+  // A program asks twice with the same prompt: once echoing, once not.
+  Start("> ", milliseconds(150));
+  CanonicalEcho();
+  TypeSlowly("name");
+  EnterAndAnswer("\r\n> ");
+  CanonicalNoEcho();
+  EXPECT_FALSE(DrawnAtOnce("s"));
+  Type("ecret");
+  Send();
+  for (int row = 0; row < 5; ++row) EXPECT_EQ(Text(Shown(), row), Text(host_->fb(), row));
+}
+
+TEST_F(PredictionEngineTest, EchoTurnedOffAfterConfirmedTypingStopsTheDrawing) {
+  // A line is being typed and drawn; then the server says echo is off.
+  Start("$ ", milliseconds(150));
+  CanonicalEcho();
+  TypeSlowly("ab");
+  CanonicalNoEcho();
+  EXPECT_FALSE(DrawnAtOnce("c"));
+}
+
+TEST_F(PredictionEngineTest, CanonicalModeEchoesOverTheCellsInsteadOfInserting) {
+  // A form: the program drew the field and put the cursor into it.
+  Start("Name: [   ]\x1b[1;8H", milliseconds(150));
+  CanonicalEcho();
+  EXPECT_TRUE(DrawnAtOnce("a"));
+  EXPECT_EQ(Text(Shown(), 0), "Name: [a  ]") << "the bracket stays where it is";
+}
+
+TEST_F(PredictionEngineTest, ArrowsAreNotPredictedInCanonicalMode) {
+  Start("$ ", milliseconds(150));
+  CanonicalEcho();
+  TypeSlowly("abc");
+  Type("\x1b[D");
+  EXPECT_EQ(Cursor(Shown()), std::make_pair(0, 5)) << "the kernel prints ^[[D; the cursor stays";
+}
+
+TEST_F(PredictionEngineTest, RawModeRemembersAConfirmedPrompt) {
+  Start("1 bench$ ", milliseconds(150));
+  Raw();
+  EXPECT_FALSE(DrawnAtOnce("e")) << "never seen: Mosh's confirmation";
+  uint64_t n = Send();
+  HostWrites("e");
+  Ack(n);
+  TypeSlowly("cho");
+  EnterAndAnswer("\r\n\r\n2 bench$ ");
+  EXPECT_TRUE(DrawnAtOnce("l")) << "the same prompt (its counter aside), the same program";
+  EXPECT_EQ(engine_.stats().remembered_epochs, 1u);
+  n = Send();
+  HostWrites("l");
+  Ack(n);
+  TypeSlowly("s");
+  // Many commands later the counter has two digits: still the same prompt.
+  EnterAndAnswer("\r\n\r\n10 bench$ ");
+  EXPECT_TRUE(DrawnAtOnce("p"));
+  EXPECT_EQ(engine_.stats().shown_wrong, 0u);
+}
+
+// Raw mode, where the prompt "1 bench$ " of program 100 was confirmed.
+class RememberedPromptTest : public PredictionEngineTest {
+ protected:
+  void SetUp() override {
+    Start("1 bench$ ", milliseconds(150));
+    Raw(100);
+    TypeSlowly("ls");
+    ASSERT_EQ(engine_.stats().remembered_epochs, 0u);
+  }
+};
+
+TEST_F(RememberedPromptTest, PromptThatChangesToPasswordIsNotDrawn) {
+  EnterAndAnswer("\r\nPassword: ");
+  EXPECT_FALSE(DrawnAtOnce("h"));
+  Type("unter2");
+  Send();
+  EXPECT_EQ(Text(Shown(), 1), "Password:");
+  EXPECT_FALSE(engine_.HasOutstanding()) << "not even guessed";
+}
+
+TEST_F(RememberedPromptTest, SamePromptWithEchoOffIsNotDrawn) {
+  EnterAndAnswer("\r\n2 bench$ ");
+  CanonicalNoEcho();
+  EXPECT_FALSE(DrawnAtOnce("x"));
+}
+
+TEST_F(RememberedPromptTest, SamePromptInRawModeWithTheKernelEchoIsAnotherContext) {
+  EnterAndAnswer("\r\n2 bench$ ");
+  Modes(true, false, 100);
+  EXPECT_FALSE(DrawnAtOnce("x"));
+}
+
+TEST_F(RememberedPromptTest, SamePromptOfAnotherProgramIsNotDrawn) {
+  EnterAndAnswer("\r\n2 bench$ ");
+  Raw(200);
+  EXPECT_FALSE(DrawnAtOnce("x"));
+}
+
+TEST_F(RememberedPromptTest, SamePromptOverAnotherBottomRowIsNotDrawn) {
+  // An editor's status line says which mode it is in.
+  EnterAndAnswer("\r\n2 bench$ \x1b[5;1H-- INSERT --\x1b[2;10H");
+  EXPECT_FALSE(DrawnAtOnce("x"));
+}
+
+TEST_F(RememberedPromptTest, SamePromptAfterAnArrowInsteadOfALineEndIsNotDrawn) {
+  // Only a line end starts a line of input. (An editor's Esc to normal
+  // mode never gets here: a key after a lone Esc reads as Alt-key and is
+  // never guessed.)
+  EnterAndAnswer("\r\n2 bench$ ");
+  Type("\x1b[A");  // no history: the shell rings the bell
+  uint64_t n = Send();
+  HostWrites("\a");
+  Ack(n);
+  EXPECT_FALSE(DrawnAtOnce("j"));
+}
+
+TEST_F(RememberedPromptTest, KeyAfterALoneEscIsNeverGuessed) {
+  EnterAndAnswer("\r\n2 bench$ ");
+  Type("\x1b");
+  uint64_t n = Send();
+  Ack(n);
+  EXPECT_FALSE(DrawnAtOnce("j"));
+  EXPECT_EQ(engine_.stats().keystrokes_predicted, 2u) << "only the 'l' and 's' of the setup";
+}
+
+TEST_F(RememberedPromptTest, OnlyTheFirstKeyOfALineAsks) {
+  // After Enter, a key that was not echoed (a command in a pager), then
+  // another at the same place: not the first key after the line end.
+  EnterAndAnswer("\r\n2 bench$ ");
+  Type("\x7f");  // the shell rings the bell at the prompt
+  uint64_t n = Send();
+  HostWrites("\a");
+  Ack(n);
+  EXPECT_FALSE(DrawnAtOnce("x"));
+}
+
+TEST_F(RememberedPromptTest, BlankTextLeftOfTheCursorIsNoContext) {
+  // An editor after Enter, at the start of an empty line: no prompt to know
+  // it by (normal mode looks the same).
+  EnterAndAnswer("\r\n");
+  TypeSlowly("a");
+  EnterAndAnswer("\r\n");
+  EXPECT_FALSE(DrawnAtOnce("b"));
+}
+
+TEST_F(RememberedPromptTest, ContextThatWasWrongOnceIsNeverTrustedAgain) {
+  EnterAndAnswer("\r\n2 bench$ ");
+  ASSERT_TRUE(DrawnAtOnce("q"));
+  uint64_t n = Send();
+  HostWrites("\a");  // this time the program did not echo
+  Ack(n);
+  EXPECT_EQ(engine_.stats().shown_wrong, 1u) << "removed after one round trip";
+  EXPECT_EQ(Text(Shown(), 1), "2 bench$");
+  EnterAndAnswer("\r\n3 bench$ ");
+  EXPECT_FALSE(DrawnAtOnce("l"));
+  n = Send();
+  HostWrites("l");
+  Ack(n);
+  EnterAndAnswer("\r\n4 bench$ ");
+  EXPECT_FALSE(DrawnAtOnce("l")) << "confirmed once more, but refuted for good";
+}
+
+TEST_F(RememberedPromptTest, WithoutHintsNothingIsRemembered) {
+  engine_.SetTtyHint(std::nullopt);  // a stock server
+  EnterAndAnswer("\r\n2 bench$ ");
+  EXPECT_FALSE(DrawnAtOnce("l"));
+}
+
+TEST_F(PredictionEngineTest, PasswordPromptsAreNeverGuessedEvenWithoutAHint) {
+  // A stock server sends no hint; a script may print its prompt before it
+  // turns echo off. The prompt's words are enough.
+  for (std::string_view prompt :
+       {"Password: ", "[sudo] password for ann: ", "Enter passphrase for key 'id': ",
+        "Enter PIN for 'token': ", "Passcode or option (1-3): ", "Passwort: "}) {
+    UseEngine(DisplayMode::kExperimental);  // would draw anything it guessed
+    MakeHost(60, 5);
+    Start(prompt, milliseconds(150));
+    Type("x");
+    EXPECT_FALSE(engine_.HasOutstanding()) << prompt;
+  }
+}
+
+TEST_F(PredictionEngineTest, WordsTypedOnTheCommandLineAreNotAPrompt) {
+  MakeHost(40, 5);
+  Start("$ ", milliseconds(150));
+  CanonicalEcho();
+  TypeSlowly("echo password spin");
+  EXPECT_TRUE(DrawnAtOnce("x")) << "the text left of the typed line is only '$ '";
+  MakeHost(40, 5);
+  UseEngine(DisplayMode::kAdaptive);
+  Start("$ spinning pins", milliseconds(150));
+  Type("x");
+  EXPECT_TRUE(engine_.HasOutstanding()) << "'pin' only as a word of its own";
+}
+
+TEST_F(PredictionEngineTest, WithoutAHintTheFirstKeyAfterEnterWaitsAsInMosh) {
+  Start("$ ", milliseconds(150));
+  TypeSlowly("ls");
+  EnterAndAnswer("\r\nfile\r\n$ ");
+  EXPECT_FALSE(DrawnAtOnce("e"));
+  EXPECT_EQ(engine_.stats().hint_confirmed_epochs + engine_.stats().remembered_epochs, 0u);
 }
 
 }  // namespace

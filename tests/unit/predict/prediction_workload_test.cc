@@ -50,7 +50,9 @@ struct Echo {
 // A small line-editing shell. Echoes printable characters (inserting at
 // the cursor), erases on DEL, moves on the left/right arrows, completes
 // "ec" to "echo " on TAB, runs a few commands on CR, and reads a password
-// without echo after "secret".
+// without echo after "secret". Its tty is in raw mode while it edits a line
+// (as under readline) and in canonical mode without echo while it reads
+// the password: Modes() is what a roam server would read from the pty.
 class Shell {
  public:
   explicit Shell(term::Emulator* emu) : emu_(emu) { emu_->Write("$ "); }
@@ -117,6 +119,10 @@ class Shell {
     return echoes;
   }
 
+  TtyHint Modes() const {
+    return reading_password_ ? TtyHint{false, true, 1} : TtyHint{false, false, 1};
+  }
+
  private:
   static std::string Left(size_t n) {
     return n == 0 ? std::string() : "\x1b[" + std::to_string(n) + "D";
@@ -174,8 +180,10 @@ struct Result {
 
 class Simulation {
  public:
-  explicit Simulation(uint64_t seed, DisplayMode mode = DisplayMode::kAdaptive)
-      : random_(seed), engine_(mode), server_(kCols, kRows), oracle_(kCols, kRows) {
+  // With `hints`, every server frame carries the shell's tty modes (a roam
+  // server's EchoHint); without, the client knows nothing (a stock server).
+  explicit Simulation(uint64_t seed, DisplayMode mode = DisplayMode::kAdaptive, bool hints = false)
+      : random_(seed), hints_(hints), engine_(mode), server_(kCols, kRows), oracle_(kCols, kRows) {
     server_shell_.emplace(&server_);
     oracle_shell_.emplace(&oracle_);
     oracle_snapshots_.emplace_back(0, oracle_.fb());
@@ -235,6 +243,7 @@ class Simulation {
     Framebuffer fb;
     uint64_t received;
     uint64_t echo_ack;
+    TtyHint modes;
   };
 
   void Step(TimePoint now, const std::vector<std::pair<TimePoint, std::string>>& keys,
@@ -279,7 +288,8 @@ class Simulation {
     // 5. The server sends a frame, paced.
     if (dirty_since_ && now >= *dirty_since_ + kServerMinDelay &&
         (!last_server_send_ || now >= *last_server_send_ + kSendInterval)) {
-      to_client_.push_back(ServerFrame{now + kOneWay, server_.fb(), received_, echo_ack_});
+      to_client_.push_back(
+          ServerFrame{now + kOneWay, server_.fb(), received_, echo_ack_, server_shell_->Modes()});
       dirty_since_.reset();
       last_server_send_ = now;
     }
@@ -290,6 +300,7 @@ class Simulation {
       engine_.SetLocalFrameAcked(to_client_.front().received);
       engine_.SetLocalFrameLateAcked(to_client_.front().echo_ack);
       client_echo_ack_ = to_client_.front().echo_ack;
+      if (hints_) engine_.SetTtyHint(to_client_.front().modes);
       to_client_.pop_front();
       engine_.Cull(client_fb_, now);
       culled = true;
@@ -354,6 +365,7 @@ class Simulation {
   }
 
   SeededRandom random_;
+  const bool hints_;
   const TimePoint start_ = FromMillis(1'000'000);
   PredictionEngine engine_;
   term::Emulator server_;
@@ -444,6 +456,40 @@ TEST(PredictionWorkloadTest, MixedSessionStaysMostlyEarlyAndRarelyWrong) {
     // Includes the password: any drawn character of it is a wrong cell.
     EXPECT_LE(r.wrong_cells, 3) << "seed " << seed;
     EXPECT_GT(r.stats.epochs_killed, 0u) << "the password and the completion were guessed wrong";
+  }
+}
+
+TEST(PredictionWorkloadTest, WithEchoHintsTheFirstKeysAfterEnterAreEarlyAndThePasswordNeverShows) {
+  // The mixed session again, against a roam server that says what its pty
+  // does. The same prompt after each Enter is remembered once confirmed,
+  // and the password line is never guessed.
+  const std::vector<std::string> script = {
+      "ls\r",
+      "echo hello world\r",
+      "lss\x7f -a\r",
+      "secret\r",
+      "hunter2\r",
+      "ec\tfoo bar\r",
+      "cat big\r",
+      "echo typing at the bottom row now\r",
+      "echo abc\x1b[D\x1b[DX\r",
+      "xy\x7f\x7f\x7f\x7fls\r",
+      "echo one more line of ordinary typing\r",
+  };
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    Simulation plain(seed);
+    Simulation hinted(seed, DisplayMode::kAdaptive, /*hints=*/true);
+    Result without = plain.Run(script, 100, 300);
+    Result with = hinted.Run(script, 100, 300);
+    Report("mixed, no hints", without);
+    Report("mixed, hints", with);
+    EXPECT_GT(Share(with.shown_early, with.resolved), Share(without.shown_early, without.resolved))
+        << "seed " << seed;
+    EXPECT_GT(Share(with.shown_early, with.resolved), 0.90) << "seed " << seed;
+    EXPECT_GT(with.stats.remembered_epochs, 0u) << "seed " << seed;
+    EXPECT_EQ(with.wrong_cells, 0) << "seed " << seed;
+    EXPECT_EQ(with.stats.shown_wrong, 0u) << "seed " << seed;
+    EXPECT_EQ(with.stats.silent_keys, 7u) << "the password's keys were never guessed";
   }
 }
 

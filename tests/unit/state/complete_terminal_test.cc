@@ -10,6 +10,7 @@
 #include "term/display.h"
 #include "term/emulator.h"
 #include "wire/instruction_codec.h"
+#include "wire/roam_extensions.pb.h"
 
 namespace roam::state {
 namespace {
@@ -103,6 +104,69 @@ TEST_F(CompleteTerminalTest, RandomScreensReplicate) {
   }
 }
 
+std::string Hex(std::string_view bytes) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (!out.empty()) out += ' ';
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+TEST_F(CompleteTerminalTest, EchoHintAloneIsOneInstructionWithTheDocumentedBytes) {
+  // docs/protocol.md §8.4: canonical mode, echo on, foreground group 1234.
+  CompleteTerminal before = Snapshot();
+  CompleteTerminal after = Snapshot();
+  after.SetEchoHint(EchoHint{true, true, 1234});
+  EXPECT_EQ(Hex(after.DiffFrom(before)), "0a 0a 92 04 07 08 01 10 01 18 d2 09");
+  CompleteTerminal replica = before;
+  ASSERT_TRUE(replica.Apply(after.DiffFrom(before)).ok());
+  ASSERT_TRUE(replica.echo_hint().has_value());
+  EXPECT_EQ(*replica.echo_hint(), (EchoHint{true, true, 1234}));
+  EXPECT_TRUE(replica == after);
+}
+
+TEST_F(CompleteTerminalTest, EchoHintIsSentOnlyWhenItChangesAndThenKept) {
+  CompleteTerminal old_state = Snapshot();
+  old_state.SetEchoHint(EchoHint{false, true, 7});  // a password prompt
+  CompleteTerminal replica(80, 24);
+  ASSERT_TRUE(replica.Apply(old_state.InitDiff()).ok());
+  EXPECT_EQ(*replica.echo_hint(), (EchoHint{false, true, 7}));
+
+  // New text under the same hint: the diff says nothing about it, and the
+  // replica keeps what it had.
+  emulator_.Write("more");
+  CompleteTerminal new_state = Snapshot();
+  new_state.SetEchoHint(EchoHint{false, true, 7});
+  Result<HostBuffers::HostMessage> message = wire::ParseHostMessage(new_state.DiffFrom(old_state));
+  ASSERT_TRUE(message.ok());
+  for (const HostBuffers::Instruction& i : message->instruction()) {
+    EXPECT_FALSE(i.HasExtension(RoamBuffers::echo_hint));
+  }
+  ASSERT_TRUE(replica.Apply(new_state.DiffFrom(old_state)).ok());
+  EXPECT_EQ(*replica.echo_hint(), (EchoHint{false, true, 7}));
+
+  // Echo back on (the password was read): sent again.
+  CompleteTerminal echoing = new_state;
+  echoing.SetEchoHint(EchoHint{true, true, 7});
+  ASSERT_TRUE(replica.Apply(echoing.DiffFrom(new_state)).ok());
+  EXPECT_EQ(*replica.echo_hint(), (EchoHint{true, true, 7}));
+}
+
+TEST_F(CompleteTerminalTest, StateWithoutAHintSendsNone) {
+  emulator_.Write("$ ");
+  Result<HostBuffers::HostMessage> message = wire::ParseHostMessage(Snapshot(2).InitDiff());
+  ASSERT_TRUE(message.ok());
+  for (const HostBuffers::Instruction& i : message->instruction()) {
+    EXPECT_FALSE(i.HasExtension(RoamBuffers::echo_hint));
+  }
+  CompleteTerminal replica(80, 24);
+  ASSERT_TRUE(replica.Apply(Snapshot(2).InitDiff()).ok());
+  EXPECT_FALSE(replica.echo_hint().has_value());
+}
+
 TEST_F(CompleteTerminalTest, RejectsADecreasingEchoAck) {
   // A diff that sets echo-ack 5, applied to a replica already at 9, is a
   // peer bug (Mosh's client aborts on it): rejected, replica unchanged.
@@ -128,6 +192,27 @@ TEST_F(CompleteTerminalTest, RejectsAnAbsurdResize) {
   CompleteTerminal replica(80, 24);
   EXPECT_EQ(replica.Apply(wire::Serialize(message)).code(), StatusCode::kOutOfRange);
   EXPECT_EQ(replica.fb().width(), 80);
+}
+
+TEST_F(CompleteTerminalTest, DropsAWelcomeWithoutAVersionAndKeepsTheLastValidOne) {
+  // A Welcome of version 0 is malformed (docs/protocol.md §8.1): it would
+  // never be sent again in a diff, so a replica that took it could not be
+  // reproduced. It is dropped; the rest of the diff still applies.
+  CompleteTerminal replica(80, 24);
+  HostBuffers::HostMessage good;
+  RoamHello hello;
+  hello.version = 1;
+  hello.features = kFeatureEchoHints;
+  ToProto(hello, good.add_instruction()->MutableExtension(RoamBuffers::welcome));
+  ASSERT_TRUE(replica.Apply(wire::Serialize(good)).ok());
+  ASSERT_EQ(replica.welcome(), hello);
+
+  HostBuffers::HostMessage bad;
+  bad.add_instruction()->MutableExtension(HostBuffers::echoack)->set_echo_ack_num(3);
+  bad.add_instruction()->MutableExtension(RoamBuffers::welcome)->set_features(kFeatureChannels);
+  ASSERT_TRUE(replica.Apply(wire::Serialize(bad)).ok());
+  EXPECT_EQ(replica.welcome(), hello);
+  EXPECT_EQ(replica.echo_ack(), 3u);
 }
 
 // The client applies every screen update from the server. On a huge screen
