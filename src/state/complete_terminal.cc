@@ -62,6 +62,10 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
   if (program_exit_ && program_exit_ != old.program_exit_) {
     message.add_instruction()->MutableExtension(RoamBuffers::program_exit)->set_status(*program_exit_);
   }
+  if (!(history_ == old.history_)) {
+    HistoryDiff(old.history_, history_,
+                message.add_instruction()->MutableExtension(RoamBuffers::history));
+  }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);
 }
@@ -81,6 +85,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   uint64_t echo_ack = echo_ack_;
   RoamHello welcome = welcome_;
   std::optional<int> program_exit = program_exit_;
+  HistoryState history = history_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
     if (instruction.HasExtension(HostBuffers::hostbytes)) {
@@ -102,12 +107,16 @@ Status CompleteTerminal::Apply(std::string_view diff) {
       welcome = FromProto(instruction.GetExtension(RoamBuffers::welcome));
     } else if (instruction.HasExtension(RoamBuffers::program_exit)) {
       program_exit = instruction.GetExtension(RoamBuffers::program_exit).status();
+    } else if (instruction.HasExtension(RoamBuffers::history)) {
+      Status applied = ApplyHistory(instruction.GetExtension(RoamBuffers::history), &history);
+      if (!applied.ok()) return applied;
     }
   }
   fb_ = std::move(*emulator.mutable_fb());
   echo_ack_ = echo_ack;
   welcome_ = welcome;
   program_exit_ = program_exit;
+  history_ = std::move(history);
   return Status::Ok();
 }
 

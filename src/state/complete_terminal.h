@@ -23,8 +23,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/status.h"
+#include "state/history_state.h"
 #include "state/roam_hello.h"
 #include "term/framebuffer.h"
 
@@ -54,11 +56,15 @@ class CompleteTerminal {
   // it runs, and always for a stock server.
   const std::optional<int>& program_exit() const { return program_exit_; }
   void SetProgramExit(int status) { program_exit_ = status; }
+  // How far the session's history has grown (docs/protocol.md §8.4); all
+  // zero for a client without the history feature, and for a stock server.
+  const HistoryState& history() const { return history_; }
+  void SetHistory(HistoryState history) { history_ = std::move(history); }
 
   // SyncState interface (src/ssp/sync_state.h).
   friend bool operator==(const CompleteTerminal& a, const CompleteTerminal& b) {
     return a.echo_ack_ == b.echo_ack_ && a.welcome_ == b.welcome_ &&
-           a.program_exit_ == b.program_exit_ && a.fb_ == b.fb_;
+           a.program_exit_ == b.program_exit_ && a.history_ == b.history_ && a.fb_ == b.fb_;
   }
   void Subtract(const CompleteTerminal& /*prefix*/) {}
   std::string DiffFrom(const CompleteTerminal& old) const;
@@ -70,6 +76,7 @@ class CompleteTerminal {
   uint64_t echo_ack_ = 0;
   RoamHello welcome_;
   std::optional<int> program_exit_;
+  HistoryState history_;
 };
 
 }  // namespace roam::state

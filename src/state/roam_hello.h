@@ -28,9 +28,10 @@ inline constexpr uint32_t kRoamProtocolVersion = 1;
 // Feature bits (docs/protocol.md §8.2); numbers are never reused.
 enum RoamFeature : uint64_t {
   kFeatureChannels = uint64_t{1} << 0,  // channel packets (§9)
+  kFeatureHistory = uint64_t{1} << 2,   // native scrollback (§8.4); needs channels
 };
 // What this build implements.
-inline constexpr uint64_t kSupportedFeatures = kFeatureChannels;
+inline constexpr uint64_t kSupportedFeatures = kFeatureChannels | kFeatureHistory;
 
 struct RoamHello {
   uint32_t version = 0;
