@@ -60,7 +60,9 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
     ToProto(welcome_, message.add_instruction()->MutableExtension(RoamBuffers::welcome));
   }
   if (program_exit_ && program_exit_ != old.program_exit_) {
-    message.add_instruction()->MutableExtension(RoamBuffers::program_exit)->set_status(*program_exit_);
+    message.add_instruction()
+        ->MutableExtension(RoamBuffers::program_exit)
+        ->set_status(*program_exit_);
   }
   if (!(history_ == old.history_)) {
     HistoryDiff(old.history_, history_,

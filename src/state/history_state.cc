@@ -32,6 +32,20 @@ bool ValidHistoryLine(std::string_view encoded) {
   return term::DecodeScrollbackLine(encoded, &row);
 }
 
+Result<size_t> ParseScrollbackLines(std::string_view text) {
+  size_t n = 0;
+  bool ok = !text.empty() && text.size() <= 9;
+  for (char c : text) {
+    if (c < '0' || c > '9') ok = false;
+    if (ok) n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  if (!ok || n > kMaxScrollbackLines) {
+    return InvalidArgument("bad scrollback size \"" + std::string(text) + "\" (want 0 to " +
+                           std::to_string(kMaxScrollbackLines) + " lines)");
+  }
+  return n;
+}
+
 void HistoryDiff(const HistoryState& old, const HistoryState& now, RoamBuffers::History* out) {
   out->set_end(now.end);
   out->set_erased_below(now.erased_below);

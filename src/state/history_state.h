@@ -53,16 +53,16 @@ struct HistoryLines {
 };
 
 struct HistoryState {
-  uint64_t end = 0;           // lines that have left the primary screen
-  uint64_t erased_below = 0;  // the history below this line was erased
-  uint64_t erase_count = 0;   // times the history was erased
+  uint64_t end = 0;                            // lines that have left the primary screen
+  uint64_t erased_below = 0;                   // the history below this line was erased
+  uint64_t erase_count = 0;                    // times the history was erased
   std::vector<term::LineRange> resized;        // oldest first
   std::shared_ptr<const HistoryLines> recent;  // see the file comment
 
   // `recent` is not compared: on the server it follows from the rest.
   friend bool operator==(const HistoryState& a, const HistoryState& b) {
-    return a.end == b.end && a.erased_below == b.erased_below &&
-           a.erase_count == b.erase_count && a.resized == b.resized;
+    return a.end == b.end && a.erased_below == b.erased_below && a.erase_count == b.erase_count &&
+           a.resized == b.resized;
   }
 };
 
@@ -78,6 +78,17 @@ void HistoryDiff(const HistoryState& old, const HistoryState& now, RoamBuffers::
 // do not end at `end` or start below the previous end, more than
 // kMaxInlineLines lines, or a line that ValidHistoryLine refuses.
 Status ApplyHistory(const RoamBuffers::History& message, HistoryState* state);
+
+// The environment variable that sets the history size (`--scrollback=N`
+// wins over it), on both sides.
+inline constexpr const char* kScrollbackEnv = "ROAM_SCROLLBACK";
+// The most lines a history may be given.
+inline constexpr size_t kMaxScrollbackLines = 10'000'000;
+
+// Parses a history size: a decimal number of lines, 0 (off) to
+// kMaxScrollbackLines. Errors: InvalidArgument, with a message that names
+// `text`.
+Result<size_t> ParseScrollbackLines(std::string_view text);
 
 // Whether `encoded` is a line a peer may send: it decodes, and its width is
 // at most kMaxHistoryLineWidth (checked before anything is allocated).

@@ -87,7 +87,8 @@ Status FirstError(const std::string& bytes) {
 TEST(HistoryRecordsTest, MalformedRecordsAreRefused) {
   EXPECT_EQ(FirstError(std::string("\x03\x00", 2)).code(), StatusCode::kMalformed) << "type";
   EXPECT_EQ(FirstError(std::string("\x00\x00", 2)).code(), StatusCode::kMalformed) << "type 0";
-  EXPECT_EQ(FirstError(std::string("\x01\x80\x04\x00\x01", 5)).code(), StatusCode::kMalformed) << "too long";
+  EXPECT_EQ(FirstError(std::string("\x01\x80\x04\x00\x01", 5)).code(), StatusCode::kMalformed)
+      << "too long";
   EXPECT_EQ(FirstError(std::string("\x02\x02\x01\x01", 4)).code(), StatusCode::kMalformed)
       << "gap with a trailing byte";
   EXPECT_EQ(FirstError(std::string("\x02\x01\x00", 3)).code(), StatusCode::kMalformed)

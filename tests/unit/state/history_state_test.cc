@@ -33,7 +33,8 @@ HistoryState ServerState(uint64_t end, uint64_t recent_first) {
   s.end = end;
   auto lines = std::make_shared<HistoryLines>();
   lines->first = recent_first;
-  for (uint64_t n = recent_first; n < end; ++n) lines->lines.push_back(Line("L" + std::to_string(n)));
+  for (uint64_t n = recent_first; n < end; ++n)
+    lines->lines.push_back(Line("L" + std::to_string(n)));
   s.recent = std::move(lines);
   return s;
 }

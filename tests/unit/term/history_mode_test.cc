@@ -73,7 +73,9 @@ TEST(HistoryModeTest, BlankScreenClearAddsNothing) {
 
 TEST(HistoryModeTest, FullResetScrollsTheScreenIntoTheHistory) {
   Term t(10, 5, HistoryMode());
-  t.Write("a\r\nb\x1b" "c");
+  t.Write(
+      "a\r\nb\x1b"
+      "c");
   EXPECT_EQ(History(t.emu()), (Lines{"a", "b"}));
 }
 
