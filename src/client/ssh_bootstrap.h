@@ -88,6 +88,9 @@ struct RoamOptions {
   bool no_command = false;                     // -N: no command and no terminal, only forwarding
   std::vector<service::ForwardSpec> forwards;  // -L, -R, -D, in order
   bool forward_agent = false;                  // -A
+  // --scrollback=N: native scrollback's history size, for the client and
+  // (roam-server only) the server; nullopt when not given.
+  std::optional<size_t> scrollback;
   TransportMode transport = TransportMode::kAuto;  // --transport
   bool transport_given = false;
   std::string destination;  // [user@]host (may be empty with --local)
@@ -149,7 +152,8 @@ std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
                                          const EnvLookup& env);
 
 // roam-server's own options for what was asked (--forward-agent for -A,
-// --ssh-stream and --tcp for the stream fallbacks of `transport`). A stock
+// --ssh-stream and --tcp for the stream fallbacks of `transport`,
+// --scrollback=N when a history size was given). A stock
 // mosh-server must never see them.
 std::vector<std::string> RoamServerOnlyArguments(const RoamOptions& options);
 
