@@ -331,7 +331,9 @@ bool Emulator::Resize(int cols, int rows) {
         ds().combining_row = ds().combining_col = -1;
       }
       if (ScrollbackFor(0) != nullptr) {
-        if (resize_pushes_.size() == kResizePushesKept) resize_pushes_.erase(resize_pushes_.begin());
+        if (resize_pushes_.size() == kResizePushesKept) {
+          resize_pushes_.erase(resize_pushes_.begin());
+        }
         resize_pushes_.push_back(LineRange{first, scrollback_.end_number()});
       }
     }
