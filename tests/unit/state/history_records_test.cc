@@ -35,6 +35,23 @@ std::vector<HistoryRecord> ReadAll(HistoryRecordReader* reader) {
   }
 }
 
+// The bytes docs/protocol.md §8.5 and §9.12 give as examples.
+TEST(HistoryRecordsTest, TheDocumentedExampleBytes) {
+  term::Row row(80, term::kDefaultColor);
+  row.mutable_cell(0).set_code_point(U'h');
+  row.mutable_cell(1).set_code_point(U'i');
+  std::string line;
+  term::EncodeScrollbackLine(row, &line);
+  EXPECT_EQ(line, std::string("\x50\x00\x02\x02hi\x00", 7));
+  std::string record;
+  AppendHistoryLine(line, &record);
+  EXPECT_EQ(record, std::string("\x01\x07\x50\x00\x02\x02hi\x00", 9));
+  std::string gap;
+  AppendHistoryGap(2'990'000, &gap);
+  // 2,990,000 as a 4-byte varint: 0x80000000 | 0x2D9FB0.
+  EXPECT_EQ(gap, std::string("\x02\x04\x80\x2d\x9f\xb0", 6));
+}
+
 TEST(HistoryRecordsTest, LinesAndGapsSurviveEverySplit) {
   std::string stream;
   AppendHistoryGap(2'990'000, &stream);
