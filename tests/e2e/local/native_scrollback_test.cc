@@ -1,0 +1,367 @@
+// Native scrollback in a real terminal: `roam --local -- <shell>` in a tmux
+// pane whose own history must end up as a tmux pane's that ran the same
+// commands directly (docs/protocol.md §8.4).
+//
+// * The same session — `seq 1 5000`, 2,000 coloured lines, `less` and `vim`
+//   (the alternate screen) with output in between — leaves the pane's
+//   history plus screen equal, colours and attributes included
+//   (capture-pane -e), to the direct pane's; then `clear` (which erases the
+//   history with CSI 3 J) and a few more lines, equal again.
+// * `seq 1 300000` with a bound of 1,000 lines: one marker line, and on
+//   either side of it consecutive numbers with nothing lost or doubled.
+// * The client stopped (SIGSTOP) in the middle of `seq 1 20000` until the
+//   shell has written everything: afterwards the history holds every
+//   number once, in order.
+//
+// Local echo is off (MOSH_PREDICTION_DISPLAY=never) so the panes hold only
+// what the server sent.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "e2e/common/process_probe.h"
+#include "support/direct_pane.h"
+#include "support/subprocess.h"
+#include "support/tmux_session.h"
+
+namespace roam::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr const char* kPrompt = "e2e$ ";
+constexpr milliseconds kConnectTimeout(20000);
+constexpr milliseconds kStepTimeout(30000);
+constexpr int kPaneHistory = 60000;
+
+// Lines of a capture with trailing blanks (and the SGR resets tmux adds
+// after the last coloured cell) removed, and the blank lines at the end
+// dropped.
+std::vector<std::string> Lines(const std::string& capture) {
+  std::vector<std::string> out;
+  std::istringstream in(capture);
+  std::string line;
+  static const std::regex trailing("(\\x1b\\[[0-9;:]*m|\\s)+$");
+  while (std::getline(in, line)) out.push_back(std::regex_replace(line, trailing, ""));
+  while (!out.empty() && out.back().empty()) out.pop_back();
+  return out;
+}
+
+std::string Plain(const std::string& line) {
+  static const std::regex sgr("\\x1b\\[[0-9;:]*m");
+  return std::regex_replace(line, sgr, "");
+}
+
+// The first line where `a` and `b` differ, with some context.
+std::string FirstDifference(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::ostringstream out;
+  out << "roam pane: " << a.size() << " lines, direct pane: " << b.size() << " lines\n";
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    const std::string x = i < a.size() ? a[i] : "<none>";
+    const std::string y = i < b.size() ? b[i] : "<none>";
+    if (x == y) continue;
+    out << "first difference at line " << i << ":\n  roam:   " << x << "\n  direct: " << y << "\n";
+    for (size_t j = i > 3 ? i - 3 : 0; j < std::min(i + 4, a.size()); ++j) {
+      out << "  roam[" << j << "]: " << a[j] << "\n";
+    }
+    for (size_t j = i > 3 ? i - 3 : 0; j < std::min(i + 4, b.size()); ++j) {
+      out << "  direct[" << j << "]: " << b[j] << "\n";
+    }
+    break;
+  }
+  return out.str();
+}
+
+// The process whose argv[0] ends in `program` and that has `arg` as an
+// argument.
+std::optional<pid_t> FindProcess(const std::string& program, const std::string& arg) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string argv0 = s.substr(0, s.find('\0'));
+    if (argv0.size() < program.size() ||
+        argv0.compare(argv0.size() - program.size(), program.size(), program) != 0) {
+      continue;
+    }
+    if (s.find(std::string(1, '\0') + arg + std::string(1, '\0')) == std::string::npos) continue;
+    return static_cast<pid_t>(std::stol(e.path().filename().string()));
+  }
+  return std::nullopt;
+}
+
+// Lines() from the shell's first prompt on: what comes before it in the
+// roam pane is the wrapper's start-up (the server's start-up output passed
+// through, as mosh's wrapper does: blank lines, and the server's banner
+// when it wins the race with the connect line), not the session's.
+std::vector<std::string> SessionLines(const std::string& capture) {
+  std::vector<std::string> lines = Lines(capture);
+  size_t first = 0;
+  while (first < lines.size() && Plain(lines[first]).rfind("e2e$", 0) != 0) ++first;
+  lines.erase(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(first));
+  return lines;
+}
+
+// Polls until both panes' history and screen are equal (bounded).
+::testing::AssertionResult HistoriesMatch(TmuxSession& roam, TmuxSession& direct) {
+  std::vector<std::string> a;
+  std::vector<std::string> b;
+  const bool same = PollUntil(
+      [&] {
+        a = SessionLines(roam.CaptureHistory());
+        b = SessionLines(direct.CaptureHistory());
+        return a == b;
+      },
+      kStepTimeout, milliseconds(250));
+  if (same) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << FirstDifference(a, b);
+}
+
+// Whether `text` is a decimal number; its value in *n.
+bool Number(const std::string& text, long* n) {
+  if (text.empty() || text.size() > 9) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  *n = std::stol(text);
+  return true;
+}
+
+// Checks that after the line that holds `command` (the end of the typed
+// command line) come the numbers 1 to `last` in order, each once, except
+// that at most one marker line may stand for exactly the lines missing
+// where it is (the command line included, when the flood took it too).
+// *skipped: the marker's count (0 without one); *after_marker: the numbers
+// after it.
+::testing::AssertionResult NumbersOnceInOrder(const std::vector<std::string>& lines,
+                                              const std::string& command, long last, long* skipped,
+                                              long* after_marker) {
+  static const std::regex marker_re("^\\[roam: ([0-9,]+) lines not shown\\]$");
+  size_t i = 0;
+  long expect = 1;
+  while (i < lines.size() && Plain(lines[i]).find(command) == std::string::npos) ++i;
+  if (i < lines.size()) {
+    ++i;
+  } else {
+    // No command line: then the marker must stand for it.
+    i = 0;
+    while (i < lines.size() && !std::regex_match(Plain(lines[i]), marker_re)) ++i;
+    expect = 0;
+  }
+  if (i == lines.size()) {
+    std::string head;
+    for (size_t j = 0; j < std::min<size_t>(lines.size(), 8); ++j) head += "\n  " + lines[j];
+    return ::testing::AssertionFailure()
+           << "no line with " << command << " and no marker; the first lines:" << head;
+  }
+  *skipped = 0;
+  *after_marker = 0;
+  bool seen_marker = false;
+  for (; i < lines.size() && expect <= last; ++i) {
+    const std::string text = Plain(lines[i]);
+    std::smatch m;
+    long n = 0;
+    if (std::regex_match(text, m, marker_re)) {
+      if (seen_marker) return ::testing::AssertionFailure() << "a second marker at line " << i;
+      seen_marker = true;
+      std::string digits = m[1];
+      std::erase(digits, ',');
+      *skipped = std::stol(digits);
+      expect += *skipped;
+      continue;
+    }
+    if (!Number(text, &n) || n != expect) {
+      return ::testing::AssertionFailure()
+             << "line " << i << " is \"" << text << "\", expected " << expect;
+    }
+    if (seen_marker) ++*after_marker;
+    ++expect;
+  }
+  if (expect != last + 1) {
+    return ::testing::AssertionFailure() << "the numbers stop before " << expect;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+class NativeScrollbackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(HaveProgram("tmux") && HaveProgram("less") && HaveProgram("vim"));
+    char tmpl[] = "/tmp/roam-e2e-scrollback-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    marker_ = "ROAM_E2E_SCROLLBACK=" + std::to_string(getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    shell_ = std::string("env 'PS1=") + kPrompt + "' " + marker_ + " /bin/sh";
+    // 2,000 lines in the eight colours, some bold, some underlined.
+    std::ofstream colours(dir_ + "/colours.txt");
+    for (int i = 1; i <= 2000; ++i) {
+      colours << "\x1b[3" << i % 8 << (i % 3 == 0 ? ";1" : "") << (i % 5 == 0 ? ";4" : "")
+              << "mcoloured line " << i << "\x1b[0m plain tail " << i << "\n";
+    }
+    std::ofstream known(dir_ + "/known.txt");
+    for (int i = 1; i <= 120; ++i) known << "known line " << i << "\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<TmuxSession> OpenRoam(int cols, int rows, const std::string& scrollback) {
+    const std::string command = "exec '" + RoamProgram("roam") + "' --local -- " + shell_;
+    return std::make_unique<TmuxSession>(
+        command, cols, rows,
+        std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
+                                 "MOSH_PREDICTION_DISPLAY=never", "ROAM_SCROLLBACK=" + scrollback},
+        kPaneHistory);
+  }
+
+  // Types `command; echo ok-N` and waits for ok-N and a prompt under it.
+  bool Run(TmuxSession& pane, const std::string& command, int step) {
+    pane.Type(command + "; echo ok-$((" + std::to_string(step) + "+0))");
+    pane.Keys({"Enter"});
+    return pane.WaitForText("ok-" + std::to_string(step) + "\ne2e$", kStepTimeout);
+  }
+
+  void SessionMatchesADirectPane(int cols, int rows);
+
+  std::string dir_;
+  std::string marker_;
+  std::string shell_;
+};
+
+void NativeScrollbackTest::SessionMatchesADirectPane(int cols, int rows) {
+  std::unique_ptr<TmuxSession> roam = OpenRoam(cols, rows, "10000");
+  ASSERT_TRUE(roam->started());
+  std::unique_ptr<TmuxSession> direct =
+      OpenDirectPane(shell_, cols, rows, {"TERM=xterm-256color"}, kPaneHistory);
+  ASSERT_TRUE(direct->started());
+  ASSERT_TRUE(roam->WaitForText("e2e$", kConnectTimeout)) << roam->CaptureText();
+  ASSERT_TRUE(direct->WaitForText("e2e$", kConnectTimeout)) << direct->CaptureText();
+
+  int step = 0;
+  auto both = [&](const std::string& command) {
+    ++step;
+    for (TmuxSession* p : {roam.get(), direct.get()}) {
+      ASSERT_TRUE(Run(*p, command, step)) << command << "\n" << p->CaptureText();
+    }
+  };
+  auto full_screen = [&](const std::string& command, const std::string& shown,
+                         const std::vector<std::string>& quit) {
+    for (TmuxSession* p : {roam.get(), direct.get()}) {
+      p->Type(command);
+      p->Keys({"Enter"});
+      ASSERT_TRUE(p->WaitForText(shown, kStepTimeout)) << command << "\n" << p->CaptureText();
+      p->Keys(quit);
+      ASSERT_TRUE(p->WaitForScreen(
+          [&](const std::string& s) { return s.find(shown) == std::string::npos; }, kStepTimeout))
+          << command << "\n"
+          << p->CaptureText();
+    }
+  };
+
+  ASSERT_NO_FATAL_FAILURE(both("seq 1 5000"));
+  ASSERT_NO_FATAL_FAILURE(both("cat " + dir_ + "/colours.txt"));
+  ASSERT_NO_FATAL_FAILURE(full_screen("less " + dir_ + "/known.txt", "known line 3", {"q"}));
+  ASSERT_NO_FATAL_FAILURE(both("echo between less and vim"));
+  ASSERT_NO_FATAL_FAILURE(full_screen("vim -u NONE -N " + dir_ + "/known.txt", "known line 3",
+                                      {"Escape", ":q!", "Enter"}));
+  ASSERT_NO_FATAL_FAILURE(both("seq 1 30"));
+  {
+    ::testing::AssertionResult same = HistoriesMatch(*roam, *direct);
+    ASSERT_TRUE(same) << "after seq, colours, less and vim";
+  }
+  // The history must really be there (not two empty panes).
+  const std::vector<std::string> lines = Lines(roam->CaptureHistory());
+  ASSERT_GT(lines.size(), 7000u);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "1"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "5000"), lines.end());
+
+  ASSERT_NO_FATAL_FAILURE(both("clear"));
+  ASSERT_NO_FATAL_FAILURE(both("seq 1 40"));
+  {
+    ::testing::AssertionResult same = HistoriesMatch(*roam, *direct);
+    EXPECT_TRUE(same) << "after clear";
+  }
+  const std::vector<std::string> cleared = Lines(roam->CaptureHistory());
+  EXPECT_EQ(std::find(cleared.begin(), cleared.end(), "5000"), cleared.end())
+      << "clear left the old history";
+}
+
+TEST_F(NativeScrollbackTest, HistoryEqualsADirectPaneAt80x24) { SessionMatchesADirectPane(80, 24); }
+
+TEST_F(NativeScrollbackTest, HistoryEqualsADirectPaneAt132x43) {
+  SessionMatchesADirectPane(132, 43);
+}
+
+TEST_F(NativeScrollbackTest, AFloodBeyondTheBoundLeavesOneMarkerThenTheNewestLines) {
+  std::unique_ptr<TmuxSession> roam = OpenRoam(80, 24, "1000");
+  ASSERT_TRUE(roam->started());
+  ASSERT_TRUE(roam->WaitForText("e2e$", kConnectTimeout)) << roam->CaptureText();
+  ASSERT_TRUE(Run(*roam, "seq 1 300000", 1)) << roam->CaptureText();
+  long skipped = 0;
+  long after = 0;
+  std::vector<std::string> lines;
+  const bool ok = PollUntil(
+      [&] {
+        lines = Lines(roam->CaptureHistory());
+        return bool(
+            NumbersOnceInOrder(lines, "seq 1 300000; echo ok-$((1+0))", 300000, &skipped, &after));
+      },
+      kStepTimeout, milliseconds(250));
+  ASSERT_TRUE(ok) << NumbersOnceInOrder(lines, "seq 1 300000; echo ok-$((1+0))", 300000, &skipped,
+                                        &after)
+                         .message();
+  EXPECT_GT(skipped, 290000);
+  // The bound: at most 1,000 history lines caught up on, plus the screen.
+  EXPECT_GE(after, 1000);
+  EXPECT_LE(after, 1000 + 2 * 24);
+}
+
+TEST_F(NativeScrollbackTest, AStoppedClientCatchesUpOnEveryLineOnceInOrder) {
+  std::unique_ptr<TmuxSession> roam = OpenRoam(80, 24, "50000");
+  ASSERT_TRUE(roam->started());
+  ASSERT_TRUE(roam->WaitForText("e2e$", kConnectTimeout)) << roam->CaptureText();
+  // Half the numbers, a pause, the rest: the client is stopped during the
+  // pause, and stays stopped until the shell has written everything.
+  const std::string done = dir_ + "/done";
+  const std::string command = "seq 1 10000; sleep 2; seq 10001 20000; touch " + done;
+  roam->Type(command + "; echo ok-$((1+0))");
+  roam->Keys({"Enter"});
+  ASSERT_TRUE(roam->WaitForText("\n10000\n", kStepTimeout)) << roam->CaptureText();
+  std::optional<pid_t> client = FindProcess("/roam", marker_);
+  ASSERT_TRUE(client.has_value());
+  ASSERT_EQ(kill(*client, SIGSTOP), 0);
+  const bool finished =
+      PollUntil([&] { return std::filesystem::exists(done); }, kStepTimeout, milliseconds(200));
+  kill(*client, SIGCONT);
+  ASSERT_TRUE(finished);
+  ASSERT_TRUE(roam->WaitForText("ok-1\ne2e$", kStepTimeout)) << roam->CaptureText();
+  long skipped = 0;
+  long after = 0;
+  std::vector<std::string> lines;
+  const bool ok = PollUntil(
+      [&] {
+        lines = Lines(roam->CaptureHistory());
+        return bool(NumbersOnceInOrder(lines, "echo ok-$((1+0))", 20000, &skipped, &after));
+      },
+      kStepTimeout, milliseconds(250));
+  EXPECT_TRUE(ok)
+      << NumbersOnceInOrder(lines, "echo ok-$((1+0))", 20000, &skipped, &after).message();
+  EXPECT_EQ(skipped, 0);
+}
+
+}  // namespace
+}  // namespace roam::testing
