@@ -1093,6 +1093,13 @@ def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout
             if marker in window[-(len(text) + len(marker)):]:
                 t1 = t
                 break
+        if t1 is not None:
+            # Whatever follows the final screen (roam's native scrollback
+            # catching up on the history) belongs to the run's bytes and CPU:
+            # drain until the client has been quiet for a while.
+            settled_from = c.bytes_read
+            quiet_settle(c, max(0.5, sess.quiet()), 30)
+            out["bytes_after_final_screen"] = c.bytes_read - settled_from
         after = sess.sample_resources()
         out["completed"] = t1 is not None
         out["time_s"] = None if t1 is None else t1 - t0

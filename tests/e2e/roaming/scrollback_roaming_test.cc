@@ -1,0 +1,102 @@
+// Native scrollback across a bad network, end to end: roam-client in a tmux
+// pane talks to roam-server through an in-process netsim UDP relay
+// (RelayedSession), and every line of `seq 1 20000` must reach the pane's
+// own history once, in order (docs/protocol.md §8.4):
+//
+//  * OutageAndAddressChange (lossy profile): after the first 10,000 lines
+//    the link goes away for 20 s, during which the client's address
+//    changes (the relay rebinds to 127.0.0.2) and the shell prints the
+//    other 10,000; afterwards the client fetches what it missed.
+//  * Intercontinental: the same output over a long link with no outage,
+//    where the server skips frames.
+//
+// Both sides keep 50,000 lines (ROAM_SCROLLBACK), so no marker may appear.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "e2e/common/history_lines.h"
+#include "e2e/common/relayed_session.h"
+#include "netsim/profile.h"
+#include "support/subprocess.h"
+
+namespace roam::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr const char* kPrompt = "e2e$ ";
+constexpr milliseconds kStepTimeout(60000);
+constexpr auto kOutage = std::chrono::seconds(20);
+// The end of the typed command line, which the numbers follow.
+constexpr const char* kCommandEnd = "echo ok-$((1+0))";
+
+class ScrollbackRoamingTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& profile_name) {
+    Result<netsim::Profile> profile = netsim::ProfileByName(profile_name);
+    ASSERT_TRUE(profile.ok()) << profile.status().message();
+    RelayedSessionOptions options;
+    options.prompt = kPrompt;
+    options.profile = *profile;
+    options.env = {"ROAM_SCROLLBACK=50000"};
+    options.history_limit = 60000;
+    const std::string error = session_.Start(options);
+    ASSERT_EQ(error, "");
+  }
+
+  // Waits until the history holds 1..20000 after the command line, once
+  // each and in order, with no marker.
+  void ExpectEveryLineOnceInOrder() {
+    TmuxSession& pane = session_.pane();
+    ASSERT_TRUE(pane.WaitForText("ok-1\ne2e$", kStepTimeout)) << session_.Context();
+    long skipped = 0;
+    long after = 0;
+    std::vector<std::string> lines;
+    const bool ok = PollUntil(
+        [&] {
+          lines = Lines(pane.CaptureHistory());
+          return bool(NumbersOnceInOrder(lines, kCommandEnd, 20000, &skipped, &after));
+        },
+        kStepTimeout, milliseconds(250));
+    EXPECT_TRUE(ok) << NumbersOnceInOrder(lines, kCommandEnd, 20000, &skipped, &after).message()
+                    << "\n"
+                    << session_.Context();
+    EXPECT_EQ(skipped, 0);
+  }
+
+  RelayedSession session_;
+};
+
+TEST_F(ScrollbackRoamingTest, AnOutageAndAnAddressChangeMidOutputLoseNoLine) {
+  ASSERT_NO_FATAL_FAILURE(Start("lossy"));
+  TmuxSession& pane = session_.pane();
+  pane.Type(std::string("seq 1 10000; sleep 3; seq 10001 20000; ") + kCommandEnd);
+  pane.Keys({"Enter"});
+  ASSERT_TRUE(pane.WaitForText("\n10000\n", kStepTimeout)) << session_.Context();
+  const SteadyClock::time_point start = session_.relay().StartOutage(kOutage);
+  ASSERT_TRUE(session_.relay().Rebind("127.0.0.2").ok());
+  // The link is down: wait until it is back (bounded by the outage itself).
+  while (SteadyClock::now() < start + kOutage + milliseconds(20)) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_GT(session_.relay().Stats().up.lost_outage, 0u);
+  ASSERT_NO_FATAL_FAILURE(ExpectEveryLineOnceInOrder());
+  EXPECT_EQ(session_.relay().UpstreamAddress().rfind("127.0.0.2:", 0), 0u);
+}
+
+TEST_F(ScrollbackRoamingTest, ALongLinkLosesNoLine) {
+  ASSERT_NO_FATAL_FAILURE(Start("intercontinental"));
+  TmuxSession& pane = session_.pane();
+  pane.Type(std::string("seq 1 20000; ") + kCommandEnd);
+  pane.Keys({"Enter"});
+  ASSERT_NO_FATAL_FAILURE(ExpectEveryLineOnceInOrder());
+}
+
+}  // namespace
+}  // namespace roam::testing
