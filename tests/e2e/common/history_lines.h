@@ -7,8 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
+
+#include "support/tmux_session.h"
 
 namespace roam::testing {
 
@@ -29,6 +32,33 @@ std::string Plain(const std::string& line);
 ::testing::AssertionResult NumbersOnceInOrder(const std::vector<std::string>& lines,
                                               const std::string& command, long last, long* skipped,
                                               long* after_marker);
+
+// Lines() from the first line that starts with the shell's prompt ("e2e$")
+// on: what comes before it is a wrapper's start-up (the server's start-up
+// output passed through, as mosh's wrapper does: blank lines, and the
+// server's banner when it wins the race with the connect line), not the
+// session's.
+std::vector<std::string> SessionLines(const std::string& capture);
+
+// Polls (bounded by `timeout`) until both panes' history and screen from the
+// first prompt on are equal, SGR sequences included; else the first
+// difference.
+::testing::AssertionResult HistoriesMatch(TmuxSession& roam, TmuxSession& direct,
+                                          std::chrono::milliseconds timeout);
+
+// Types `command; echo ok-N` (N = `step`) and waits for ok-N with the
+// prompt ("e2e$") under it.
+bool RunStep(TmuxSession& pane, const std::string& command, int step,
+             std::chrono::milliseconds timeout);
+
+// The same session typed into a roam pane and a direct pane (both at the
+// prompt "e2e$ ", `dir` an empty temporary directory): `seq 1 5000`, 2,000
+// coloured lines (eight colours, bold, underline), `less` and `vim` (the
+// alternate screen) with output between them, `seq 1 30`; then both
+// histories must be equal and hold the numbers. Then `clear` (which erases
+// the history) and `seq 1 40`: equal again, and the old lines gone.
+void CompareScrollbackSession(TmuxSession& roam, TmuxSession& direct, const std::string& dir,
+                              std::chrono::milliseconds step_timeout);
 
 }  // namespace roam::testing
 

@@ -50,26 +50,6 @@ constexpr milliseconds kConnectTimeout(20000);
 constexpr milliseconds kStepTimeout(30000);
 constexpr int kPaneHistory = 60000;
 
-// The first line where `a` and `b` differ, with some context.
-std::string FirstDifference(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::ostringstream out;
-  out << "roam pane: " << a.size() << " lines, direct pane: " << b.size() << " lines\n";
-  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-    const std::string x = i < a.size() ? a[i] : "<none>";
-    const std::string y = i < b.size() ? b[i] : "<none>";
-    if (x == y) continue;
-    out << "first difference at line " << i << ":\n  roam:   " << x << "\n  direct: " << y << "\n";
-    for (size_t j = i > 3 ? i - 3 : 0; j < std::min(i + 4, a.size()); ++j) {
-      out << "  roam[" << j << "]: " << a[j] << "\n";
-    }
-    for (size_t j = i > 3 ? i - 3 : 0; j < std::min(i + 4, b.size()); ++j) {
-      out << "  direct[" << j << "]: " << b[j] << "\n";
-    }
-    break;
-  }
-  return out.str();
-}
-
 // The process whose argv[0] ends in `program` and that has `arg` as an
 // argument.
 std::optional<pid_t> FindProcess(const std::string& program, const std::string& arg) {
@@ -88,33 +68,6 @@ std::optional<pid_t> FindProcess(const std::string& program, const std::string& 
   return std::nullopt;
 }
 
-// Lines() from the shell's first prompt on: what comes before it in the
-// roam pane is the wrapper's start-up (the server's start-up output passed
-// through, as mosh's wrapper does: blank lines, and the server's banner
-// when it wins the race with the connect line), not the session's.
-std::vector<std::string> SessionLines(const std::string& capture) {
-  std::vector<std::string> lines = Lines(capture);
-  size_t first = 0;
-  while (first < lines.size() && Plain(lines[first]).rfind("e2e$", 0) != 0) ++first;
-  lines.erase(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(first));
-  return lines;
-}
-
-// Polls until both panes' history and screen are equal (bounded).
-::testing::AssertionResult HistoriesMatch(TmuxSession& roam, TmuxSession& direct) {
-  std::vector<std::string> a;
-  std::vector<std::string> b;
-  const bool same = PollUntil(
-      [&] {
-        a = SessionLines(roam.CaptureHistory());
-        b = SessionLines(direct.CaptureHistory());
-        return a == b;
-      },
-      kStepTimeout, milliseconds(250));
-  if (same) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << FirstDifference(a, b);
-}
-
 class NativeScrollbackTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -125,14 +78,6 @@ class NativeScrollbackTest : public ::testing::Test {
     marker_ = "ROAM_E2E_SCROLLBACK=" + std::to_string(getpid()) + "-" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name();
     shell_ = std::string("env 'PS1=") + kPrompt + "' " + marker_ + " /bin/sh";
-    // 2,000 lines in the eight colours, some bold, some underlined.
-    std::ofstream colours(dir_ + "/colours.txt");
-    for (int i = 1; i <= 2000; ++i) {
-      colours << "\x1b[3" << i % 8 << (i % 3 == 0 ? ";1" : "") << (i % 5 == 0 ? ";4" : "")
-              << "mcoloured line " << i << "\x1b[0m plain tail " << i << "\n";
-    }
-    std::ofstream known(dir_ + "/known.txt");
-    for (int i = 1; i <= 120; ++i) known << "known line " << i << "\n";
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -143,13 +88,6 @@ class NativeScrollbackTest : public ::testing::Test {
         std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
                                  "MOSH_PREDICTION_DISPLAY=never", "ROAM_SCROLLBACK=" + scrollback},
         kPaneHistory);
-  }
-
-  // Types `command; echo ok-N` and waits for ok-N and a prompt under it.
-  bool Run(TmuxSession& pane, const std::string& command, int step) {
-    pane.Type(command + "; echo ok-$((" + std::to_string(step) + "+0))");
-    pane.Keys({"Enter"});
-    return pane.WaitForText("ok-" + std::to_string(step) + "\ne2e$", kStepTimeout);
   }
 
   void SessionMatchesADirectPane(int cols, int rows);
@@ -167,54 +105,7 @@ void NativeScrollbackTest::SessionMatchesADirectPane(int cols, int rows) {
   ASSERT_TRUE(direct->started());
   ASSERT_TRUE(roam->WaitForText("e2e$", kConnectTimeout)) << roam->CaptureText();
   ASSERT_TRUE(direct->WaitForText("e2e$", kConnectTimeout)) << direct->CaptureText();
-
-  int step = 0;
-  auto both = [&](const std::string& command) {
-    ++step;
-    for (TmuxSession* p : {roam.get(), direct.get()}) {
-      ASSERT_TRUE(Run(*p, command, step)) << command << "\n" << p->CaptureText();
-    }
-  };
-  auto full_screen = [&](const std::string& command, const std::string& shown,
-                         const std::vector<std::string>& quit) {
-    for (TmuxSession* p : {roam.get(), direct.get()}) {
-      p->Type(command);
-      p->Keys({"Enter"});
-      ASSERT_TRUE(p->WaitForText(shown, kStepTimeout)) << command << "\n" << p->CaptureText();
-      p->Keys(quit);
-      ASSERT_TRUE(p->WaitForScreen(
-          [&](const std::string& s) { return s.find(shown) == std::string::npos; }, kStepTimeout))
-          << command << "\n"
-          << p->CaptureText();
-    }
-  };
-
-  ASSERT_NO_FATAL_FAILURE(both("seq 1 5000"));
-  ASSERT_NO_FATAL_FAILURE(both("cat " + dir_ + "/colours.txt"));
-  ASSERT_NO_FATAL_FAILURE(full_screen("less " + dir_ + "/known.txt", "known line 3", {"q"}));
-  ASSERT_NO_FATAL_FAILURE(both("echo between less and vim"));
-  ASSERT_NO_FATAL_FAILURE(full_screen("vim -u NONE -N " + dir_ + "/known.txt", "known line 3",
-                                      {"Escape", ":q!", "Enter"}));
-  ASSERT_NO_FATAL_FAILURE(both("seq 1 30"));
-  {
-    ::testing::AssertionResult same = HistoriesMatch(*roam, *direct);
-    ASSERT_TRUE(same) << "after seq, colours, less and vim";
-  }
-  // The history must really be there (not two empty panes).
-  const std::vector<std::string> lines = Lines(roam->CaptureHistory());
-  ASSERT_GT(lines.size(), 7000u);
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "1"), lines.end());
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "5000"), lines.end());
-
-  ASSERT_NO_FATAL_FAILURE(both("clear"));
-  ASSERT_NO_FATAL_FAILURE(both("seq 1 40"));
-  {
-    ::testing::AssertionResult same = HistoriesMatch(*roam, *direct);
-    EXPECT_TRUE(same) << "after clear";
-  }
-  const std::vector<std::string> cleared = Lines(roam->CaptureHistory());
-  EXPECT_EQ(std::find(cleared.begin(), cleared.end(), "5000"), cleared.end())
-      << "clear left the old history";
+  ASSERT_NO_FATAL_FAILURE(CompareScrollbackSession(*roam, *direct, dir_, kStepTimeout));
 }
 
 TEST_F(NativeScrollbackTest, HistoryEqualsADirectPaneAt80x24) { SessionMatchesADirectPane(80, 24); }
@@ -227,7 +118,7 @@ TEST_F(NativeScrollbackTest, AFloodBeyondTheBoundLeavesOneMarkerThenTheNewestLin
   std::unique_ptr<TmuxSession> roam = OpenRoam(80, 24, "1000");
   ASSERT_TRUE(roam->started());
   ASSERT_TRUE(roam->WaitForText("e2e$", kConnectTimeout)) << roam->CaptureText();
-  ASSERT_TRUE(Run(*roam, "seq 1 300000", 1)) << roam->CaptureText();
+  ASSERT_TRUE(RunStep(*roam, "seq 1 300000", 1, kStepTimeout)) << roam->CaptureText();
   long skipped = 0;
   long after = 0;
   std::vector<std::string> lines;

@@ -9,12 +9,20 @@
 //    other 10,000; afterwards the client fetches what it missed.
 //  * Intercontinental: the same output over a long link with no outage,
 //    where the server skips frames.
+//  * A tmux pane that runs the same commands directly is the oracle: after
+//    `seq`, 2,000 coloured lines, `less` and `vim`, and after `clear`, the
+//    roam pane's history plus screen equal the direct pane's, attributes
+//    included, on the lossy and the intercontinental profiles (80x24).
 //
 // Both sides keep 50,000 lines (ROAM_SCROLLBACK), so no marker may appear.
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +30,7 @@
 #include "e2e/common/history_lines.h"
 #include "e2e/common/relayed_session.h"
 #include "netsim/profile.h"
+#include "support/direct_pane.h"
 #include "support/subprocess.h"
 
 namespace roam::testing {
@@ -70,8 +79,33 @@ class ScrollbackRoamingTest : public ::testing::Test {
     EXPECT_EQ(skipped, 0);
   }
 
+  // The direct-pane comparison (e2e/common/history_lines.h) over `profile`.
+  void CompareWithADirectPane(const std::string& profile) {
+    ASSERT_TRUE(HaveProgram("less") && HaveProgram("vim"));
+    ASSERT_NO_FATAL_FAILURE(Start(profile));
+    char tmpl[] = "/tmp/roam-e2e-scrollback-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const std::string dir = tmpl;
+    std::unique_ptr<TmuxSession> direct = OpenDirectPane(
+        std::string("env 'PS1=") + kPrompt + "' /bin/sh", 80, 24, {"TERM=xterm-256color"}, 60000);
+    EXPECT_TRUE(direct->started());
+    if (direct->started() && direct->WaitForText("e2e$", kStepTimeout)) {
+      EXPECT_NO_FATAL_FAILURE(CompareScrollbackSession(session_.pane(), *direct, dir, kStepTimeout))
+          << session_.Context();
+    }
+    std::filesystem::remove_all(dir);
+  }
+
   RelayedSession session_;
 };
+
+TEST_F(ScrollbackRoamingTest, HistoryEqualsADirectPaneOnALossyLink) {
+  CompareWithADirectPane("lossy");
+}
+
+TEST_F(ScrollbackRoamingTest, HistoryEqualsADirectPaneOnALongLink) {
+  CompareWithADirectPane("intercontinental");
+}
 
 TEST_F(ScrollbackRoamingTest, AnOutageAndAnAddressChangeMidOutputLoseNoLine) {
   ASSERT_NO_FATAL_FAILURE(Start("lossy"));
