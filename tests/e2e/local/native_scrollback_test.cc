@@ -7,8 +7,10 @@
 //   history plus screen equal, colours and attributes included
 //   (capture-pane -e), to the direct pane's; then `clear` (which erases the
 //   history with CSI 3 J) and a few more lines, equal again.
-// * `seq 1 300000` with a bound of 1,000 lines: one marker line, and on
-//   either side of it consecutive numbers with nothing lost or doubled.
+// * `seq 1 3000000` with the default bound of 10,000 lines: one marker
+//   line, then the newest lines, with nothing lost or doubled around it.
+// * Shrinking and growing the window between outputs: the same history as
+//   a direct pane that was resized alike.
 // * The client stopped (SIGSTOP) in the middle of `seq 1 20000` until the
 //   shell has written everything: afterwards the history holds every
 //   number once, in order.
@@ -115,27 +117,59 @@ TEST_F(NativeScrollbackTest, HistoryEqualsADirectPaneAt132x43) {
 }
 
 TEST_F(NativeScrollbackTest, AFloodBeyondTheBoundLeavesOneMarkerThenTheNewestLines) {
-  std::unique_ptr<TmuxSession> roam = OpenRoam(80, 24, "1000");
+  std::unique_ptr<TmuxSession> roam = OpenRoam(80, 24, "10000");
   ASSERT_TRUE(roam->started());
   ASSERT_TRUE(roam->WaitForText("e2e$", kConnectTimeout)) << roam->CaptureText();
-  ASSERT_TRUE(RunStep(*roam, "seq 1 300000", 1, kStepTimeout)) << roam->CaptureText();
+  const std::string command = "seq 1 3000000; echo ok-$((1+0))";
+  ASSERT_TRUE(RunStep(*roam, "seq 1 3000000", 1, kStepTimeout)) << roam->CaptureText();
   long skipped = 0;
   long after = 0;
   std::vector<std::string> lines;
   const bool ok = PollUntil(
       [&] {
         lines = Lines(roam->CaptureHistory());
-        return bool(
-            NumbersOnceInOrder(lines, "seq 1 300000; echo ok-$((1+0))", 300000, &skipped, &after));
+        return bool(NumbersOnceInOrder(lines, command, 3000000, &skipped, &after));
       },
       kStepTimeout, milliseconds(250));
-  ASSERT_TRUE(ok) << NumbersOnceInOrder(lines, "seq 1 300000; echo ok-$((1+0))", 300000, &skipped,
-                                        &after)
-                         .message();
-  EXPECT_GT(skipped, 290000);
-  // The bound: at most 1,000 history lines caught up on, plus the screen.
-  EXPECT_GE(after, 1000);
-  EXPECT_LE(after, 1000 + 2 * 24);
+  ASSERT_TRUE(ok) << NumbersOnceInOrder(lines, command, 3000000, &skipped, &after).message();
+  EXPECT_GT(skipped, 2980000);
+  // The bound: at most 10,000 history lines caught up on, plus the screen.
+  EXPECT_GE(after, 10000);
+  EXPECT_LE(after, 10000 + 2 * 24);
+}
+
+// The window shrinks and grows between outputs: the terminal's own resize
+// rule (tmux scrolls rows off the top into its history when it shrinks,
+// and brings them back when it grows) and roam's must leave the same
+// history as a direct pane, with nothing doubled or lost.
+TEST_F(NativeScrollbackTest, ResizingNeitherDuplicatesNorLosesHistory) {
+  std::unique_ptr<TmuxSession> roam = OpenRoam(80, 24, "10000");
+  ASSERT_TRUE(roam->started());
+  std::unique_ptr<TmuxSession> direct =
+      OpenDirectPane(shell_, 80, 24, {"TERM=xterm-256color"}, kPaneHistory);
+  ASSERT_TRUE(direct->started());
+  ASSERT_TRUE(roam->WaitForText("e2e$", kConnectTimeout)) << roam->CaptureText();
+  ASSERT_TRUE(direct->WaitForText("e2e$", kConnectTimeout)) << direct->CaptureText();
+  int step = 0;
+  auto both = [&](const std::string& command) {
+    ++step;
+    for (TmuxSession* p : {roam.get(), direct.get()}) {
+      ASSERT_TRUE(RunStep(*p, command, step, kStepTimeout)) << command << "\n" << p->CaptureText();
+    }
+  };
+  auto resize = [&](int cols, int rows) {
+    for (TmuxSession* p : {roam.get(), direct.get()}) p->Resize(cols, rows);
+    // The shell sees the new size through roam too.
+    ASSERT_NO_FATAL_FAILURE(both("stty size"));
+    ASSERT_TRUE(roam->WaitForText(std::to_string(rows) + " " + std::to_string(cols), kStepTimeout));
+  };
+  ASSERT_NO_FATAL_FAILURE(both("seq 1 100"));
+  ASSERT_NO_FATAL_FAILURE(resize(80, 15));
+  ASSERT_NO_FATAL_FAILURE(both("seq 101 130"));
+  ASSERT_NO_FATAL_FAILURE(resize(100, 30));
+  ASSERT_NO_FATAL_FAILURE(both("seq 131 200"));
+  ::testing::AssertionResult same = HistoriesMatch(*roam, *direct, kStepTimeout);
+  EXPECT_TRUE(same) << "after shrinking and growing";
 }
 
 TEST_F(NativeScrollbackTest, AStoppedClientCatchesUpOnEveryLineOnceInOrder) {
