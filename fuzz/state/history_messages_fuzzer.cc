@@ -72,7 +72,8 @@ void CheckHistory(std::string_view bytes) {
   ROAM_CHECK(state.erased_below >= before.erased_below);
   ROAM_CHECK(state.erased_below <= state.end);
   ROAM_CHECK(state.resized.size() <= roam::state::kMaxResizeRanges);
-  for (const roam::term::LineRange& r : state.resized) ROAM_CHECK(r.first < r.end && r.end <= state.end);
+  for (const roam::term::LineRange& r : state.resized)
+    ROAM_CHECK(r.first < r.end && r.end <= state.end);
   if (state.recent) {
     ROAM_CHECK(state.recent->end() == state.end);
     ROAM_CHECK(state.recent->first >= before.end);
