@@ -1098,7 +1098,7 @@ def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout
             # catching up on the history) belongs to the run's bytes and CPU:
             # drain until the client has been quiet for a while.
             settled_from = c.bytes_read
-            quiet_settle(c, max(0.5, sess.quiet()), 30)
+            quiet_settle(c, max(1.5, 3 * sess.quiet()), 60)
             out["bytes_after_final_screen"] = c.bytes_read - settled_from
         after = sess.sample_resources()
         out["completed"] = t1 is not None
