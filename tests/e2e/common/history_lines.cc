@@ -179,6 +179,8 @@ void CompareScrollbackSession(TmuxSession& roam, TmuxSession& direct, const std:
   ASSERT_NO_FATAL_FAILURE(full_screen("vim -u NONE -N " + dir + "/known.txt", "known line 3",
                                       {"Escape", ":q!", "Enter"}));
   ASSERT_NO_FATAL_FAILURE(both("seq 1 30"));
+  ASSERT_NO_FATAL_FAILURE(full_screen("man ls", "LS(1)", {"q"}));
+  ASSERT_NO_FATAL_FAILURE(both("echo after man"));
   {
     ::testing::AssertionResult same = HistoriesMatch(roam, direct, step_timeout);
     ASSERT_TRUE(same) << "after seq, colours, less and vim";

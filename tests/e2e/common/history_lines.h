@@ -53,8 +53,8 @@ bool RunStep(TmuxSession& pane, const std::string& command, int step,
 
 // The same session typed into a roam pane and a direct pane (both at the
 // prompt "e2e$ ", `dir` an empty temporary directory): `seq 1 5000`, 2,000
-// coloured lines (eight colours, bold, underline), `less` and `vim` (the
-// alternate screen) with output between them, `seq 1 30`; then both
+// coloured lines (eight colours, bold, underline), `less`, `vim` and
+// `man ls` (the alternate screen) with output between them; then both
 // histories must be equal and hold the numbers. Then `clear` (which erases
 // the history) and `seq 1 40`: equal again, and the old lines gone.
 void CompareScrollbackSession(TmuxSession& roam, TmuxSession& direct, const std::string& dir,

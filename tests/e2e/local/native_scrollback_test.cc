@@ -2,8 +2,8 @@
 // pane whose own history must end up as a tmux pane's that ran the same
 // commands directly (docs/protocol.md §8.4).
 //
-// * The same session — `seq 1 5000`, 2,000 coloured lines, `less` and `vim`
-//   (the alternate screen) with output in between — leaves the pane's
+// * The same session — `seq 1 5000`, 2,000 coloured lines, `less`, `vim` and
+//   `man` (the alternate screen) with output in between — leaves the pane's
 //   history plus screen equal, colours and attributes included
 //   (capture-pane -e), to the direct pane's; then `clear` (which erases the
 //   history with CSI 3 J) and a few more lines, equal again.

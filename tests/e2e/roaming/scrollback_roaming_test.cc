@@ -10,7 +10,7 @@
 //  * Intercontinental: the same output over a long link with no outage,
 //    where the server skips frames.
 //  * A tmux pane that runs the same commands directly is the oracle: after
-//    `seq`, 2,000 coloured lines, `less` and `vim`, and after `clear`, the
+//    `seq`, 2,000 coloured lines, `less`, `vim` and `man`, and after `clear`, the
 //    roam pane's history plus screen equal the direct pane's, attributes
 //    included, on the lossy and the intercontinental profiles (80x24).
 //
