@@ -82,9 +82,12 @@ class HistorySync {
 
  private:
   struct Fetch {
-    uint64_t id = 0;
-    uint64_t cursor = 0;  // the number of the next record's first line
-    uint64_t end = 0;
+    // A constructor rather than member initializers: std::optional<Fetch>
+    // must see Fetch as default-constructible inside this class (clang).
+    Fetch() : id(0), cursor(0), end(0) {}
+    uint64_t id;
+    uint64_t cursor;  // the number of the next record's first line
+    uint64_t end;
     state::HistoryRecordReader reader;
   };
 
