@@ -16,3 +16,12 @@ printf 'ssh -p 2222' > $w/ssh_with_port
 printf "ssh -o 'ProxyJump a b' \"x\\\\\"y\"" > $w/quotes_and_escapes
 printf "'unterminated" > $w/unterminated_quote
 printf 'a\\ b\\\nc' > $w/backslashes
+# history_sync: byte 0 the catch-up bound, then steps of an op byte (bit 0
+# erase, bit 1 a resize range, bit 2 inline lines) and its arguments.
+h=corpus/history_sync
+mkdir -p $h
+printf '\012\004\003\002\012\024\005\004\003\002\012\024\005\004\003\002\012\024\005' > $h/inline_lines
+printf '\005\000\310\062\377\000\000\310\377\000\000\310\377\000\000\310\377' > $h/flood_then_settle
+printf '\024\004\012\011\036\012\001\005\003\012\012\004\006\005\024\012' > $h/erase_midway
+printf '\036\006\024\002\001\005\050\024\006\012\017\002\011\024\024' > $h/resized
+printf "$(i=0; while [ $i -lt 256 ]; do printf "\\\\%03o" $i; i=$((i+1)); done)" > $h/mixed
