@@ -10,7 +10,7 @@ packages=(
   libncurses-dev libutempter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libvterm-dev
-  mosh tmux openssh-server openssh-client vttest
+  mosh tmux openssh-server openssh-client vttest rsync git curl
   locales python3 unicode-data
   # nsenter and setpriv: programs inside the packet-level link's namespaces,
   # parent-death signals for test servers.

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
 
 # One-way link parameters of roam-netsim's named profiles (tools/netsim/README.md).
@@ -64,6 +65,17 @@ SSH_CAT_REFERENCE_LINKS = [
 QUICK_PROFILES = ["lan", "intercontinental"]
 FULL_PROFILES = ["lan", "wifi", "lte", "3g", "intercontinental", "lossy"]
 SYSTEMS = ["roam", "mosh", "ssh"]
+# roam over the ssh stream (--transport=ssh): its rows are printed beside
+# ssh's, in the roam column.
+STREAM_SYSTEM = "roam-stream"
+# What runs on channels (docs/protocol.md §9): one channel's bulk transfer
+# against `ssh host cat`, rsync over roam against rsync over ssh, and a
+# command's start-up cold and through a live session (the control socket,
+# §11) against ssh cold and with ControlPersist.
+CHANNEL_BYTES = 64 * 1048576
+CHANNEL_BYTES_QUICK = 20_000_000
+CHANNEL_TIMEOUT_S = 180
+COMMAND_REPS = 5
 
 COLS, ROWS = 80, 24
 PROMPT_RE = re.compile(rb"\d+ bench\$")
@@ -847,6 +859,14 @@ class Session:
             host, port = net.reach("udp", port)
             argv = net.client_argv([ctx.bin[f"{self.system}-client"], host, str(port)])
             self.client = PtyClient(argv, client_env({"MOSH_KEY": key, **self.env}))
+        elif self.system == STREAM_SYSTEM:
+            # roam with its datagrams carried by the bootstrap ssh connection
+            # (--transport=ssh), as when UDP is blocked.
+            ssh, host = net.ssh()
+            argv = net.client_argv([ctx.bin["roam"], f"--ssh={shlex.join(ssh)}",
+                                    f"--server={ctx.bin['roam-server']}", "--transport=ssh",
+                                    host, "--", ctx.shell])
+            self.client = PtyClient(argv, client_env())
         else:
             ssh, host = net.ssh()
             self.client = PtyClient(net.client_argv(ssh + ["-tt", host, ctx.shell]), client_env())
@@ -864,6 +884,8 @@ class Session:
         return 1.3 * self.rtt() + 0.08
 
     def server_pids(self):
+        if self.system == STREAM_SYSTEM:
+            return []  # the server detached from ssh: not measured
         if self.system == "ssh":
             return self.net.sshd().session_pids()
         return [self.server_pid] if self.server_pid and alive(self.server_pid) else []
@@ -894,7 +916,8 @@ class Session:
             while now() < deadline and alive(self.server_pid):
                 time.sleep(0.05)
             end_pid(self.server_pid, expect_comm=self.server_comm)
-        if self.system == "ssh" and self.net is not None and self.net._sshd is not None:
+        if (self.system in ("ssh", STREAM_SYSTEM) and self.net is not None and
+                self.net._sshd is not None):
             deadline = now() + 3
             while now() < deadline and self.net._sshd.session_pids():
                 time.sleep(0.05)
@@ -1200,6 +1223,182 @@ def measure_ssh_cat(ctx, profile, path, size, timeout, link_args=()):
     return out
 
 
+def measure_channels(ctx, profile, path, size, timeout, reps):
+    """Channels against ssh on one link (the same run, the same file):
+    `roam host -- cat` vs `ssh host cat`, the same over the ssh stream
+    (--transport=ssh), `rsync -e roam` vs `rsync -e ssh`, `roam host -- true`
+    cold and through a live `roam -N` session vs `ssh host true` cold and
+    with ControlPersist, and, with UDP blocked on the link, how long
+    `roam host -- true` takes to fall back to the stream."""
+    net = Network(ctx, profile, ctx.tag(f"channels-{profile}"))
+    out = {"link": net.kind, "bytes": size, "timeout_s": timeout}
+    run_dir = os.path.join(ctx.workdir, f"run-{ctx.seq}")
+    os.makedirs(run_dir, mode=0o700, exist_ok=True)
+    master = None
+    try:
+        ssh, host = net.ssh()
+        # Every roam here keeps its control sockets in a directory of the run.
+        roam = ["env", f"XDG_RUNTIME_DIR={run_dir}", ctx.bin["roam"], f"--ssh={shlex.join(ssh)}",
+                f"--server={ctx.bin['roam-server']}"]
+
+        def timed(argv, expect_bytes=None):
+            r = run_client_command(net, argv, timeout)
+            ok = r["completed"] and (expect_bytes is None or r["stdout_bytes"] == expect_bytes)
+            return {"time_s": r["seconds"] if ok else None, "status": r["status"],
+                    "stdout_bytes": r["stdout_bytes"],
+                    "megabytes_per_s": (r["stdout_bytes"] / 1e6 / r["seconds"]
+                                        if ok and r["seconds"] else None),
+                    "stderr_tail": r["stderr_tail"]}
+
+        def median_of(argv):
+            runs = [timed(argv) for _ in range(reps)]
+            times = [r["time_s"] for r in runs if r["time_s"] is not None]
+            return {"times_s": times, "median_s": statistics.median(times) if times else None,
+                    "failures": [r["stderr_tail"] for r in runs if r["time_s"] is None]}
+
+        cat = f"cat {shlex.quote(path)}"
+        out["cat_roam"] = timed(roam + [host, "--", cat], size)
+        out["cat_ssh"] = timed(ssh + [host, cat], size)
+        out["cat_roam_stream"] = timed(roam + ["--transport=ssh", host, "--", cat], size)
+
+        dest = os.path.join(ctx.workdir, f"rsync-{ctx.seq}")
+        for name, rsh in (("rsync_roam", shlex.join(roam)), ("rsync_ssh", shlex.join(ssh))):
+            shutil.rmtree(dest, ignore_errors=True)
+            os.makedirs(dest)
+            out[name] = timed(["rsync", "-a", "-e", rsh, path, f"{host}:{dest}/"])
+            got = os.path.join(dest, os.path.basename(path))
+            if out[name]["time_s"] is not None and (
+                    not os.path.exists(got) or os.path.getsize(got) != size):
+                out[name]["time_s"] = None
+                out[name]["stderr_tail"] = "the copy is incomplete"
+        shutil.rmtree(dest, ignore_errors=True)
+
+        out["true_roam_cold"] = median_of(roam + [host, "--", "true"])
+        out["true_ssh_cold"] = median_of(ssh + [host, "true"])
+        control = os.path.join(run_dir, "cm-%C")
+        persist = ssh + ["-o", "ControlMaster=auto", "-o", f"ControlPath={control}",
+                         "-o", "ControlPersist=300"]
+        timed(persist + [host, "true"])  # the master
+        out["true_ssh_persist"] = median_of(persist + [host, "true"])
+        subprocess.run(net.client_argv(persist + ["-O", "exit", host]), timeout=20,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+        master = subprocess.Popen(net.client_argv(roam + ["-N", host]), stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sockets = os.path.join(run_dir, "roam")
+        deadline = now() + 60
+        while now() < deadline and not (os.path.isdir(sockets) and any(
+                n.endswith(".sock") for n in os.listdir(sockets))):
+            time.sleep(0.05)
+        out["true_roam_warm"] = median_of(roam + [host, "--", "true"])
+        end_pid(master.pid)
+        master.wait(10)
+        master = None
+
+        if net.link:
+            net.command("block udp")
+            try:
+                out["fallback_true"] = median_of(roam + ["-v", host, "--", "true"])
+            finally:
+                net.command("block none")
+        else:
+            out["fallback_true"] = {"na": "packet-level link only"}
+    finally:
+        if master is not None:
+            end_pid(master.pid)
+            master.wait(10)
+        out["netsim_stats"] = net.close()
+    return out
+
+
+class _Typing:
+    """What type_measured needs of a session: its client and link timing."""
+
+    def __init__(self, client, profile):
+        self.client, self.profile = client, profile
+
+    def rtt(self):
+        return PROFILES[self.profile]["rtt_ms"] / 1000
+
+    def quiet(self):
+        return 1.3 * self.rtt() + 0.08
+
+
+def measure_echo_under_load(ctx, profile, keys=20):
+    """Keystroke echo (prediction off, so every key crosses the link) in a
+    roam terminal session, idle and while `cat /dev/zero` runs through the
+    same session (a command sent through its control socket, so that one
+    channel saturates the link inside the session the keys travel in)."""
+    net = Network(ctx, profile, ctx.tag(f"echo-load-{profile}"))
+    out = {"link": net.kind}
+    run_dir = os.path.join(ctx.workdir, f"run-{ctx.seq}")
+    os.makedirs(run_dir, mode=0o700, exist_ok=True)
+    client = loader = None
+    try:
+        ssh, host = net.ssh()
+        roam = ["env", f"XDG_RUNTIME_DIR={run_dir}", ctx.bin["roam"], f"--ssh={shlex.join(ssh)}",
+                f"--server={ctx.bin['roam-server']}"]
+        client = PtyClient(net.client_argv(roam + ["--predict=never", host, "--", ctx.shell]),
+                           client_env())
+        sess = _Typing(client, profile)
+        if client.wait_text(PROMPT_RE, 20 + 10 * sess.rtt()) is None:
+            raise RuntimeError(f"no prompt: {bytes(client.transcript[-300:])!r}")
+        quiet_settle(client, sess.quiet(), 5)
+        text = "abcdefghijklmnopqrstuvwxyz"[:keys]
+        idle = []
+        type_measured(sess, text, idle)
+        client.write(b"\x15")
+        quiet_settle(client, sess.quiet(), 2 * sess.rtt() + 1)
+
+        loader = subprocess.Popen(net.client_argv(roam + ["-v", host, "--", "cat /dev/zero"]),
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        moved = [0]
+
+        def drain():
+            while True:
+                chunk = loader.stdout.read1(1 << 16)
+                if not chunk:
+                    return
+                moved[0] += len(chunk)
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        deadline = now() + 30
+        while now() < deadline and moved[0] < 1_000_000 and loader.poll() is None:
+            time.sleep(0.05)
+        t_load = now()
+        load_start = moved[0]
+        loaded = []
+        type_measured(sess, text, loaded)
+        out["load_mb_per_s"] = (moved[0] - load_start) / 1e6 / max(1e-6, now() - t_load)
+        client.write(b"\x15")
+        end_pid(loader.pid)
+        loader.wait(10)
+        err = loader.stderr.read().decode(errors="replace")
+        out["load_through_session"] = "through the session" in err
+        loader = None
+
+        def stats(values):
+            got = [v * 1000 for v in values if v is not None]
+            return {"median_ms": pct(got, 0.5), "p95_ms": pct(got, 0.95),
+                    "missing": sum(1 for v in values if v is None)}
+        out["idle"], out["loaded"] = stats(idle), stats(loaded)
+    finally:
+        if loader is not None:
+            end_pid(loader.pid)
+            loader.wait(10)
+        if client is not None:
+            try:
+                client.write(b"\x03\rexit\r")
+                client.wait_exit(10)
+            except OSError:
+                pass
+            client.close()
+        out["netsim_stats"] = net.close()
+    return out
+
+
 def run_microbenchmarks(ctx):
     results = {}
     pattern = os.path.join(ctx.args.build_dir, "bench", "*", "*")
@@ -1328,7 +1527,8 @@ def main():
     ap.add_argument("--profiles", default=None, help="comma-separated profile list")
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--skip", default="",
-                    help="comma list of: typing,bulk,setup,sshcat,ceiling,micro")
+                    help="comma list of: typing,bulk,setup,sshcat,channels,stream,ceiling,"
+                    "micro")
     ap.add_argument("--link", choices=["auto", "packet", "relay"], default="auto",
                     help="packet-level link (root), the relays (modelled), or packet when it can")
     args = ap.parse_args()
@@ -1395,6 +1595,12 @@ def main():
         ssh_cat_file = os.path.join(workdir, "sshcat.bin")
         with open(ssh_cat_file, "wb") as f:
             f.write(os.urandom(SSH_CAT_BYTES))
+        channel_bytes = CHANNEL_BYTES_QUICK if args.quick else CHANNEL_BYTES
+        channel_file = os.path.join(workdir, "channel.bin")
+        with open(channel_file, "wb") as f:
+            for _ in range(channel_bytes // 1048576):
+                f.write(os.urandom(1048576))
+            f.write(os.urandom(channel_bytes % 1048576))
 
         for profile in profiles:
             res = raw["results"].setdefault(profile, {})
@@ -1433,6 +1639,39 @@ def main():
                         except Exception as e:  # noqa: BLE001
                             r[f"bulk_{what}_nohist"] = {"error": str(e)}
                             log(f"  error: {e}")
+            if "stream" not in skip and "roam" in systems and "roam" not in raw["missing"] \
+                    and "ssh" not in raw["missing"]:
+                r = res.setdefault(STREAM_SYSTEM, {})
+                log(f"[{now() - started:6.0f}s] {profile} roam over the ssh stream: typing, seq")
+                try:
+                    r["interactive"] = measure_interactive(ctx, STREAM_SYSTEM, profile)
+                except Exception as e:  # noqa: BLE001 - reported as n/a
+                    r["interactive"] = {"error": str(e)}
+                    log(f"  error: {e}")
+                try:
+                    r["bulk_seq"] = measure_bulk(
+                        ctx, STREAM_SYSTEM, profile, "seq",
+                        f"seq 1 {seq_n}; printf 'ZK%sWZ\\n' Q", b"ZKQWZ", str(seq_n).encode(),
+                        bulk_timeout)
+                except Exception as e:  # noqa: BLE001
+                    r["bulk_seq"] = {"error": str(e)}
+                    log(f"  error: {e}")
+            if "channels" not in skip and ctx.have("roam", "roam-server") and ctx.sshd:
+                log(f"[{now() - started:6.0f}s] {profile}: channels against ssh")
+                try:
+                    res["channels"] = measure_channels(
+                        ctx, profile, channel_file, channel_bytes, CHANNEL_TIMEOUT_S,
+                        3 if args.quick else COMMAND_REPS)
+                except Exception as e:  # noqa: BLE001
+                    res["channels"] = {"error": str(e)}
+                    log(f"  error: {e}")
+            if "channels" not in skip and ctx.have("roam", "roam-server") and ctx.sshd:
+                log(f"[{now() - started:6.0f}s] {profile}: echo while a channel saturates")
+                try:
+                    res["echo_under_load"] = measure_echo_under_load(ctx, profile)
+                except Exception as e:  # noqa: BLE001
+                    res["echo_under_load"] = {"error": str(e)}
+                    log(f"  error: {e}")
             if "setup" not in skip:
                 log(f"[{now() - started:6.0f}s] {profile}: session set-up")
                 try:
@@ -1548,6 +1787,74 @@ def build_rows(raw, profiles, systems):
                 (label + ", after the first byte", "MB/s",
                  {"ssh": d.get("after_first_byte_mb_per_s")}, d.get("link", mode))]
 
+    def stream_rows(profile):
+        # roam over the ssh stream, in the roam column, beside ssh.
+        d = raw["results"].get(profile, {}).get(STREAM_SYSTEM)
+        if d is None:
+            return []
+
+        def value(section, key):
+            sec = d.get(section)
+            if sec is None:
+                return "not run"
+            if "error" in sec:
+                return "n/a (error)"
+            if sec.get(key) is None and section == "bulk_seq" and sec.get("completed") is False:
+                return f">{sec['timeout_s']}s"
+            return sec.get(key)
+
+        out = []
+        for section, key, label, unit in (
+                ("interactive", "latency_median_ms", "keystroke latency median", "ms"),
+                ("interactive", "latency_p95_ms", "keystroke latency p95", "ms"),
+                ("interactive", "predicted_share", "predicted", "%"),
+                ("interactive", "recovery_after_outage_ms", "recovery after outage", "ms"),
+                ("interactive", "recovery_after_rebind_ms", "recovery after a new address", "ms"),
+                ("bulk_seq", "time_s", "seq: time to final screen", "s"),
+                ("bulk_seq", "wire_bytes_down", "seq: wire bytes down", "KiB")):
+            ssh_side = "interactive" if section == "interactive" else "bulk_seq"
+            out.append((f"[{profile}] over the ssh stream: {label}", unit,
+                        {"roam": value(section, key), "ssh": cell(profile, "ssh", ssh_side, key)}))
+        return out
+
+    def channel_rows(profile):
+        d = raw["results"].get(profile, {}).get("channels")
+        if d is None:
+            return []
+        if "error" in d:
+            return [(f"[{profile}] channels", "", {"roam": "n/a (error)"})]
+        mb = d["bytes"] / 1e6
+
+        def t(name, key="time_s"):
+            v = d.get(name)
+            if v is None:
+                return "not run"
+            if v.get("na"):
+                return f"n/a ({v['na']})"
+            if v.get(key) is None:
+                return f"failed (exit {v.get('status')})" if "status" in v else "failed"
+            return v[key]
+
+        return [
+            (f"[{profile}] one channel: host -- cat {mb:.0f} MB", "s",
+             {"roam": t("cat_roam"), "ssh": t("cat_ssh")}),
+            (f"[{profile}] one channel: host -- cat {mb:.0f} MB", "MB/s",
+             {"roam": t("cat_roam", "megabytes_per_s"), "ssh": t("cat_ssh", "megabytes_per_s")}),
+            (f"[{profile}] over the ssh stream: host -- cat {mb:.0f} MB", "s",
+             {"roam": t("cat_roam_stream"), "ssh": t("cat_ssh")}),
+            (f"[{profile}] rsync -e roam|ssh {mb:.0f} MB", "s",
+             {"roam": t("rsync_roam"), "ssh": t("rsync_ssh")}),
+            (f"[{profile}] host -- true, cold", "s",
+             {"roam": t("true_roam_cold", "median_s"), "ssh": t("true_ssh_cold", "median_s")}),
+            (f"[{profile}] host -- true, warm (live session | ControlPersist)", "ms",
+             {"roam": (lambda v: v * 1000 if isinstance(v, float) else v)(
+                 t("true_roam_warm", "median_s")),
+              "ssh": (lambda v: v * 1000 if isinstance(v, float) else v)(
+                 t("true_ssh_persist", "median_s"))}),
+            (f"[{profile}] host -- true with UDP blocked (falls back)", "s",
+             {"roam": t("fallback_true", "median_s"), "ssh": t("true_ssh_cold", "median_s")}),
+        ]
+
     for profile in profiles:
         rtt = PROFILES[profile]["rtt_ms"]
         for key, label in (("latency_median_ms", "keystroke latency median"),
@@ -1609,6 +1916,16 @@ def build_rows(raw, profiles, systems):
         cat = raw["results"].get(profile, {}).get("ssh_cat")
         if cat is not None:
             rows.extend(ssh_cat_rows(profile, cat))
+        rows.extend(stream_rows(profile))
+        rows.extend(channel_rows(profile))
+        load = raw["results"].get(profile, {}).get("echo_under_load")
+        if load is not None:
+            for phase in ("idle", "loaded"):
+                for key, label in (("median_ms", "p50"), ("p95_ms", "p95")):
+                    v = ("n/a (error)" if "error" in load else
+                         (load.get(phase) or {}).get(key))
+                    rows.append((f"[{profile}] echo {label}, no prediction, {phase} "
+                                 f"(loaded: one channel saturating)", "ms", {"roam": v}))
     for name, d in (raw.get("ssh_cat_reference") or {}).items():
         rows.extend(ssh_cat_rows(name, d))
     for binary, data in sorted((raw.get("microbenchmarks") or {}).items()):

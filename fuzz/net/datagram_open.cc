@@ -69,9 +69,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   roam::ByteReader in(std::string_view(reinterpret_cast<const char*>(data), size));
   const Address server_addr = *Address::Parse("127.0.0.1", 60001);
   Connection server = Connection::Server(FixedKey());
-  Connection client = Connection::Client(FixedKey(), server_addr,
-                                         roam::crypto::OcbSession::kDefaultBlockLimit,
-                                         /*first_seq=*/0);
+  Connection client =
+      Connection::Client(FixedKey(), server_addr, roam::crypto::OcbSession::kDefaultBlockLimit,
+                         /*first_seq=*/0);
   roam::crypto::OcbSession opener(FixedKey());
   roam::crypto::OcbSession forger(FixedKey());
   roam::FakeClock clock;

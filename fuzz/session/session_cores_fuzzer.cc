@@ -115,7 +115,7 @@ class Harness {
     }
     if (!server_.pty_input().empty()) {
       const std::string input = server_.pty_input();
-      server_.ConsumePtyInput(input.size());
+      server_.ConsumePtyInput(input.size(), now());
       server_.OnPtyOutput(input, now());
     }
     (void)server_.TakePtyResize();

@@ -1,5 +1,5 @@
 // Fuzz target: the two things a roam server sends a native-scrollback client
-// (docs/protocol.md §8.4, §9.12), chosen by the first byte:
+// (docs/protocol.md §8.4, §9.13), chosen by the first byte:
 //
 //   even: the rest is a RoamBuffers.History message, applied to a state
 //         that already holds lines. A refused message must leave the state

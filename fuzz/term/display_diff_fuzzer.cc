@@ -72,7 +72,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   b.Write(in_b);
 
   const Display server(DisplayCapabilities::Server());
-  Emulator replica(cols, rows);
+  // The receiver erases as Mosh does (a stock client, or roam's replica).
+  roam::term::EmulatorOptions replica_options;
+  replica_options.mosh_wide_erase = true;
+  Emulator replica(cols, rows, replica_options);
   Framebuffer blank(cols, rows);
   Check(server, &replica, blank, a.fb(), server.NewFrame(false, blank, a.fb()), "first frame");
   if (resize) replica.Resize(cols2, rows2);

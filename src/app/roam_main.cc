@@ -25,6 +25,8 @@
 
 #include "client/channel_session.h"
 #include "client/client_session.h"
+#include "client/control_client.h"
+#include "client/control_socket.h"
 #include "client/fake_proxy.h"
 #include "client/launcher.h"
 #include "client/ssh_bootstrap.h"
@@ -43,8 +45,6 @@ extern char** environ;
 namespace {
 
 using roam::client::RoamOptions;
-
-constexpr auto kBootstrapTimeout = std::chrono::seconds(60);
 
 std::optional<std::string> EnvValue(const std::string& name) {
   const char* v = std::getenv(name.c_str());
@@ -111,6 +111,9 @@ int Main(int argc, char** argv) {
     case RoamOptions::Mode::kConnect:
       break;
   }
+  if (options.verbose > 0) {
+    for (const std::string& note : options.notes) std::fprintf(stderr, "roam: %s\n", note.c_str());
+  }
 
   // The server's CONNECT line brings the key into this process: keep its
   // memory private from the start (ssh, which prints the line, is exec'd and
@@ -131,8 +134,48 @@ int Main(int argc, char** argv) {
   forwarding.forwards = options.forwards;
   forwarding.agent = options.forward_agent;
   forwarding.agent_socket = EnvValue("SSH_AUTH_SOCK").value_or("");
+  if (options.forward_agent && forwarding.agent_socket.empty()) {
+    // As with ssh: -A without an agent here forwards nothing.
+    options.forward_agent = false;
+    forwarding.agent = false;
+    if (options.verbose > 0)
+      std::fprintf(stderr, "roam: -A: no SSH_AUTH_SOCK, no agent forwarded\n");
+  }
   const int own_failure = terminal ? 1 : 255;
   if (!terminal) options.no_ssh_pty = true;
+
+  // Sharing sessions (client/control_socket.h): a command goes through a
+  // live session of this user to the same destination if there is one; a
+  // session that lasts (a terminal, -N) serves later commands.
+  std::optional<std::string> control_path;
+  if (!options.local) {
+    std::vector<std::string> identity = {options.destination, options.server.value_or("")};
+    identity.insert(identity.end(), options.ssh.begin(), options.ssh.end());
+    roam::Result<std::optional<std::string>> resolved =
+        roam::client::ResolveControlPath(options.control_path, identity, EnvValue, geteuid());
+    if (resolved.ok()) {
+      control_path = *resolved;
+    } else if (options.verbose > 0) {
+      std::fprintf(stderr, "roam: no session sharing: %s\n", resolved.status().message().c_str());
+    }
+  }
+  if (exec_mode && control_path && forwarding.empty()) {
+    roam::Result<roam::UniqueFd> shared = roam::client::ConnectControl(*control_path, geteuid());
+    if (shared.ok()) {
+      if (options.verbose > 0)
+        std::fprintf(stderr, "roam: through the session at %s\n", control_path->c_str());
+      roam::client::ControlClientConfig control;
+      control.request = roam::client::ExecRequest(options.command, EnvValue, options.subsystem);
+      control.stdin_null = options.stdin_null;
+      control.verbose = options.verbose > 0;
+      return roam::client::RunControlClient(std::move(*shared), control);
+    }
+    if (options.verbose > 0) std::fprintf(stderr, "roam: %s\n", shared.status().message().c_str());
+  }
+  if ((terminal || options.no_command) && options.control_master && control_path) {
+    forwarding.control_path = *control_path;
+  }
+  forwarding.verbose = options.verbose > 0;
 
   const std::string term = EnvValue("TERM").value_or("");
   int colors = 0;
@@ -181,6 +224,7 @@ int Main(int argc, char** argv) {
                      .c_str());
     return own_failure;
   }
+  for (const std::string& note : launched.notes) std::fprintf(stderr, "roam: %s\n", note.c_str());
   if (!launched.ip) {
     std::fprintf(stderr,
                  "roam: did not learn the server's address from ssh (is the ssh ProxyCommand "
@@ -251,7 +295,9 @@ int Main(int argc, char** argv) {
     channel_config.initial_stream = std::move(initial_stream);
     channel_config.server = *server;
     if (exec_mode) {
-      channel_config.request = roam::client::ExecRequest(options.command, EnvValue);
+      channel_config.request =
+          roam::client::ExecRequest(options.command, EnvValue, options.subsystem);
+      channel_config.stdin_null = options.stdin_null;
     } else if (!options.channel_test.empty()) {
       channel_config.request = roam::client::ChannelTestRequest(options.channel_test);
     }  // else -N: no channel of its own

@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -139,6 +140,12 @@ int Main(int argc, char** argv) {
     }
   }
 
+  if (options.forward_agent && options.no_agent_forwarding) {
+    // As the policy refusals of channels: the user is told, once (a
+    // bootstrap note, docs/protocol.md §0, shown in every mode).
+    std::printf("ROAM NOTE agent forwarding is disabled on this server\n");
+  }
+
   // The key lives in this process from here on: keep its memory private.
   if (roam::Status s = roam::crypto::MakeNonDumpable(); !s.ok()) {
     std::fprintf(stderr, "%s: %s\n", kProgram, s.message().c_str());
@@ -216,7 +223,12 @@ int Main(int argc, char** argv) {
       // its stdin and stdout while the client wants them (docs/protocol.md
       // §10.2), until either side goes.
       std::fflush(nullptr);
-      return roam::session::RunStdioRelay(*local, [pid] { return kill(pid, 0) == 0; });
+      // The session is this process's child: once it exits it is a zombie
+      // until reaped, and kill(pid, 0) would still find it.
+      return roam::session::RunStdioRelay(*local, [pid] {
+        int status = 0;
+        return waitpid(pid, &status, WNOHANG) == 0;
+      });
     }
     return 0;
   }

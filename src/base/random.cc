@@ -52,13 +52,19 @@ uint64_t SeededRandom::Next() {
 }
 
 uint64_t SystemRandom::Next() {
-  uint64_t v = 0;
-  ssize_t n;
-  do {
-    n = getrandom(&v, sizeof v, 0);
-  } while (n < 0 && errno == EINTR);
-  ROAM_CHECK(n == static_cast<ssize_t>(sizeof v));
-  return v;
+  if (next_ == kBuffered) {
+    // One system call per kBuffered values rather than one per value (a
+    // datagram's chaff takes up to 17).
+    size_t filled = 0;
+    while (filled < sizeof buffer_) {
+      ssize_t n = getrandom(reinterpret_cast<char*>(buffer_) + filled, sizeof buffer_ - filled, 0);
+      if (n < 0 && errno == EINTR) continue;
+      ROAM_CHECK(n > 0);
+      filled += static_cast<size_t>(n);
+    }
+    next_ = 0;
+  }
+  return buffer_[next_++];
 }
 
 }  // namespace roam

@@ -7,6 +7,7 @@
 #ifndef ROAM_BASE_RANDOM_H_
 #define ROAM_BASE_RANDOM_H_
 
+#include <cstddef>
 #include <cstdint>
 
 namespace roam {
@@ -31,10 +32,16 @@ class SeededRandom final : public Random {
   uint64_t s_[4];
 };
 
-// The operating system's generator (getrandom), for production use.
+// The operating system's generator (getrandom), for production use. It
+// draws kBuffered values per system call.
 class SystemRandom final : public Random {
  public:
   uint64_t Next() override;
+
+ private:
+  static constexpr size_t kBuffered = 32;
+  uint64_t buffer_[kBuffered] = {};
+  size_t next_ = kBuffered;  // kBuffered: the buffer is used up
 };
 
 }  // namespace roam

@@ -4,30 +4,16 @@
 #include <type_traits>
 #include <utility>
 
-#include "base/byte_reader.h"
 #include "base/byte_writer.h"
 #include "base/check.h"
-#include "base/varint.h"
 
 namespace roam::channel {
 
 namespace {
 
-// Reply header status bytes (docs/protocol.md §9.8).
-constexpr uint8_t kReplyAccepted = 0;
-constexpr uint8_t kReplyRefused = 1;
-
 // A STREAM frame header never takes more than this: type, an 8-byte id, an
 // 8-byte offset and a 4-byte length.
 constexpr size_t kMaxStreamHeader = 1 + 8 + 8 + 4;
-
-std::string EncodeLengthPrefixed(std::string_view bytes) {
-  std::string out;
-  ByteWriter w(&out);
-  WriteVarint(&w, bytes.size());
-  w.WriteBytes(bytes);
-  return out;
-}
 
 }  // namespace
 
@@ -268,50 +254,40 @@ void Mux::HandleStopSending(const StopSendingFrame& f) {
 void Mux::ProcessReceived(Channel& c) {
   if (!c.header_done && !c.recv.reset()) {
     std::string_view head = c.recv.Peek();
-    ByteReader r(head);
     if (c.phase == ChannelPhase::kIncoming) {
-      uint64_t length = 0;
-      if (ReadVarint(&r, &length)) {
-        if (length > kMaxOpenRequestBytes) {
-          ++stats_.requests_too_long;
-          c.header_done = true;
-          c.released = true;
-          Abort(c, kErrorBadRequest);
-        } else if (r.remaining() >= length) {
-          std::string_view request;
-          (void)r.ReadBytes(static_cast<size_t>(length), &request);
-          c.request.assign(request);
-          c.header_done = true;
-          c.recv.Skip(r.position());
-          Notify(c.id, MuxEvent::kIncoming);
-        }
+      Result<std::optional<ParsedRequest>> parsed = ParseOpenRequest(head);
+      if (!parsed.ok()) {
+        ++stats_.requests_too_long;
+        c.header_done = true;
+        c.released = true;
+        Abort(c, kErrorBadRequest);
+      } else if (*parsed) {
+        c.request = std::move((*parsed)->request);
+        c.header_done = true;
+        c.recv.Skip((*parsed)->consumed);
+        Notify(c.id, MuxEvent::kIncoming);
       }
     } else if (c.phase == ChannelPhase::kOpening) {
-      uint8_t status = 0;
-      uint64_t length = 0;
-      if (r.ReadU8(&status) && ReadVarint(&r, &length)) {
-        if (status > kReplyRefused || length > kMaxReasonBytes) {
-          c.header_done = true;
+      Result<std::optional<ParsedAnswer>> parsed = ParseOpenAnswer(head);
+      if (!parsed.ok()) {
+        c.header_done = true;
+        c.phase = ChannelPhase::kRefused;
+        c.reason = parsed.status().message();
+        Notify(c.id, MuxEvent::kRefused);
+        Abort(c, kErrorBadRequest);
+      } else if (*parsed) {
+        c.header_done = true;
+        c.recv.Skip((*parsed)->consumed);
+        if ((*parsed)->accepted) {
+          c.phase = ChannelPhase::kOpen;
+          Notify(c.id, MuxEvent::kAccepted);
+        } else {
           c.phase = ChannelPhase::kRefused;
-          c.reason = "unreadable reply from the peer";
+          c.reason = std::move((*parsed)->reason);
+          ++stats_.channels_refused;
           Notify(c.id, MuxEvent::kRefused);
-          Abort(c, kErrorBadRequest);
-        } else if (r.remaining() >= length) {
-          std::string_view reason;
-          (void)r.ReadBytes(static_cast<size_t>(length), &reason);
-          c.header_done = true;
-          c.recv.Skip(r.position());
-          if (status == kReplyAccepted) {
-            c.phase = ChannelPhase::kOpen;
-            Notify(c.id, MuxEvent::kAccepted);
-          } else {
-            c.phase = ChannelPhase::kRefused;
-            c.reason.assign(reason);
-            ++stats_.channels_refused;
-            Notify(c.id, MuxEvent::kRefused);
-            // Nothing we send will be read: stop at once.
-            Abort(c, kErrorRefused);
-          }
+          // Nothing we send will be read: stop at once.
+          Abort(c, kErrorRefused);
         }
       }
     }
@@ -618,7 +594,7 @@ Result<uint64_t> Mux::Open(std::string_view request, TimePoint now) {
   ++next_local_index_;
   Channel& c = Create(id, now);
   c.phase = ChannelPhase::kOpening;
-  const std::string header = EncodeLengthPrefixed(request);
+  const std::string header = EncodeOpenRequest(request);
   ROAM_CHECK(c.send.Write(header) == header.size());
   ++stats_.channels_opened;
   return id;
@@ -637,8 +613,8 @@ Status Mux::Accept(uint64_t id) {
   // The reply goes first on our side of the channel, unless the peer
   // already asked us to stop sending (its STOP_SENDING may overtake the
   // answer): then our side was reset and the peer learns from that.
-  const char reply[2] = {static_cast<char>(kReplyAccepted), 0};
-  if (!c->send.reset()) ROAM_CHECK(c->send.Write(std::string_view(reply, 2)) == 2);
+  const std::string reply = EncodeAcceptAnswer();
+  if (!c->send.reset()) ROAM_CHECK(c->send.Write(reply) == reply.size());
   if (c->write_closed) c->send.Finish();  // CloseWrite came before the answer
   c->phase = ChannelPhase::kOpen;
   ProcessReceived(*c);
@@ -650,9 +626,7 @@ Status Mux::Refuse(uint64_t id, std::string_view reason) {
   if (!c || c->phase != ChannelPhase::kIncoming || !c->header_done || c->released) {
     return InvalidArgument("no channel waiting for an answer");
   }
-  reason = reason.substr(0, kMaxReasonBytes);
-  std::string reply(1, static_cast<char>(kReplyRefused));
-  reply += EncodeLengthPrefixed(reason);
+  const std::string reply = EncodeRefuseAnswer(reason);
   if (!c->send.reset()) ROAM_CHECK(c->send.Write(reply) == reply.size());  // as in Accept
   c->send.Finish();
   c->write_closed = true;

@@ -53,6 +53,7 @@
 #include "channel/congestion_controller.h"
 #include "channel/frame.h"
 #include "channel/loss_recovery.h"
+#include "channel/open_header.h"
 #include "channel/pacer.h"
 #include "channel/receive_stream.h"
 #include "channel/send_stream.h"
@@ -81,11 +82,6 @@ struct TransportParameters {
   friend bool operator==(const TransportParameters&, const TransportParameters&) = default;
 };
 TransportParameters LocalParameters(const MuxConfig& config);
-
-// Open requests longer than this are refused unread.
-inline constexpr size_t kMaxOpenRequestBytes = 64 * 1024;
-// Refusal reasons are cut to this many bytes.
-inline constexpr size_t kMaxReasonBytes = 1024;
 
 // Error codes carried by RESET_STREAM and STOP_SENDING (docs/protocol.md §9.8).
 enum ChannelError : uint64_t {

@@ -19,6 +19,7 @@
 #include "base/signal_pipe.h"
 #include "client/client_core.h"
 #include "client/datagram_paths.h"
+#include "client/stdio_pump.h"
 #include "net/udp_endpoint.h"
 #include "service/exec_records.h"
 #include "wire/channel_open.pb.h"
@@ -28,10 +29,41 @@ namespace roam::client {
 namespace {
 
 constexpr int kPollCapMs = 1000;
-// Bytes read from the channel and not yet written to stdout, at most.
-constexpr size_t kMaxPendingOutput = 1 << 20;
-constexpr size_t kReadChunk = 256 * 1024;
-constexpr int kFailureStatus = 255;
+
+// A channel of this process's session as StdioPump's stream.
+class MuxStream final : public ByteStream {
+ public:
+  MuxStream(channel::Mux* mux, uint64_t id) : mux_(mux), id_(id) {}
+  uint64_t id() const { return id_; }
+
+  size_t writable() const override {
+    std::optional<channel::ChannelInfo> info = mux_->Info(id_);
+    return info ? info->writable : 0;
+  }
+  size_t Write(std::string_view data) override { return mux_->Write(id_, data); }
+  size_t Read(std::string* out, size_t max) override { return mux_->Read(id_, out, max); }
+  void CloseWrite() override { mux_->CloseWrite(id_); }
+  void Cancel() override { mux_->Reset(id_, channel::kErrorCancelled); }
+  bool eof() const override {
+    std::optional<channel::ChannelInfo> info = mux_->Info(id_);
+    return info && info->eof;
+  }
+  std::optional<std::string> broken() const override {
+    std::optional<channel::ChannelInfo> info = mux_->Info(id_);
+    if (!info) return std::nullopt;
+    if (info->phase == channel::ChannelPhase::kRefused) {
+      return "the server refused the channel: " + info->reason;
+    }
+    if (info->peer_reset) {
+      return "the service ended the channel (error " + std::to_string(info->peer_reset_code) + ")";
+    }
+    return std::nullopt;
+  }
+
+ private:
+  channel::Mux* mux_;
+  uint64_t id_;
+};
 
 }  // namespace
 
@@ -48,12 +80,17 @@ std::string ChannelTestRequest(const std::string& spec) {
 }
 
 std::string ExecRequest(const std::vector<std::string>& words,
-                        const std::function<std::optional<std::string>(const std::string&)>& env) {
+                        const std::function<std::optional<std::string>(const std::string&)>& env,
+                        bool subsystem) {
   RoamChannel::OpenRequest request;
   RoamChannel::Exec* exec = request.mutable_exec();
   std::string command;
   for (const std::string& w : words) command += (command.empty() ? "" : " ") + w;
-  exec->set_command(command);
+  if (subsystem) {
+    exec->set_subsystem(command);
+  } else {
+    exec->set_command(command);
+  }
   for (const char* name : {"LANG", "LANGUAGE", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
                            "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
                            "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION", "LC_ALL"}) {
@@ -64,12 +101,12 @@ std::string ExecRequest(const std::vector<std::string>& words,
 }
 
 struct ChannelSession::Impl {
-  Impl(crypto::Key k, ChannelSessionConfig c) : key(std::move(k)), config(std::move(c)) {}
+  Impl(crypto::Key k, ChannelSessionConfig c)
+      : key(std::move(k)), config(std::move(c)), pump(config.exec) {}
 
   int Run();
   void Fail(const std::string& message, TimePoint now);
   void Pump(TimePoint now, bool stdin_ready, bool stdout_ready);
-  void ReadChannel(channel::Mux* mux, TimePoint now);
   void OnSignal(int sig, TimePoint now);
 
   crypto::Key key;
@@ -81,19 +118,8 @@ struct ChannelSession::Impl {
   std::unique_ptr<ClientForwarding> forwarding;
   net::UdpEndpoint endpoint = net::UdpEndpoint::ForClient();
 
-  std::optional<uint64_t> channel;
-  bool stdin_open = true;
-  bool stdout_open = true;
-  bool finished = false;  // the service is done and its output written
-  std::string output;     // from the channel, for stdout
-  std::string errors;     // from the channel, for stderr (exec)
-  service::RecordReader records;
-  std::optional<int> exit_status;
-  int signals_passed = 0;
-  int status = 0;
-  std::string failure;
-  uint64_t bytes_in = 0;
-  uint64_t bytes_out = 0;
+  std::optional<MuxStream> stream;  // once the channel is opened
+  StdioPump pump;
   TimePoint opened_at{};
 };
 
@@ -105,15 +131,13 @@ ChannelSession::~ChannelSession() = default;
 int ChannelSession::Run() { return impl_->Run(); }
 
 void ChannelSession::Impl::Fail(const std::string& message, TimePoint now) {
-  if (failure.empty()) failure = message;
-  status = kFailureStatus;
-  finished = true;
+  pump.Fail(message);
   core->Quit(now);
 }
 
 void ChannelSession::Impl::Pump(TimePoint now, bool stdin_ready, bool stdout_ready) {
   channel::Mux* mux = core->mux();
-  if (!channel) {
+  if (!stream) {
     if (core->ever_connected() && !core->welcome().valid()) {
       return Fail("the server does not speak roam's channels (is it a stock mosh-server?)", now);
     }
@@ -121,119 +145,25 @@ void ChannelSession::Impl::Pump(TimePoint now, bool stdin_ready, bool stdout_rea
     if (mux) {
       Result<uint64_t> id = mux->Open(config.request, now);
       if (!id.ok()) return Fail(id.status().message(), now);
-      channel = *id;
+      stream.emplace(mux, *id);
       opened_at = now;
+      if (config.stdin_null) pump.CloseStdin(&*stream);
     }
     return;
   }
-  std::optional<channel::ChannelInfo> info = mux->Info(*channel);
-  if (!info) return;
-  if (info->phase == channel::ChannelPhase::kRefused) {
-    return Fail("the server refused the channel: " + info->reason, now);
-  }
-  const size_t header = config.exec ? service::kMaxRecordHeader : 0;
-  if (stdin_ready && stdin_open && info->writable > header) {
-    size_t room = std::min(info->writable - header, kReadChunk);
-    if (config.exec) room = std::min(room, service::kMaxRecordPayload);
-    std::string buf(room, '\0');
-    ssize_t n = read(STDIN_FILENO, buf.data(), buf.size());
-    if (n > 0) {
-      buf.resize(static_cast<size_t>(n));
-      if (config.exec) {
-        std::string record;
-        service::AppendRecord(service::RecordType::kData, buf, &record);
-        buf = std::move(record);
-      }
-      (void)mux->Write(*channel, buf);
-      bytes_out += static_cast<uint64_t>(n);
-    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-      stdin_open = false;
-      mux->CloseWrite(*channel);
-    }
-  }
-  ReadChannel(mux, now);
-  if (finished) return;
-  while (!errors.empty()) {
-    ssize_t n = write(STDERR_FILENO, errors.data(), errors.size());
-    if (n <= 0) {
-      if (n < 0 && errno == EINTR) continue;
-      errors.clear();  // stderr is gone; nothing to do about it
-      break;
-    }
-    errors.erase(0, static_cast<size_t>(n));
-  }
-  if (stdout_ready && !output.empty() && stdout_open) {
-    ssize_t n = write(STDOUT_FILENO, output.data(), output.size());
-    if (n > 0) {
-      output.erase(0, static_cast<size_t>(n));
-    } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      stdout_open = false;  // nobody reads our output: stop the service
-      mux->Reset(*channel, channel::kErrorCancelled);
-    }
-  }
-  info = mux->Info(*channel);
-  if (!info) return;
-  if (info->peer_reset)
-    return Fail(
-        "the service ended the channel (error " + std::to_string(info->peer_reset_code) + ")", now);
-  if (!finished && info->eof && (output.empty() || !stdout_open)) {
-    finished = true;
-    if (config.exec) {
-      if (exit_status) {
-        status = *exit_status;
-      } else {
-        failure = "the command's exit status did not arrive";
-        status = kFailureStatus;
-      }
-    }
-    mux->CloseWrite(*channel);
-    mux->Release(*channel);
+  pump.Step(&*stream, stdin_ready, stdout_ready);
+  if (pump.finished()) {
+    mux->Release(stream->id());
     core->Quit(now);
-  }
-}
-
-void ChannelSession::Impl::ReadChannel(channel::Mux* mux, TimePoint now) {
-  for (int round = 0; round < 16; ++round) {
-    if (output.size() >= kMaxPendingOutput || errors.size() >= kMaxPendingOutput) return;
-    std::string bytes;
-    const size_t n = mux->Read(*channel, &bytes, kMaxPendingOutput - output.size());
-    if (n == 0) return;
-    bytes_in += n;
-    if (!config.exec) {
-      output += bytes;
-      continue;
-    }
-    records.Feed(bytes);
-    for (;;) {
-      Result<std::optional<service::Record>> record = records.Next();
-      if (!record.ok()) return Fail("unreadable data from the command's channel", now);
-      if (!*record) break;
-      service::Record& r = **record;
-      if (r.type == service::RecordType::kData) {
-        output += r.payload;
-      } else if (r.type == service::RecordType::kStderr) {
-        errors += r.payload;
-      } else if (r.type == service::RecordType::kExit) {
-        Result<uint64_t> code = service::RecordNumber(r.payload);
-        if (!code.ok()) return Fail(code.status().message(), now);
-        exit_status = static_cast<int>(std::min<uint64_t>(*code, 255));
-      }
-    }
   }
 }
 
 void ChannelSession::Impl::OnSignal(int sig, TimePoint now) {
   // The first interrupt goes to the command, as if it had been typed at a
   // terminal; another one (or any before the command runs) ends roam.
-  if (config.exec && channel && core->mux() && signals_passed == 0 && sig != SIGPIPE) {
-    ++signals_passed;
-    (void)core->mux()->Write(*channel, service::SignalRecord(sig));
-    return;
-  }
+  if (stream && pump.PassSignal(&*stream, sig)) return;
   core->OnSignal(sig, now);
-  if (failure.empty()) failure = "interrupted";
-  status = kFailureStatus;
-  finished = true;
+  pump.Fail("interrupted");
 }
 
 int ChannelSession::Impl::Run() {
@@ -241,7 +171,7 @@ int ChannelSession::Impl::Run() {
       SignalPipe::Install({SIGTERM, SIGINT, SIGHUP, SIGPIPE});
   if (!installed.ok()) {
     std::fprintf(stderr, "%s: %s\n", config.program.c_str(), installed.status().message().c_str());
-    return kFailureStatus;
+    return StdioPump::kFailureStatus;
   }
   signals = std::move(*installed);
   const int in_flags = fcntl(STDIN_FILENO, F_GETFL);
@@ -261,55 +191,49 @@ int ChannelSession::Impl::Run() {
   }
   TimePoint now = clock.Now();
   core = std::make_unique<ClientCore>(std::move(key), std::move(core_config), &random, now);
-  DatagramPaths pump(core.get(), &endpoint, config.transport, config.stream_opener,
-                     std::move(config.initial_stream), now);
-  std::string path_shown(pump.Describe(now));
+  DatagramPaths paths(core.get(), &endpoint, config.transport, config.stream_opener,
+                      std::move(config.initial_stream), now);
+  std::string path_shown(paths.Describe(now));
   const TimePoint started = now;
 
   while (!core->done()) {
     now = clock.Now();
     std::vector<pollfd> fds;
-    pump.AddPollFds(&fds);
+    paths.AddPollFds(&fds);
     const size_t first_local = fds.size();
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
-    bool want_input = channel && stdin_open && !finished;
-    if (want_input) {
-      // Only when the channel can take what would be read: a readable
-      // stdin must not spin the loop while the peer is slow.
-      std::optional<channel::ChannelInfo> info = core->mux()->Info(*channel);
-      want_input = info && info->writable > service::kMaxRecordHeader;
-    }
+    const bool want_input = stream && pump.wants_stdin(*stream);
     fds.push_back(pollfd{want_input ? STDIN_FILENO : -1, POLLIN, 0});
-    fds.push_back(pollfd{!output.empty() && stdout_open ? STDOUT_FILENO : -1, POLLOUT, 0});
+    fds.push_back(pollfd{pump.wants_stdout() ? STDOUT_FILENO : -1, POLLOUT, 0});
     forwarding->AddPollFds(&fds);
-    const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
+    const TimePoint wake = std::min(core->NextWakeup(now), paths.NextWakeup(now));
     const int timeout_ms = static_cast<int>(
         std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
     poll(fds.data(), fds.size(), timeout_ms);
     now = clock.Now();
 
-    pump.OnPolled(fds, now);
+    paths.OnPolled(fds, now);
     if (fds[first_local].revents & POLLIN) {
       for (int sig : signals->Drain()) OnSignal(sig, now);
     }
-    if (!finished) {
+    if (!pump.finished()) {
       Pump(now, fds[first_local + 1].revents & (POLLIN | POLLHUP | POLLERR),
            fds[first_local + 2].revents & (POLLOUT | POLLERR));
     }
-    if (!finished) forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
+    if (!pump.finished()) forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
     for (const std::string& m : forwarding->TakeMessages()) {
       std::fprintf(stderr, "%s: %s\n", config.program.c_str(), m.c_str());
     }
-    Status flushed = pump.Flush(now);
+    Status flushed = paths.Flush(now);
     if (!flushed.ok()) break;
-    for (const std::string& e : pump.TakeEvents()) {
+    for (const std::string& e : paths.TakeEvents()) {
       if (config.verbose) {
         std::fprintf(stderr, "%s: %s (%.2f s after the start)\n", config.program.c_str(), e.c_str(),
                      std::chrono::duration<double>(now - started).count());
       }
     }
-    if (pump.Describe(now) != path_shown) {
-      path_shown = pump.Describe(now);
+    if (paths.Describe(now) != path_shown) {
+      path_shown = paths.Describe(now);
       if (config.verbose) {
         std::fprintf(stderr, "%s: datagrams go over %s (%.2f s after the start)\n",
                      config.program.c_str(), path_shown.c_str(),
@@ -322,23 +246,24 @@ int ChannelSession::Impl::Run() {
   fcntl(STDOUT_FILENO, F_SETFL, out_flags);
 
   const ClientOutcome outcome = core->Outcome();
-  if (!failure.empty()) {
-    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), failure.c_str());
+  int status = pump.status();
+  if (!pump.failure().empty()) {
+    std::fprintf(stderr, "%s: %s\n", config.program.c_str(), pump.failure().c_str());
   } else if (outcome.exit_status != 0) {
     if (!outcome.message.empty()) std::fputs(outcome.message.c_str(), stderr);
-    status = kFailureStatus;
-  } else if (!finished) {
-    status = kFailureStatus;
+    status = StdioPump::kFailureStatus;
+  } else if (!pump.finished()) {
+    status = StdioPump::kFailureStatus;
   }
-  if (config.verbose && channel && core->mux()) {
+  if (config.verbose && stream && core->mux()) {
     const double seconds = std::chrono::duration<double>(clock.Now() - opened_at).count();
     const channel::Mux& mux = *core->mux();
     std::fprintf(stderr,
                  "%s: channel: %llu bytes out, %llu bytes in, %.3f s, %.1f MB/s in; srtt %.1f ms, "
                  "%llu packets lost, congestion control %.*s\n",
-                 config.program.c_str(), static_cast<unsigned long long>(bytes_out),
-                 static_cast<unsigned long long>(bytes_in), seconds,
-                 seconds > 0 ? static_cast<double>(bytes_in) / seconds / 1e6 : 0.0,
+                 config.program.c_str(), static_cast<unsigned long long>(pump.bytes_out()),
+                 static_cast<unsigned long long>(pump.bytes_in()), seconds,
+                 seconds > 0 ? static_cast<double>(pump.bytes_in()) / seconds / 1e6 : 0.0,
                  std::chrono::duration<double, std::milli>(mux.rtt().smoothed()).count(),
                  static_cast<unsigned long long>(mux.loss_stats().packets_lost),
                  static_cast<int>(mux.congestion_algorithm().size()),

@@ -37,6 +37,8 @@ struct ChannelSessionConfig {
   std::string request;  // the serialized open request
   // The channel carries exec records (a command) rather than raw bytes.
   bool exec = false;
+  // The command reads nothing (ssh's -n): its stdin ends at once.
+  bool stdin_null = false;
   // -L, -R, -D, -A. With an empty `request` (-N) the session carries only
   // these, until a signal ends it.
   ForwardingOptions forwarding;  // -L, -R, -D, -A
@@ -59,7 +61,8 @@ std::string ChannelTestRequest(const std::string& spec);
 // joined by spaces (as ssh joins them) for the remote user's shell, and the
 // local locale variables (LANG, LC_*) that are set.
 std::string ExecRequest(const std::vector<std::string>& words,
-                        const std::function<std::optional<std::string>(const std::string&)>& env);
+                        const std::function<std::optional<std::string>(const std::string&)>& env,
+                        bool subsystem = false);
 
 class ChannelSession {
  public:

@@ -61,6 +61,10 @@ ClientCore::ClientCore(crypto::Key key, ClientCoreConfig config, Random* random,
                             config_.display},
           config_.cols, config_.rows)) {
   transport_->current_state().PushResize(config_.cols, config_.rows);
+  // A keystroke goes out at once: the frame interval still batches fast
+  // typing, and one read of the terminal already holds a whole paste or
+  // escape sequence, so SSP's 1 ms collection delay only adds to every echo.
+  transport_->SetSendMinDelay(Millis(0));
   if (config_.roam_extensions) {
     const channel::TransportParameters ours = channel::LocalParameters(config_.channels);
     state::RoamHello hello;

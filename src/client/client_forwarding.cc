@@ -1,9 +1,13 @@
 #include "client/client_forwarding.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "base/byte_reader.h"
 #include "base/varint.h"
+#include "client/control_master.h"
+#include "client/control_socket.h"
 #include "service/forward_listener.h"
 #include "service/socket_bridge.h"
 #include "service/sockets.h"
@@ -40,11 +44,14 @@ Status ClientForwarding::Start() {
       };
     } else {
       const std::string request = service::ConnectRequest(spec.target);
-      factory = [request](channel::Mux* mux, UniqueFd connection, const std::string&,
-                          TimePoint now) -> std::unique_ptr<service::FdService> {
+      const std::string label = "-L " + at.ToString() + " to " + spec.target.ToString();
+      factory = [request, label](channel::Mux* mux, UniqueFd connection, const std::string&,
+                                 TimePoint now) -> std::unique_ptr<service::FdService> {
         Result<uint64_t> id = mux->Open(request, now);
         if (!id.ok()) return nullptr;  // too many channels: the connection is closed
-        return std::make_unique<service::SocketBridge>(*id, std::move(connection));
+        auto bridge = std::make_unique<service::SocketBridge>(*id, std::move(connection));
+        bridge->set_label(label);
+        return bridge;
       };
     }
     services_.push_back(std::make_unique<service::ForwardListener>(
@@ -135,9 +142,21 @@ void ClientForwarding::Answer(channel::Mux* mux, ClientCore::IncomingChannel inc
       std::make_unique<service::SocketBridge>(incoming.id, std::move(*fd), /*connecting=*/true));
 }
 
+void ClientForwarding::StartControl() {
+  control_started_ = true;
+  if (options_.control_path.empty()) return;
+  Result<UniqueFd> fd = ListenControl(options_.control_path, geteuid());
+  if (!fd.ok()) {
+    if (options_.verbose) messages_.push_back("not sharing this session: " + fd.status().message());
+    return;
+  }
+  services_.push_back(MakeControlListener(std::move(*fd), options_.control_path, geteuid()));
+}
+
 void ClientForwarding::Run(channel::Mux* mux, std::vector<ClientCore::IncomingChannel> incoming,
                            const std::vector<pollfd>& fds, TimePoint now) {
   if (!mux) return;
+  if (!control_started_) StartControl();
   if (!remotes_opened_) OpenRemotes(mux, now);
   WatchRemotes(mux);
   for (ClientCore::IncomingChannel& in : incoming) Answer(mux, std::move(in));
@@ -145,6 +164,7 @@ void ClientForwarding::Run(channel::Mux* mux, std::vector<ClientCore::IncomingCh
   for (auto& s : services_) {
     s->Run(mux, fds, now);
     for (auto& spawn : s->TakeSpawned()) spawned.push_back(std::move(spawn));
+    for (std::string& m : s->TakeMessages()) messages_.push_back(std::move(m));
   }
   std::erase_if(services_, [](const auto& s) { return s->done(); });
   for (auto& s : spawned) services_.push_back(std::move(s));

@@ -9,6 +9,9 @@
 //   -A      the server's agent connections come back as Agent channels,
 //           joined to this side's SSH_AUTH_SOCK. Agent channels are refused
 //           unless -A was given.
+//   control the control socket through which other roam commands of this
+//           user open their command channels on this session
+//           (client/control_socket.h, control_master.h).
 //
 // Messages for the user ("Allocated port N for remote forward to ...", a
 // forward the server refused) are collected for the adapter to show.
@@ -33,6 +36,12 @@ struct ForwardingOptions {
   std::vector<service::ForwardSpec> forwards;
   bool agent = false;        // -A
   std::string agent_socket;  // this side's SSH_AUTH_SOCK
+  // Serve other roam commands through this session at this control socket
+  // (client/control_socket.h) once the server has welcomed channels; empty:
+  // serve none.
+  std::string control_path;
+  bool verbose = false;  // say under -v why the control socket was not made
+  // -L, -R, -D or -A asked for (the control socket is not among them).
   bool empty() const { return forwards.empty() && !agent; }
 };
 
@@ -64,6 +73,7 @@ class ClientForwarding {
   };
 
   void OpenRemotes(channel::Mux* mux, TimePoint now);
+  void StartControl();
   void WatchRemotes(channel::Mux* mux);
   void Answer(channel::Mux* mux, ClientCore::IncomingChannel incoming);
 
@@ -71,6 +81,7 @@ class ClientForwarding {
   std::vector<std::unique_ptr<service::FdService>> services_;
   std::vector<Remote> remotes_;
   bool remotes_opened_ = false;
+  bool control_started_ = false;
   std::vector<std::string> messages_;
 };
 

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "base/clock.h"
+#include "base/poll_wait.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "client/client_core.h"
@@ -25,7 +26,7 @@ namespace roam::client {
 
 namespace {
 
-constexpr int kPollCapMs = 1000;
+constexpr Duration kPollCap = std::chrono::milliseconds(1000);
 constexpr size_t kReadChunk = 16384;
 
 bool WriteAll(int fd, std::string_view bytes) {
@@ -169,9 +170,7 @@ int ClientSession::Impl::Run() {
     fds.push_back(pollfd{stdin_open ? STDIN_FILENO : -1, POLLIN, 0});
     forwarding->AddPollFds(&fds);
     const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
-    const int timeout_ms = static_cast<int>(
-        std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
-    poll(fds.data(), fds.size(), timeout_ms);
+    PollFor(fds.data(), fds.size(), WaitUntil(now, wake, kPollCap));
     now = clock.Now();
 
     pump.OnPolled(fds, now);

@@ -1,5 +1,5 @@
 // HistorySync: the client side of native scrollback's catch-up
-// (docs/protocol.md §8.4, §9.12). It turns the history part of each server
+// (docs/protocol.md §8.4, §9.13). It turns the history part of each server
 // state into the sequence of lines the user's terminal must receive, once
 // each and in order, fetching the lines it missed over a history channel.
 //

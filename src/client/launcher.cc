@@ -131,6 +131,7 @@ Launched Launch(const LaunchOptions& options) {
   result.connect = scanner.connect();
   result.ip = scanner.ip() ? scanner.ip() : err_scanner.ip();
   result.tcp_port = scanner.tcp_port();
+  result.notes = scanner.notes();
   if (options.keep_stream && scanner.done()) {
     // ssh stays: its stdout and stdin are the stream; its stderr is no
     // longer read (the server's start printed everything it had to say).

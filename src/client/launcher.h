@@ -54,6 +54,7 @@ struct Launched {
   std::optional<session::ConnectInfo> connect;
   std::optional<std::string> ip;
   std::optional<uint16_t> tcp_port;     // from `ROAM TCP <port>`
+  std::vector<std::string> notes;       // from `ROAM NOTE <text>` lines
   std::optional<StreamProcess> stream;  // keep_stream and a CONNECT line seen
 };
 

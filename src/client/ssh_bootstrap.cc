@@ -4,6 +4,7 @@
 #include "client/ssh_bootstrap.h"
 
 #include "base/check.h"
+#include "client/ssh_options.h"
 #include "state/history_state.h"
 
 #include <arpa/inet.h>
@@ -237,8 +238,39 @@ std::string_view AddressFamilyName(AddressFamily family) {
   return "prefer-inet";
 }
 
+namespace {
+
+// The words before the host: options and their values, up to `--` or the
+// first word that is neither.
+std::vector<std::string> OptionWords(const std::vector<std::string>& args) {
+  std::vector<std::string> words;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--" || a.size() < 2 || a[0] != '-') break;
+    words.push_back(a);
+    if (a[1] == '-') {
+      if (a.find('=') == std::string::npos && TakesValue(a.substr(2)) && i + 1 < args.size()) {
+        words.push_back(args[++i]);
+      }
+      continue;
+    }
+    for (size_t j = 1; j < a.size(); ++j) {
+      if (SshOptionTakesArgument(a[j])) {
+        if (j + 1 == a.size() && i + 1 < args.size()) words.push_back(args[++i]);
+        break;
+      }
+    }
+  }
+  return words;
+}
+
+}  // namespace
+
 Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
   RoamOptions out;
+  // In ssh's sense when another program handed us an ssh command line.
+  out.ssh_style = LooksLikeSshCommandLine(OptionWords(args));
+  SshOptionEffects ssh;
   size_t i = 0;
   bool options_ended_by_separator = false;
   for (; i < args.size(); ++i) {
@@ -270,6 +302,22 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
     if (arg.size() >= 2 && arg[0] == '-') {
       for (size_t j = 1; j < arg.size(); ++j) {
         char c = arg[j];
+        if (out.ssh_style && c != 'L' && c != 'R' && c != 'D' && c != '4' && c != '6' && c != 'v' &&
+            c != 'h') {
+          std::string value;
+          if (SshOptionTakesArgument(c)) {
+            if (j + 1 < arg.size()) {
+              value = arg.substr(j + 1);
+            } else if (i + 1 < args.size()) {
+              value = args[++i];
+            } else {
+              return InvalidArgument(std::string("option -") + c + " needs a value");
+            }
+          }
+          ROAM_RETURN_IF_ERROR(ApplySshOption(c, value, &ssh));
+          if (SshOptionTakesArgument(c)) break;
+          continue;
+        }
         if (c == 'p' || c == 'L' || c == 'R' || c == 'D') {
           std::string value;
           if (j + 1 < arg.size()) {
@@ -334,6 +382,18 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
 
   if (out.mode == RoamOptions::Mode::kHelp || out.mode == RoamOptions::Mode::kVersion) return out;
 
+  // What the ssh-style options asked for.
+  out.ssh.insert(out.ssh.end(), ssh.ssh_args.begin(), ssh.ssh_args.end());
+  out.no_tty |= ssh.no_tty;
+  out.force_tty |= ssh.force_tty;
+  out.stdin_null = ssh.stdin_null;
+  out.subsystem = ssh.subsystem;
+  out.no_command |= ssh.no_command;
+  if (ssh.agent >= 0) out.forward_agent = ssh.agent == 1;
+  if (ssh.control_master >= 0) out.control_master = ssh.control_master == 1;
+  if (ssh.control_path) out.control_path = *ssh.control_path;
+  out.notes = std::move(ssh.notes);
+
   std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
   if (out.mode == RoamOptions::Mode::kFakeProxy) {
     if (rest.size() != 2) return InvalidArgument("--fake-proxy needs exactly HOST PORT");
@@ -353,6 +413,9 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
     return InvalidArgument("no host given (usage: roam [options] [user@]host [-- command])");
   }
   out.destination = rest[0];
+  if (!ssh.user.empty() && out.destination.find('@') == std::string::npos) {
+    out.destination = ssh.user + "@" + out.destination;
+  }
   ROAM_RETURN_IF_ERROR(ValidateDestination(out.destination));
   size_t first = 1;
   if (rest.size() > 1 && rest[1] == "--") first = 2;

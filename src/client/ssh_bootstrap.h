@@ -91,6 +91,19 @@ struct RoamOptions {
   // --scrollback=N: native scrollback's history size, for the client and
   // (roam-server only) the server; nullopt when not given.
   std::optional<size_t> scrollback;
+  // ssh's meaning of the short options (an ssh command line from rsync,
+  // sftp, scp or git; client/ssh_options.h): -p is ssh's port, -n stdin
+  // from /dev/null, -a no agent forwarding.
+  bool ssh_style = false;
+  bool stdin_null = false;         // -n (ssh style): the command reads /dev/null
+  bool subsystem = false;          // -s: the command is a subsystem name (sftp)
+  std::vector<std::string> notes;  // ssh options ignored, shown with -v
+  // roam's control socket (client/control_socket.h): whether a long-lived
+  // session here serves other roam commands (-o ControlMaster=no: not),
+  // and where (-S, -o ControlPath; empty: the default place; "none": no
+  // sharing either way).
+  bool control_master = true;
+  std::string control_path;
   TransportMode transport = TransportMode::kAuto;  // --transport
   bool transport_given = false;
   std::string destination;  // [user@]host (may be empty with --local)

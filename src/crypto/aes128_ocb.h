@@ -1,5 +1,5 @@
 // Aes128Ocb: the raw AES-128-OCB AEAD (RFC 7253, "OCB3") with a 96-bit nonce
-// and a 128-bit tag, through OpenSSL's EVP interface.
+// and a 128-bit tag.
 //
 // This is the primitive only: any 12-byte nonce, optional associated data, and
 // output laid out as ciphertext || tag (ciphertext as long as the plaintext,
@@ -9,20 +9,26 @@
 // nonces and associated data) can be checked against exactly the code path
 // OcbSession runs.
 //
-// The two EVP contexts (one per direction of the cipher) are created and keyed
-// once; each message only re-initialises the nonce, which keeps the expanded
-// key schedule. Not thread-safe: one instance per thread.
+// The OCB mode is implemented here (RFC 7253 §4) over the AES block cipher:
+// the AES-NI instructions where the CPU has them, else OpenSSL's portable
+// AES_encrypt / AES_decrypt. Going through EVP instead made OpenSSL load and
+// register its whole default provider, some 2 MiB of resident memory in
+// every roam-client for one cipher. The key schedules and the key-dependent
+// offsets (L_*, L_$, L_i) are computed once per key; each message costs one
+// extra block encryption for its nonce. Not thread-safe: one instance per
+// thread.
 
 #ifndef ROAM_CRYPTO_AES128_OCB_H_
 #define ROAM_CRYPTO_AES128_OCB_H_
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "crypto/key.h"
-
-typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 
 namespace roam::crypto {
 
@@ -31,14 +37,13 @@ class Aes128Ocb {
   static constexpr size_t kNonceSize = 12;  // bytes
   static constexpr size_t kTagSize = 16;    // bytes
 
-  // Expands `key` into fresh EVP contexts. Aborts (ROAM_CHECK) if OpenSSL
-  // cannot provide AES-128-OCB: roam cannot run without it.
+  // Expands `key` (both AES key schedules and OCB's L values).
   explicit Aes128Ocb(const Key& key);
   Aes128Ocb(Aes128Ocb&& other) noexcept;
   Aes128Ocb& operator=(Aes128Ocb&& other) noexcept;
   Aes128Ocb(const Aes128Ocb&) = delete;
   Aes128Ocb& operator=(const Aes128Ocb&) = delete;
-  // Frees the contexts (OpenSSL wipes the key schedule).
+  // Wipes the key schedules and the L values.
   ~Aes128Ocb();
 
   // Appends ciphertext || tag (plaintext.size() + 16 bytes) to `*out`.
@@ -54,11 +59,15 @@ class Aes128Ocb {
   bool Decrypt(std::string_view nonce, std::string_view ad, std::string_view sealed,
                std::string* plaintext);
 
- private:
-  void Free();
+  // Whether this instance uses the AES-NI instructions.
+  bool uses_aes_ni() const;
+  // Tests: instances made while `on` use the portable AES even where AES-NI
+  // is available, so both paths meet the same vectors.
+  static void UsePortableAesForTesting(bool on);
 
-  EVP_CIPHER_CTX* enc_ = nullptr;
-  EVP_CIPHER_CTX* dec_ = nullptr;
+ private:
+  struct Schedule;  // AES key schedules and OCB's key-dependent values
+  std::unique_ptr<Schedule> schedule_;
 };
 
 }  // namespace roam::crypto

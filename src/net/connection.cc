@@ -3,6 +3,7 @@
 
 #include "net/connection.h"
 
+#include <algorithm>
 #include <deque>
 #include <utility>
 
@@ -41,6 +42,8 @@ struct Connection::Impl {
   TimePoint saved_at{};
 
   RttEstimator rtt;
+  double peer_loss = 0;         // see Connection::peer_loss()
+  bool heard_in_order = false;  // an in-order datagram has arrived
   TimePoint last_heard{};
   TimePoint last_roundtrip_success{};
 
@@ -207,10 +210,20 @@ std::optional<std::string> Connection::Receive(std::string_view datagram, const 
   // Sequence: an old counter is handed up (SSP state numbers make it
   // harmless) but touches no timestamp, RTT or address state.
   const uint64_t seq = crypto::NonceSeq(opened->nonce_word);
+  constexpr double kGain = 1.0 / kLossWindow;
   if (seq < c.expected_seq) {
     ++c.stats.out_of_order;
+    // Counted as missing when the gap was seen; it was only late.
+    c.peer_loss = std::max(0.0, c.peer_loss - kGain);
     return std::move(plain->payload);
   }
+  if (c.heard_in_order) {
+    // Every counter skipped was a datagram lost (or still on its way).
+    const uint64_t gap = std::min<uint64_t>(seq - c.expected_seq, 4 * kLossWindow);
+    for (uint64_t i = 0; i < gap; ++i) c.peer_loss += (1 - c.peer_loss) * kGain;
+  }
+  c.peer_loss -= c.peer_loss * kGain;
+  c.heard_in_order = true;
   c.expected_seq = seq + 1;
 
   if (plain->timestamp != kTimestampNone) {
@@ -255,6 +268,8 @@ size_t Connection::mtu() const {
 }
 
 const RttEstimator& Connection::rtt() const { return impl_->rtt; }
+
+double Connection::peer_loss() const { return impl_->peer_loss; }
 
 TimePoint Connection::last_heard() const { return impl_->last_heard; }
 

@@ -70,6 +70,7 @@ inline constexpr Millis kAssociationTimeout{40000};    // server forgets a silen
 inline constexpr Millis kPortHopInterval{10000};       // client: new port after this silence
 inline constexpr Millis kOldSocketLifetime{60000};     // client: old sockets close after this
 inline constexpr size_t kMaxOpenSockets = 10;          // client: oldest closed beyond this
+inline constexpr int kLossWindow = 16;                 // datagrams peer_loss() averages over
 
 // The client's nonce counter starts at a random point high in the 63-bit
 // space, in [kClientFirstSeqBase, kClientFirstSeqBase + kClientFirstSeqSpan),
@@ -147,6 +148,14 @@ class Connection {
   size_t mtu() const;
 
   const RttEstimator& rtt() const;
+
+  // The fraction of the peer's datagrams that did not arrive, estimated
+  // from gaps in their counters: an exponentially weighted average over
+  // about the last kLossWindow datagrams the peer sent, each one missing
+  // counting 1 and each one received 0 (a late arrival is taken back).
+  // 0 until a datagram has arrived. Only authentic datagrams count, so no
+  // one without the key can move it.
+  double peer_loss() const;
 
   // Local time of the last in-order authentic datagram (or TimePoint{} if none).
   TimePoint last_heard() const;

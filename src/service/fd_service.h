@@ -15,6 +15,7 @@
 #include <poll.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/clock.h"
@@ -39,6 +40,9 @@ class FdService {
   // Services this one created during Run (a listener's connections); the
   // adapter takes them over.
   virtual std::vector<std::unique_ptr<FdService>> TakeSpawned() { return {}; }
+  // Lines for the user that Run produced (a connection the peer refused),
+  // each once.
+  virtual std::vector<std::string> TakeMessages() { return {}; }
 };
 
 // The revents poll() reported for `fd` in `fds` (0 when absent).

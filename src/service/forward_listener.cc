@@ -1,6 +1,7 @@
 #include "service/forward_listener.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,12 +29,23 @@ ForwardListener::ForwardListener(UniqueFd listener, Factory factory,
     : listener_(std::move(listener)),
       factory_(std::move(factory)),
       control_(control),
-      unix_path_(std::move(unix_path)) {}
+      unix_path_(std::move(unix_path)) {
+  struct stat st {};
+  if (!unix_path_.empty() && stat(unix_path_.c_str(), &st) == 0) {
+    unix_file_ = std::make_pair(st.st_dev, st.st_ino);
+  }
+}
 
 ForwardListener::~ForwardListener() { Abort(); }
 
 void ForwardListener::Abort() {
-  if (listener_.valid() && !unix_path_.empty()) unlink(unix_path_.c_str());
+  // Only our own socket file: another process may have put its own there
+  // since (a stale path replaced by a new session).
+  struct stat st {};
+  if (listener_.valid() && unix_file_ && stat(unix_path_.c_str(), &st) == 0 &&
+      std::make_pair(st.st_dev, st.st_ino) == *unix_file_) {
+    unlink(unix_path_.c_str());
+  }
   listener_.Reset();
   done_ = true;
 }
@@ -104,6 +116,8 @@ void SocksConnection::Run(channel::Mux* mux, const std::vector<pollfd>& fds, Tim
   std::optional<channel::ChannelInfo> info = mux->Info(*channel_);
   if (!info) return Abort();
   if (info->phase == channel::ChannelPhase::kRefused) {
+    messages_.push_back("-D: connection to " + socks_.target().ToString() +
+                        " refused by the server: " + info->reason);
     Answer(Socks5Server::ConnectReply(info->reason.find("resolve") != std::string::npos
                                           ? Socks5Server::kHostUnreachable
                                           : Socks5Server::kConnectionRefused));

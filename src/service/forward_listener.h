@@ -14,11 +14,14 @@
 #ifndef ROAM_SERVICE_FORWARD_LISTENER_H_
 #define ROAM_SERVICE_FORWARD_LISTENER_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/unique_fd.h"
@@ -35,7 +38,8 @@ class ForwardListener final : public FdService {
       channel::Mux* mux, UniqueFd connection, const std::string& origin, TimePoint now)>;
 
   // `control`: the channel whose end ends the listener (server side of -R).
-  // `unix_path`: the socket file to remove when the listener goes.
+  // `unix_path`: the socket file to remove when the listener goes (if it is
+  // still the file that was there when the listener was made).
   ForwardListener(UniqueFd listener, Factory factory, std::optional<uint64_t> control,
                   std::string unix_path = "");
   ~ForwardListener() override;
@@ -53,6 +57,7 @@ class ForwardListener final : public FdService {
   Factory factory_;
   std::optional<uint64_t> control_;
   std::string unix_path_;
+  std::optional<std::pair<dev_t, ino_t>> unix_file_;  // the socket file we made
   std::vector<std::unique_ptr<FdService>> spawned_;
   bool done_ = false;
 };
@@ -68,6 +73,7 @@ class SocksConnection final : public FdService {
   std::vector<std::unique_ptr<FdService>> TakeSpawned() override {
     return std::exchange(spawned_, {});
   }
+  std::vector<std::string> TakeMessages() override { return std::exchange(messages_, {}); }
 
  private:
   void Answer(const std::string& bytes);
@@ -77,6 +83,7 @@ class SocksConnection final : public FdService {
   std::optional<uint64_t> channel_;
   std::string leftover_;
   std::vector<std::unique_ptr<FdService>> spawned_;
+  std::vector<std::string> messages_;
   bool done_ = false;
 };
 

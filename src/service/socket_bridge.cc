@@ -61,6 +61,9 @@ void SocketBridge::Run(channel::Mux* mux, const std::vector<pollfd>& fds, TimePo
     info = mux->Info(channel_);
     if (!info) return Close(nullptr);
   }
+  if (info->phase == channel::ChannelPhase::kRefused && !label_.empty()) {
+    messages_.push_back(label_ + ": refused by the server: " + info->reason);
+  }
   if (info->phase == channel::ChannelPhase::kRefused || info->peer_reset) return Close(mux);
   if (info->stop_sending && read_open_) {
     read_open_ = false;

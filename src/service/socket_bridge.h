@@ -36,6 +36,11 @@ class SocketBridge final : public FdService {
   bool done() const override { return done_; }
   void Abort() override;
 
+  std::vector<std::string> TakeMessages() override { return std::exchange(messages_, {}); }
+  // For a channel this side opened: what the user is told if the peer
+  // refuses it ("-L 8080 to db:5432").
+  void set_label(std::string label) { label_ = std::move(label); }
+
   uint64_t channel() const { return channel_; }
   uint64_t bytes_up() const { return bytes_up_; }      // socket -> channel
   uint64_t bytes_down() const { return bytes_down_; }  // channel -> socket
@@ -53,6 +58,8 @@ class SocketBridge final : public FdService {
   uint64_t bytes_up_ = 0;
   uint64_t bytes_down_ = 0;
   bool done_ = false;
+  std::string label_;
+  std::vector<std::string> messages_;
 };
 
 }  // namespace roam::service

@@ -68,6 +68,20 @@ BootstrapLine ClassifyBootstrapLine(std::string_view raw) {
   constexpr std::string_view kIp = "MOSH IP ";
   constexpr std::string_view kSshConnection = "MOSH SSH_CONNECTION ";
   constexpr std::string_view kTcp = "ROAM TCP ";
+  constexpr std::string_view kNote = "ROAM NOTE ";
+
+  if (line.substr(0, kNote.size()) == kNote) {
+    // Printable text only: a note is shown as one line of the user's
+    // terminal.
+    std::string_view text = TrimTrailingSpace(line.substr(kNote.size()));
+    for (char c : text) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return result;
+    }
+    if (text.empty()) return result;
+    result.kind = BootstrapLine::Kind::kNote;
+    result.text = std::string(text);
+    return result;
+  }
 
   if (line.substr(0, kTcp.size()) == kTcp) {
     std::vector<std::string_view> words = Words(line.substr(kTcp.size()));
@@ -160,6 +174,9 @@ std::string ConnectLineScanner::Feed(std::string_view bytes) {
       }
       case BootstrapLine::Kind::kTcpPort:
         tcp_port_ = line.port;
+        break;
+      case BootstrapLine::Kind::kNote:
+        if (notes_.size() < kMaxNotes) notes_.push_back(std::move(line.text));
         break;
     }
     partial_.clear();

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace roam::session {
 
@@ -55,6 +56,7 @@ struct BootstrapLine {
     kIp,             // MOSH IP <addr>; `text` is the address
     kSshConnection,  // MOSH SSH_CONNECTION <value>; `text` is the value
     kTcpPort,        // ROAM TCP <port> (roam-server --tcp); `port` is set
+    kNote,           // ROAM NOTE <text>: for the user in every mode; `text` is set
   };
   Kind kind = Kind::kOther;
   ConnectInfo connect;
@@ -95,6 +97,10 @@ class ConnectLineScanner {
   const std::optional<std::string>& ssh_connection_ip() const { return ssh_connection_ip_; }
   // From a `ROAM TCP <port>` line before the CONNECT line, if any.
   const std::optional<uint16_t>& tcp_port() const { return tcp_port_; }
+  // The text of each `ROAM NOTE` line before the CONNECT line (at most
+  // kMaxNotes), in order.
+  const std::vector<std::string>& notes() const { return notes_; }
+  static constexpr size_t kMaxNotes = 16;
 
  private:
   std::string partial_;
@@ -102,6 +108,7 @@ class ConnectLineScanner {
   std::optional<std::string> ip_;
   std::optional<std::string> ssh_connection_ip_;
   std::optional<uint16_t> tcp_port_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace roam::session

@@ -1,4 +1,4 @@
-// The server side of native scrollback (docs/protocol.md §8.4, §9.12).
+// The server side of native scrollback (docs/protocol.md §8.4, §9.13).
 //
 // A roam client with the history feature writes every line that leaves the
 // top of the remote primary screen into the user's own terminal. The server

@@ -167,11 +167,17 @@ void ServerCore::HandleHello(const state::RoamHello& hello, TimePoint now) {
 void ServerCore::OnPtyOutput(std::string_view bytes, TimePoint now) {
   if (bytes.empty()) return;
   emulator_->Write(bytes);
-  pieces_->pacer.OnOutput(now);
+  pieces_->pacer.OnOutput(now, bytes.size());
   std::string replies = emulator_->TakeReplies();
   if (!replies.empty() && pty_input_.size() + replies.size() <= kMaxPendingPtyInput) {
     pty_input_ += replies;
   }
+}
+
+void ServerCore::ConsumePtyInput(size_t n, TimePoint now) {
+  if (n == 0) return;
+  pty_input_.erase(0, n);
+  pieces_->pacer.OnInput(now);
 }
 
 void ServerCore::OnPtyClosed(TimePoint now) {

@@ -106,9 +106,10 @@ class ServerCore {
   // ---- actions ----
 
   // Bytes for the pty, oldest first; the adapter writes what it can and
-  // reports it with ConsumePtyInput.
+  // reports it with ConsumePtyInput (what the program prints next may be
+  // its echo, which the frame pacer pushes sooner).
   const std::string& pty_input() const { return pty_input_; }
-  void ConsumePtyInput(size_t n) { pty_input_.erase(0, n); }
+  void ConsumePtyInput(size_t n, TimePoint now);
   // A window size for the pty, once per change.
   std::optional<std::pair<int, int>> TakePtyResize() { return std::exchange(pty_resize_, {}); }
   // Channels accepted by the policy whose service needs the operating

@@ -16,6 +16,7 @@
 #include "base/byte_writer.h"
 #include "base/clock.h"
 #include "base/logging.h"
+#include "base/poll_wait.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
 #include "base/varint.h"
@@ -35,7 +36,7 @@ namespace {
 
 // Application output read per round before the loop turns to the network.
 constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
-constexpr int kPollCapMs = 1000;
+constexpr Duration kPollCap = std::chrono::milliseconds(1000);
 // TCP streams carried at once (docs/protocol.md §10).
 constexpr size_t kMaxStreams = 4;
 // How long the TCP relays get, after the session ended, to pass on what the
@@ -109,7 +110,7 @@ void ServerSession::Impl::WritePty() {
     const std::string& input = core->pty_input();
     ssize_t n = write(child->master_fd(), input.data(), input.size());
     if (n > 0) {
-      core->ConsumePtyInput(static_cast<size_t>(n));
+      core->ConsumePtyInput(static_cast<size_t>(n), clock.Now());
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -297,9 +298,7 @@ int ServerSession::Impl::Run() {
     if (config.tcp_listener.valid()) fds.push_back(pollfd{config.tcp_listener.get(), POLLIN, 0});
     if (agent_listener && core->mux()) agent_listener->AddPollFds(&fds);
     const TimePoint wake = core->NextWakeup(now);
-    const int timeout_ms = static_cast<int>(
-        std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
-    poll(fds.data(), fds.size(), timeout_ms);
+    PollFor(fds.data(), fds.size(), WaitUntil(now, wake, kPollCap));
     now = clock.Now();
 
     pump.OnPolled(fds, now);

@@ -13,7 +13,7 @@ void FragmentAssembly::Reset() {
 }
 
 std::optional<TransportBuffers::Instruction> FragmentAssembly::Add(Fragment fragment,
-                                                                  bool in_order) {
+                                                                   bool in_order) {
   ++stats_.fragments;
   if (fragment.num > kMaxFragmentNum) {
     ++stats_.oversize;

@@ -3,8 +3,9 @@
 //
 // A fragment with a newer id than the one in progress throws the partial
 // assembly away and starts a new one; a fragment with an older id (a late or
-// replayed copy: the peer's ids only grow) is ignored and counted, so that
-// replaying one captured datagram cannot keep resetting the assembly of a
+// replayed copy: the peer's ids only grow) is ignored and counted, and so is
+// a fragment of a late datagram whose id is not the one in progress, so that
+// replaying captured datagrams cannot keep resetting the assembly of a
 // large Instruction; identical duplicates are ignored. An
 // Instruction is complete when its final fragment and every lower-numbered one
 // are held; the joined chunks are then zlib-decompressed (4 MiB limit),

@@ -76,10 +76,10 @@ struct TransportStats {
   uint64_t dropped() const {
     return connection.dropped_short + connection.dropped_oversize + connection.dropped_auth +
            connection.dropped_exhausted + connection.dropped_direction + receiver.short_fragments +
-           assembly.duplicates + assembly.stale + assembly.conflicting + assembly.oversize + assembly.bad_zlib +
-           assembly.bad_protobuf + assembly.bad_version + receiver.duplicate_states +
-           receiver.unknown_reference + receiver.quenched + receiver.bad_diffs +
-           receiver.extension_dropped;
+           assembly.duplicates + assembly.stale + assembly.conflicting + assembly.oversize +
+           assembly.bad_zlib + assembly.bad_protobuf + assembly.bad_version +
+           receiver.duplicate_states + receiver.unknown_reference + receiver.quenched +
+           receiver.bad_diffs + receiver.extension_dropped;
   }
 };
 
@@ -146,16 +146,20 @@ class Transport {
       ++send_errors_;
       return out;
     }
-    for (const Fragment& fragment : *fragments) {
-      Result<net::OutgoingDatagram> datagram = connection_.Seal(fragment.Encode(), now);
-      if (!datagram.ok()) {
-        if (datagram.status().code() == StatusCode::kResourceExhausted) {
-          fatal_error_ = datagram.status();
+    // A small Instruction on a lossy link goes out twice (the same
+    // fragments, each copy in datagrams of its own): see kLossAwareMinLoss.
+    for (int copy = 0; copy < sender_.copies(); ++copy) {
+      for (const Fragment& fragment : *fragments) {
+        Result<net::OutgoingDatagram> datagram = connection_.Seal(fragment.Encode(), now);
+        if (!datagram.ok()) {
+          if (datagram.status().code() == StatusCode::kResourceExhausted) {
+            fatal_error_ = datagram.status();
+          }
+          // kUnavailable: no remote address (yet, or any more); send nothing.
+          return out;
         }
-        // kUnavailable: no remote address (yet, or any more); send nothing.
-        break;
+        out.push_back(std::move(*datagram));
       }
-      out.push_back(std::move(*datagram));
     }
     return out;
   }
@@ -279,8 +283,14 @@ class Transport {
   };
 
   LinkTiming Timing() const {
-    return LinkTiming{connection_.rtt().rto(), frame_interval(), last_heard_,
-                      connection_.has_remote()};
+    const net::RttEstimator& rtt = connection_.rtt();
+    return LinkTiming{rtt.rto(),
+                      frame_interval(),
+                      last_heard_,
+                      connection_.has_remote(),
+                      connection_.peer_loss(),
+                      std::chrono::duration_cast<Duration>(
+                          std::chrono::duration<double, std::milli>(rtt.srtt_ms()))};
   }
 
   // The receiver algorithm of spec §7.6 for one decoded Instruction.
@@ -336,7 +346,9 @@ class Transport {
     ++receiver_stats_.states_accepted;
     sender_.set_ack_num(new_num);
     last_heard_ = now;
-    if (!instruction.diff().empty()) sender_.SetDataAck(now);
+    if (!instruction.diff().empty()) {
+      sender_.SetDataAck(now, instruction.diff().size() <= kSmallDiffBytes);
+    }
   }
 
   net::Connection connection_;

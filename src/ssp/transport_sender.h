@@ -50,12 +50,29 @@ inline constexpr size_t kSentStatesCullFromEnd = 16;
 // Chaff is `random byte mod 17` random bytes: 0..16.
 inline constexpr uint64_t kChaffLengthModulus = 17;
 
+// Loss-aware sending (roam's; the bytes on the wire stay SSP's). On a link
+// measured to lose at least kLossAwareMinLoss of the peer's datagrams, a
+// lost keystroke would otherwise wait RTO + ACK_DELAY (a few hundred ms)
+// for its resend. So a data Instruction whose diff is at most
+// kSmallDiffBytes (a keystroke, an echo) is sent twice (copies() == 2: the
+// same fragments in two datagrams; a peer that gets both drops the second
+// as an identical fragment or a duplicate state, as Mosh does), and while it
+// is unacknowledged it is resent after SRTT * 5/4 + kEarlyResendSlack when
+// that comes before RTO + ACK_DELAY. A small peer state is acknowledged at
+// once rather than within ACK_DELAY (so that resend is not spurious), and
+// that ack goes out twice too. Bulk output and heartbeats are never doubled.
+inline constexpr double kLossAwareMinLoss = 0.02;
+inline constexpr size_t kSmallDiffBytes = 256;
+inline constexpr Millis kEarlyResendSlack{20};
+
 // What the sender needs to know about the link, read fresh at every call.
 struct LinkTiming {
-  Millis rto{1000};           // retransmission timeout (spec §4.3)
-  Millis send_interval{250};  // frame interval (spec §4.3)
-  TimePoint last_heard{};     // when a NEW peer state was last accepted; {} if never
-  bool remote_known = false;  // false: nowhere to send (server before contact)
+  Millis rto{1000};             // retransmission timeout (spec §4.3)
+  Millis send_interval{250};    // frame interval (spec §4.3)
+  TimePoint last_heard{};       // when a NEW peer state was last accepted; {} if never
+  bool remote_known = false;    // false: nowhere to send (server before contact)
+  double loss = 0;              // measured loss of the peer's datagrams (0..1)
+  Duration srtt{Millis(1000)};  // smoothed round-trip time
 };
 
 template <SyncState S>
@@ -91,9 +108,11 @@ class TransportSender {
   uint64_t ack_num() const { return ack_num_; }
 
   // A new peer state with a non-empty diff arrived at `now`: acknowledge it
-  // within kAckDelay.
-  void SetDataAck(TimePoint now) {
+  // within kAckDelay; at once if its diff was `small` (kSmallDiffBytes) and
+  // the link is lossy (the peer's loss-aware resend waits about one SRTT).
+  void SetDataAck(TimePoint now, bool small = false) {
     pending_data_ack_ = true;
+    pending_small_data_ack_ = pending_small_data_ack_ || small;
     next_ack_time_ = std::min(next_ack_time_, now + kAckDelay);
   }
 
@@ -119,7 +138,9 @@ class TransportSender {
   }
 
   // Runs the timers and returns the Instruction to send now, if any.
+  // copies() then says how many times to send it.
   std::optional<TransportBuffers::Instruction> Tick(const LinkTiming& link, TimePoint now) {
+    copies_ = 1;
     CalculateTimers(link, now);
     if (!link.remote_known) return std::nullopt;
     if (now < next_ack_time_ && now < next_send_time_) return std::nullopt;
@@ -138,7 +159,10 @@ class TransportSender {
     std::optional<TransportBuffers::Instruction> out;
     if (diff.empty()) {
       if (now >= next_ack_time_) {
+        // The ack of a small peer state goes out twice too (not heartbeats).
+        const bool answers_small = pending_small_data_ack_;
         out = SendEmptyAck(now);
+        if (answers_small && LossAware(link)) copies_ = 2;
         mindelay_clock_.reset();
       }
       if (now >= next_send_time_) {
@@ -146,11 +170,17 @@ class TransportSender {
         mindelay_clock_.reset();
       }
     } else if (now >= next_send_time_ || now >= next_ack_time_) {
+      small_in_flight_ = diff.size() <= kSmallDiffBytes;
+      if (small_in_flight_ && LossAware(link)) copies_ = 2;
       out = SendData(std::move(diff), now);
       mindelay_clock_.reset();
     }
     return out;
   }
+
+  // How many times the Instruction the last Tick() returned should go out
+  // (see kLossAwareMinLoss): 1, or 2 for a small one on a lossy link.
+  int copies() const { return copies_; }
 
   // Begins the shutdown handshake (spec §7.8): every following Instruction
   // carries new_num 2^64-1 and goes out once per frame interval.
@@ -209,6 +239,7 @@ class TransportSender {
       }
     }
     if (pending_data_ack_ && t.next_ack > now + kAckDelay) t.next_ack = now + kAckDelay;
+    if (pending_small_data_ack_ && LossAware(link)) t.next_ack = std::min(t.next_ack, now);
 
     const SentState& last = sent_states_.back();
     const bool heard_recently = link.last_heard + kActiveRetryTimeout > now;
@@ -220,6 +251,10 @@ class TransportSender {
       if (t.mindelay_clock) t.next_send = std::max(t.next_send, *t.mindelay_clock + send_mindelay_);
     } else if (!(current_state_ == sent_states_.front().state) && heard_recently) {
       t.next_send = last.time + link.rto + kAckDelay;
+      if (small_in_flight_ && LossAware(link)) {
+        t.next_send =
+            std::min<TimePoint>(t.next_send, last.time + link.srtt * 5 / 4 + kEarlyResendSlack);
+      }
     } else {
       t.next_send = kNever;
     }
@@ -228,6 +263,8 @@ class TransportSender {
     }
     return t;
   }
+
+  static bool LossAware(const LinkTiming& link) { return link.loss >= kLossAwareMinLoss; }
 
   void CalculateTimers(const LinkTiming& link, TimePoint now) {
     Timers t = ComputeTimers(link, now);
@@ -299,6 +336,7 @@ class TransportSender {
     instruction.set_diff(std::move(diff));
     instruction.set_chaff(MakeChaff());
     pending_data_ack_ = false;
+    pending_small_data_ack_ = false;
     if (shutdown_in_progress_) ++shutdown_tries_;
     if (ack_num_ == wire::kShutdownStateNum) counterparty_shutdown_ack_sent_ = true;
     return instruction;
@@ -323,10 +361,15 @@ class TransportSender {
   size_t assumed_ = 0;  // index into sent_states_
   uint64_t ack_num_ = 0;
   bool pending_data_ack_ = false;
+  bool pending_small_data_ack_ = false;  // a small peer state awaits its ack
   TimePoint next_ack_time_;
   TimePoint next_send_time_;
   // When unsent changes were first noticed (cached by const NextWakeup too).
   mutable std::optional<TimePoint> mindelay_clock_;
+  // The last data Instruction was small (kSmallDiffBytes): loss-aware
+  // sending applies to it and to its resends.
+  bool small_in_flight_ = false;
+  int copies_ = 1;  // for the Instruction the last Tick() returned
   bool shutdown_in_progress_ = false;
   TimePoint shutdown_start_{};
   int shutdown_tries_ = 0;

@@ -77,7 +77,9 @@ class UdpPump {
   }
 
   // Milliseconds until the transport wants to run (for poll), capped at
-  // `cap_ms`; 0 if due now.
+  // `cap_ms`; 0 if due now. Rounded up, and one more: a loop that can wait
+  // with sub-millisecond precision should use PollFor with WaitUntil
+  // (base/poll_wait.h).
   int PollTimeoutMs(TimePoint now, int cap_ms) const {
     TimePoint wake = transport_->NextWakeup(now);
     if (wake == kNever) return cap_ms;

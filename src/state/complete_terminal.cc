@@ -20,10 +20,12 @@ const term::Display& ServerDisplay() {
 }
 
 // The replica that applies host bytes keeps no scrollback: the client's
-// screen is all the protocol synchronizes.
+// screen is all the protocol synchronizes. It erases as Mosh does, since a
+// stock mosh-server's diffs rely on that.
 term::EmulatorOptions ReplicaOptions() {
   term::EmulatorOptions options;
   options.scrollback_lines = 0;
+  options.mosh_wide_erase = true;
   return options;
 }
 

@@ -1,5 +1,5 @@
 // History records: what a history channel carries from a roam server to its
-// client (docs/protocol.md §9.12), the lines a client asked for by number:
+// client (docs/protocol.md §9.13), the lines a client asked for by number:
 //
 //   record = type(u8) ‖ varint length ‖ payload          (RFC 9000 varint)
 //   type 1, line: one line in the scrollback line format (§8.5)

@@ -10,7 +10,7 @@
 // must not write them again). On the server `recent` holds the newest
 // lines; a diff carries the lines that are new to the client when they are
 // few (kMaxInlineLines, kMaxInlineBytes), and otherwise the client fetches
-// them over a history channel (§9.12). On the client `recent` holds the
+// them over a history channel (§9.13). On the client `recent` holds the
 // lines that came with the latest diff.
 //
 // Peer input is never trusted: ApplyHistory checks that the numbers only

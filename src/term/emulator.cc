@@ -496,6 +496,14 @@ void Emulator::SetScrollRegion(int top, int bottom) {
 }
 
 void Emulator::ClearRowRange(int row, int begin, int end) {
+  // Erasing one half of a wide character erases all of it (xterm; tmux and
+  // libvterm show both columns blank too), unless the emulator follows
+  // Mosh's rule (EmulatorOptions::mosh_wide_erase).
+  if (!options_.mosh_wide_erase) {
+    const Row& r = fb_.row(row);
+    if (begin > 0 && begin < r.width() && r.cell(begin - 1).wide()) --begin;
+    if (end > 0 && end < r.width() && r.cell(end - 1).wide()) ++end;
+  }
   fb_.MutableRow(row)->ResetRange(begin, end, bg());
 }
 
@@ -639,8 +647,8 @@ size_t Emulator::PrintText(const char* p, const char* end) {
       MoveCol(0, false);
       Autoscroll(1);
       row = nullptr;
-    } else if (autowrap && w == 2 && d.cursor_col == width - 1) {
-      PrintWide(cp, w);
+    } else if (w == 2 && d.cursor_col == width - 1) {
+      PrintWide(cp, w);  // wraps first, or (without autowrap) drops it
       row = nullptr;
       continue;
     }
@@ -688,6 +696,12 @@ void Emulator::Print(char32_t c) {
 void Emulator::PrintWide(char32_t c, int w) {
   DrawState& d = ds();
   d.last_graphic = c;
+  if (!d.autowrap && w == 2 && d.cursor_col == d.width - 1) {
+    // No room for both halves and no wrap: the character is not printed
+    // and the cursor stays (xterm, tmux). Storing it in the last column
+    // alone would be a half character.
+    return;
+  }
   if (d.autowrap && d.next_print_will_wrap) {
     fb_.MutableRow(d.cursor_row)->set_wrap(true);
     MoveCol(0, false);

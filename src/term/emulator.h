@@ -88,6 +88,14 @@ struct EmulatorOptions {
   bool keep_links = true;
   // tmux's rules for the history (see the file comment). Off: Mosh's.
   bool history_mode = false;
+  // How ECH, EL and ED treat a wide character they cut through. false (the
+  // default, as xterm; tmux and libvterm show both columns blank as well):
+  // erasing either half erases the whole character. true (Mosh): only the
+  // cells in range are erased, leaving half a character behind. An
+  // emulator that applies a stock mosh-server's diffs (the client's
+  // replica) must follow Mosh, because those diffs rely on it
+  // (tests/oracle/libvterm/DIFFERENCES.md, D10).
+  bool mosh_wide_erase = false;
 };
 
 // Scrollback line numbers [first, end) (Scrollback numbering).
@@ -208,6 +216,7 @@ class Emulator {
   void LineFeed();
   void Tab(int count);
   void SetScrollRegion(int top, int bottom);
+  // Erases [begin, end) of `row`, widened to whole wide characters.
   void ClearRowRange(int row, int begin, int end);
   void ResetRow(int row);
   void SaveCursor(SavedCursor* slot) const;

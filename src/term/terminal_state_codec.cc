@@ -346,6 +346,7 @@ std::string SerializeTerminalState(const Emulator& emu) {
   o.U32(opt.default_foreground_rgb);
   o.U32(opt.default_background_rgb);
   o.Bool(opt.keep_links);
+  o.Bool(opt.mosh_wide_erase);
 
   o.U32(static_cast<uint32_t>(d.width));
   o.U32(static_cast<uint32_t>(d.height));
@@ -410,6 +411,7 @@ Result<std::unique_ptr<Emulator>> RestoreTerminalState(std::string_view bytes) {
   opt.default_foreground_rgb = in.U32();
   opt.default_background_rgb = in.U32();
   opt.keep_links = in.Bool();
+  opt.mosh_wide_erase = in.Bool();
   in.Check(opt.default_foreground_rgb <= 0xFFFFFF && opt.default_background_rgb <= 0xFFFFFF);
   // Scrollback lines are stored, so a larger limit than the input could
   // fill is still just a number; but keep it sane.

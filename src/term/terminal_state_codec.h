@@ -13,12 +13,14 @@
 // taken with Emulator::TakeReplies() (take them first), and row sharing
 // between frames (a restored screen's rows are all new).
 //
-// Format, version 2 (version 1 had no keep_links byte). Integers are big-endian (ByteWriter); signed values
+// Format, version 2 (version 1 had neither the keep_links nor the
+// mosh_wide_erase byte). Integers are big-endian (ByteWriter); signed values
 // are stored as their 32-bit two's complement. "str" is a u32 byte length
 // followed by the bytes.
 //
 //   "ROAMTERM"  u32 version
-//   options     u64 scrollback_lines, u32 fg_rgb, u32 bg_rgb, u8 keep_links
+//   options     u64 scrollback_lines, u32 fg_rgb, u32 bg_rgb, u8 keep_links,
+//               u8 mosh_wide_erase
 //   size        u32 width, u32 height
 //   links       u32 count, then (str id, str uri) each (before anything
 //               that refers to a link by number)

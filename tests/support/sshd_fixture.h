@@ -103,6 +103,8 @@ class SshdFixture {
   // The ssh argv prefix: ssh -F /dev/null -p PORT -i KEY -o ... . Append the
   // destination and the remote command.
   std::vector<std::string> SshCommand() const;
+  // The private key the server accepts (for an ssh agent to hold).
+  const std::string& user_key_path() const { return user_key_path_; }
   // SshCommand() as one shell-quoted string, for `mosh --ssh=` / `roam --ssh=`.
   std::string SshCommandString() const;
   // An executable script that execs SshCommand() with its own arguments,

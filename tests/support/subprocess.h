@@ -83,6 +83,9 @@ bool PollUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
 // Whether an executable with this name is on PATH.
 bool HaveProgram(const std::string& name);
 
+// The whole file's bytes ("" if it cannot be read).
+std::string ReadFileBytes(const std::string& path);
+
 }  // namespace roam::testing
 
 #endif  // ROAM_TESTS_SUPPORT_SUBPROCESS_H_

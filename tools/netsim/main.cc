@@ -78,7 +78,9 @@ const char kUsage[] =
     "  --rebind-ip IP            (udp) source IP for scheduled rebinds, e.g. 127.0.0.2\n"
     "  --ceiling S               (link) measure the unimpaired link for S seconds per\n"
     "                            phase, print 'NETSIM CEILING ...' and exit\n"
-    "control lines: 'rebind [IP]' (udp), 'move [IP]' (link), 'outage SECONDS', 'profile NAME'\n";
+    "control lines: 'rebind [IP]' (udp; the link takes no IP), 'move [IP]' (link), 'outage "
+    "SECONDS',\n"
+    "               'profile NAME', 'block udp|none' (link)\n";
 
 struct Options {
   std::string mode;

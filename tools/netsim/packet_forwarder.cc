@@ -65,7 +65,15 @@ void PacketForwarder::ReadFrom(int fd, LinkDirection direction, TimePoint now) {
       ++stats_.blocked_udp;
       continue;
     }
-    for (Delivery& d : model.Send(std::string_view(buffer_.data(), static_cast<size_t>(n)), now)) {
+    std::string_view packet(buffer_.data(), static_cast<size_t>(n));
+    std::string translated;
+    if (up && nat_.rebinds() > 0) {
+      // The NAT sits at the client's end: its packets leave translated.
+      translated.assign(packet);
+      nat_.Outbound(&translated);
+      packet = translated;
+    }
+    for (Delivery& d : model.Send(packet, now)) {
       line_.Push(d.at, direction, std::move(d.bytes));
     }
   }
@@ -85,6 +93,7 @@ void PacketForwarder::DeliverDue(TimePoint now) {
   while (std::optional<DelayLine::Packet> p = line_.PopDue(now)) {
     const bool up = p->direction == LinkDirection::kUp;
     const int fd = up ? server_tun_.get() : client_tun_.get();
+    if (!up && !nat_.Inbound(&p->bytes)) continue;  // no mapping (counted by the NAT)
     if (write(fd, p->bytes.data(), p->bytes.size()) != static_cast<ssize_t>(p->bytes.size())) {
       ++stats_.write_errors;
       continue;
@@ -122,6 +131,8 @@ PacketForwarderStats PacketForwarder::stats() const {
   PacketForwarderStats s = stats_;
   s.up = up_.counters();
   s.down = down_.counters();
+  s.nat_rebinds = nat_.rebinds();
+  s.nat_dropped = nat_.dropped();
   s.delay_line_overflow = line_.overflows();
   return s;
 }
@@ -140,6 +151,8 @@ void PacketForwarder::AddStats(JsonObject* json) const {
       .Add("write_errors", s.write_errors)
       .Add("read_errors", s.read_errors)
       .Add("blocked_udp", s.blocked_udp)
+      .Add("nat_rebinds", s.nat_rebinds)
+      .Add("nat_dropped", s.nat_dropped)
       .Add("wakes", s.wakes);
 }
 

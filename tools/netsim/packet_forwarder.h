@@ -31,6 +31,7 @@
 #include "netsim/json_object.h"
 #include "netsim/link_model.h"
 #include "netsim/profile.h"
+#include "netsim/udp_nat.h"
 
 namespace roam::netsim {
 
@@ -47,6 +48,8 @@ struct PacketForwarderStats {
   uint64_t write_errors = 0;         // a device refused a packet (it is lost)
   uint64_t read_errors = 0;          // a read failed for another reason than "empty"
   uint64_t blocked_udp = 0;          // dropped while UDP was blocked
+  uint64_t nat_rebinds = 0;          // RebindNat calls
+  uint64_t nat_dropped = 0;          // replies to a port the NAT no longer maps
   uint64_t wakes = 0;                // RunOnce calls that found a device readable
 };
 
@@ -84,6 +87,10 @@ class PacketForwarder {
   // While on, every IPv4 or IPv6 UDP packet is dropped (counted in
   // blocked_udp) before the link model sees it, as a network that blocks UDP.
   void SetBlockUdp(bool on) { block_udp_ = on; }
+  // A NAT rebinding in front of the client (udp_nat.h): from now on the
+  // server hears the client's UDP from new ports, and replies to the old
+  // ones are dropped (counted in nat_dropped).
+  void RebindNat() { nat_.Rebind(); }
 
   PacketForwarderStats stats() const;
   // Adds the stats to `json`: "up" and "down" (the models' counters) and the
@@ -103,6 +110,7 @@ class PacketForwarder {
   std::string buffer_;
   PacketForwarderStats stats_;
   bool block_udp_ = false;
+  UdpNat nat_;
 };
 
 // Whether an IP packet (v4 or v6, as read from a TUN device) carries UDP.

@@ -167,8 +167,14 @@ Status PacketLink::MoveClient(std::string_view ip) {
 Status PacketLink::Apply(const ControlCommand& command) {
   switch (command.kind) {
     case ControlCommand::Kind::kRebind:
-      return InvalidArgument(
-          "rebind: the packet-level link moves the client's address instead ('move [IP]')");
+      // The NAT in front of the client picks new ports; the client's own
+      // address stays ('move' changes that).
+      if (!command.arg.empty()) {
+        return InvalidArgument(
+            "rebind: the packet-level link rebinds ports only ('move IP' for a new address)");
+      }
+      forwarder_->RebindNat();
+      return Status::Ok();
     case ControlCommand::Kind::kOutage:
       forwarder_->StartOutage(command.duration);
       return Status::Ok();

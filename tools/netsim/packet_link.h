@@ -115,9 +115,9 @@ class PacketLink {
   // Errors: kInvalidArgument (bad or current address), kIoError (netlink).
   Status MoveClient(std::string_view ip);
 
-  // Applies a control line: profile, outage, move. Errors: kInvalidArgument
-  // (rebind, which is the UDP relay's NAT rebinding; an unknown profile),
-  // or MoveClient's.
+  // Applies a control line: profile, outage, move, block, rebind (new NAT
+  // ports for the client's UDP, udp_nat.h). Errors: kInvalidArgument
+  // (rebind with an address; an unknown profile), or MoveClient's.
   Status Apply(const ControlCommand& command);
 
   // PIDs of the processes with a thread in either namespace (this process

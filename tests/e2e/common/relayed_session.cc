@@ -19,10 +19,12 @@ std::vector<std::string> Env(std::vector<std::string> base, const std::vector<st
 std::string RelayedSession::Start(const RelayedSessionOptions& options) {
   name_ = options.profile.name;
   if (!HaveProgram("tmux")) return "tmux missing";
-  if (!server_.Start({RoamProgram("roam-server"), "new", "-i", "127.0.0.1", "-p", "0", "--", "env",
+  const std::string server =
+      options.server_program.empty() ? RoamProgram("roam-server") : options.server_program;
+  if (!server_.Start({server, "new", "-i", "127.0.0.1", "-p", "0", "--", "env",
                       "PS1=" + options.prompt, "/bin/sh"},
                      Env({"LANG=C.UTF-8"}, options.env))) {
-    return "roam-server did not start: " + server_.output();
+    return server + " did not start: " + server_.output();
   }
   relay_ = std::make_unique<RelayThread>(server_.port(), options.profile, options.seed);
   if (!relay_->ok()) return "relay: " + relay_->error();

@@ -1,5 +1,5 @@
 // RelayedSession: the usual end-to-end set-up of roam over an emulated
-// link. roam-server (this build) runs `env PS1=<prompt> /bin/sh` on
+// link. roam-server (this build, or another server program) runs `env PS1=<prompt> /bin/sh` on
 // loopback, a netsim UDP relay with a given profile sits in front of it on
 // its own thread, and roam-client (this build) runs in a tmux pane talking to
 // the relay, with local echo off (MOSH_PREDICTION_DISPLAY=never): what the
@@ -37,6 +37,9 @@ struct RelayedSessionOptions {
   std::vector<std::string> env;
   // The pane's history-limit (0: tmux's default).
   int history_limit = 0;
+  // The server program: this build's roam-server unless set (e.g. the
+  // stock "mosh-server", found on PATH).
+  std::string server_program;
 };
 
 class RelayedSession {

@@ -40,11 +40,6 @@ std::string Sha256Hex(std::string_view bytes) {
   return hex;
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class RoamExecTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -65,15 +60,14 @@ class RoamExecTest : public ::testing::Test {
       std::ofstream in(dir + "/exec.in", std::ios::binary);
       in << input;
     }
-    const std::string command = ShellQuote(RoamProgram("roam")) +
-                                " --ssh=" + ShellQuote(sshd_.SshCommandString()) + " " + flags +
-                                " " + sshd_.user() + "@127.0.0.1 -- " + ShellQuote(remote) +
-                                " <" + ShellQuote(dir + "/exec.in") + " >" +
-                                ShellQuote(dir + "/exec.out") + " 2>" +
-                                ShellQuote(dir + "/exec.err");
+    const std::string command =
+        ShellQuote(RoamProgram("roam")) + " --ssh=" + ShellQuote(sshd_.SshCommandString()) + " " +
+        flags + " " + sshd_.user() + "@127.0.0.1 -- " + ShellQuote(remote) + " <" +
+        ShellQuote(dir + "/exec.in") + " >" + ShellQuote(dir + "/exec.out") + " 2>" +
+        ShellQuote(dir + "/exec.err");
     CommandResult r = RunCommand({"sh", "-c", command}, kRunTimeout);
-    out_ = ReadAll(dir + "/exec.out");
-    err_ = ReadAll(dir + "/exec.err");
+    out_ = ReadFileBytes(dir + "/exec.out");
+    err_ = ReadFileBytes(dir + "/exec.err");
     return r.status;
   }
 

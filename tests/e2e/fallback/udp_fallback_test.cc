@@ -33,11 +33,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class UdpFallbackTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -88,7 +83,7 @@ TEST_F(UdpFallbackTest, UdpBlockedFromTheStartACommandRunsOverTheSshConnection) 
   CommandResult r = RunCommand(RoamArgv("-v -T", "echo via-$((6*7)); exit 7"), milliseconds(60000));
   const double seconds_taken =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::string err = ReadAll(err_path_);
+  const std::string err = ReadFileBytes(err_path_);
   EXPECT_EQ(r.status, 7) << r.output << err;
   EXPECT_EQ(r.output, "via-42\n") << err;
   std::smatch m;
@@ -126,7 +121,7 @@ TEST_F(UdpFallbackTest, UdpBlockedMidSessionAndBackLosesAndDoublesNothing) {
   type_for(seconds(10));
   roam.CloseStdin();
   std::optional<int> status = roam.Wait(milliseconds(30000));
-  const std::string err = ReadAll(err_path_);
+  const std::string err = ReadFileBytes(err_path_);
   ASSERT_TRUE(status.has_value()) << err;
   EXPECT_EQ(*status, 0) << err;
   EXPECT_TRUE(roam.output() == typed)
@@ -163,7 +158,7 @@ TEST_F(UdpFallbackTest, TcpStreamResumesAfterAnAddressChangeAndAnOutage) {
   type_for(seconds(35));
   roam.CloseStdin();
   std::optional<int> status = roam.Wait(milliseconds(60000));
-  const std::string err = ReadAll(err_path_);
+  const std::string err = ReadFileBytes(err_path_);
   ASSERT_TRUE(status.has_value()) << err;
   EXPECT_EQ(*status, 0) << err;
   EXPECT_TRUE(roam.output() == typed)

@@ -45,8 +45,15 @@ Counts RunSession(bool roam_server, bool roam_client) {
   Counts counts;
   DetachedServer server;
   std::vector<std::string> argv = {roam_server ? RoamProgram("roam-server") : "mosh-server",
-                                   "new", "-i", "127.0.0.1", "-p", "0", "--",
-                                   "env", "PS1=ext$ ", "/bin/sh"};
+                                   "new",
+                                   "-i",
+                                   "127.0.0.1",
+                                   "-p",
+                                   "0",
+                                   "--",
+                                   "env",
+                                   "PS1=ext$ ",
+                                   "/bin/sh"};
   EXPECT_TRUE(server.Start(argv, {"LANG=C.UTF-8"})) << server.output();
   if (::testing::Test::HasFailure()) return counts;
   Result<crypto::Key> key = crypto::Key::FromBase64(server.key());

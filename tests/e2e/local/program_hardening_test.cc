@@ -23,9 +23,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <memory>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -146,8 +147,8 @@ TEST_F(ProgramHardeningTest, RoamClientIsNotDumpableAndLeavesNoKeyInItsEnvironme
 
 TEST_F(ProgramHardeningTest, RoamServerIsNotDumpable) {
   DetachedServer server;
-  ASSERT_TRUE(server.Start(Unprivileged({RoamProgram("roam-server"), "new", "-i", "127.0.0.1",
-                                         "-p", "0", "--", "/bin/sh"})))
+  ASSERT_TRUE(server.Start(Unprivileged(
+      {RoamProgram("roam-server"), "new", "-i", "127.0.0.1", "-p", "0", "--", "/bin/sh"})))
       << server.output();
   EXPECT_TRUE(NonDumpable(server.pid()));
 }
@@ -179,10 +180,10 @@ TEST_F(ProgramHardeningTest, RoamLocalInA5000ColumnWindowWorksAndEndsWithTheWind
   const std::string marker = "ROAM_E2E_HUGE=" + std::to_string(getpid());
   const std::string command = "echo $$ > '" + dir_ + "/pid'; exec '" + RoamProgram("roam") +
                               "' --local -- env 'PS1=e2e$ ' " + marker + " /bin/sh";
-  auto pane = std::make_unique<TmuxSession>(
-      command, 5000, 50,
-      std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
-                               "MOSH_PREDICTION_DISPLAY=never"});
+  auto pane =
+      std::make_unique<TmuxSession>(command, 5000, 50,
+                                    std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
+                                                             "MOSH_PREDICTION_DISPLAY=never"});
   ASSERT_TRUE(pane->started());
   ASSERT_TRUE(pane->WaitForText("e2e$", milliseconds(20000))) << pane->CaptureText();
   // The server (started with ssh's pty size, here the window's) and the
@@ -213,10 +214,9 @@ TEST_F(ProgramHardeningTest, RoamServerClampsTheResizeOfAStockClientInA5000Colum
                             "env", "PS1=e2e$ ", "/bin/sh"},
                            {"LANG=C.UTF-8"}))
       << server.output();
-  TmuxSession pane("MOSH_KEY=" + server.key() + " mosh-client 127.0.0.1 " +
-                       std::to_string(server.port()),
-                   5000, 50,
-                   {"LANG=C.UTF-8", "TERM=xterm-256color", "MOSH_PREDICTION_DISPLAY=never"});
+  TmuxSession pane(
+      "MOSH_KEY=" + server.key() + " mosh-client 127.0.0.1 " + std::to_string(server.port()), 5000,
+      50, {"LANG=C.UTF-8", "TERM=xterm-256color", "MOSH_PREDICTION_DISPLAY=never"});
   ASSERT_TRUE(pane.started());
   ASSERT_TRUE(pane.WaitForText("e2e$", milliseconds(20000))) << pane.CaptureText();
   EXPECT_TRUE(SttySizeShows(pane, "50 4096")) << pane.CaptureText();
@@ -226,14 +226,21 @@ TEST_F(ProgramHardeningTest, RoamServerClampsTheResizeOfAStockClientInA5000Colum
 TEST_F(ProgramHardeningTest, RoamBoundsWhatItKeepsOfEndlessSshOutput) {
   // An "ssh" that prints 200 MB of lines and no CONNECT line, then waits a
   // moment (so roam can be looked at) and fails.
-  const std::string ssh = Script(
-      "fake-ssh",
-      "yes \"$(printf '%01000d' 0)\" | head -c 200000000\n"
-      "touch '" + dir_ + "/printed'\n"
-      "sleep 2\n"
-      "exit 1\n");
+  const std::string ssh = Script("fake-ssh",
+                                 "yes \"$(printf '%01000d' 0)\" | head -c 200000000\n"
+                                 "touch '" +
+                                     dir_ +
+                                     "/printed'\n"
+                                     "sleep 2\n"
+                                     "exit 1\n");
   std::vector<std::string> argv = Unprivileged({RoamProgram("roam"), "--ssh=" + ssh, "somehost"});
-  Subprocess roam(argv);
+  // Under AddressSanitizer, freed memory waits in a quarantine (256 MB by
+  // default) that would count as roam's own; keep it small for this run.
+  SubprocessOptions options;
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  options.env = {std::string("ASAN_OPTIONS=") + (asan ? std::string(asan) + ":" : "") +
+                 "quarantine_size_mb=4"};
+  Subprocess roam(argv, options);
   // Its output comes through a pipe the test drains, keeping only the end.
   std::string tail;
   auto keep_tail = [&](std::string more) {

@@ -69,11 +69,6 @@ void PrintTo(const MoshCase& c, std::ostream* os) { *os << c.name; }
 
 class MoshThroughSshdTest : public ::testing::TestWithParam<MoshCase> {};
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // Writes an executable script at `path` that appends its arguments to `log`
 // and then execs `target` with them.
 void WriteShim(const std::string& path, const std::string& log, const std::string& target) {
@@ -144,8 +139,8 @@ TEST_P(MoshThroughSshdTest, TypesACommandSeesItsOutputAndQuitsCleanly) {
       << context();
 
   if (c.shims) {
-    const std::string server_args = ReadFile(server_log);
-    const std::string client_args = ReadFile(client_log);
+    const std::string server_args = ReadFileBytes(server_log);
+    const std::string client_args = ReadFileBytes(client_log);
     // Found by name through the remote PATH, started as `new ... -- env ...`.
     EXPECT_NE(server_args.find(shim_dir + "/e2e-mosh-server new "), std::string::npos)
         << server_args;

@@ -157,6 +157,50 @@ TEST_F(PacketForwarderTest, ANewProfileAppliesToTheNextPacket) {
   EXPECT_EQ(ServerGot(), (std::vector<std::string>{"slow", "fast"}));
 }
 
+// A minimal IPv4 UDP packet (checksum 0: none) from `src` to `dst` port.
+std::string Udp4(uint16_t src, uint16_t dst) {
+  std::string p(28, '\0');
+  p[0] = 0x45;
+  p[3] = 28;
+  p[9] = 17;
+  p[20] = static_cast<char>(src >> 8);
+  p[21] = static_cast<char>(src & 0xff);
+  p[22] = static_cast<char>(dst >> 8);
+  p[23] = static_cast<char>(dst & 0xff);
+  p[25] = 8;
+  return p;
+}
+
+uint16_t SourcePort(const std::string& p) {
+  return static_cast<uint16_t>((static_cast<uint8_t>(p[20]) << 8) | static_cast<uint8_t>(p[21]));
+}
+
+TEST_F(PacketForwarderTest, ANatRebindGivesTheClientNewPortsAndDropsRepliesToOldOnes) {
+  Start(Delay(0));
+  ClientSends(Udp4(5000, 60001));
+  Step();
+  std::vector<std::string> got = ServerGot();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(SourcePort(got[0]), 5000) << "no NAT before the first rebind";
+
+  forwarder_->RebindNat();
+  ClientSends(Udp4(5000, 60001));
+  Step();
+  got = ServerGot();
+  ASSERT_EQ(got.size(), 1u);
+  const uint16_t external = SourcePort(got[0]);
+  EXPECT_NE(external, 5000);
+
+  ServerSends(Udp4(60001, 5000));      // to the old port: the NAT drops it
+  ServerSends(Udp4(60001, external));  // to the mapping: back to port 5000
+  Step();
+  got = ClientGot();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], Udp4(60001, 5000));
+  EXPECT_EQ(forwarder_->stats().nat_dropped, 1u);
+  EXPECT_EQ(forwarder_->stats().nat_rebinds, 1u);
+}
+
 TEST_F(PacketForwarderTest, StatsJsonCarriesBothModelsAndTheForwarder) {
   Start(Delay(0));
   ClientSends("x");

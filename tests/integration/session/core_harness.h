@@ -288,7 +288,7 @@ class CoreHarness {
     }
     if (!server_.pty_input().empty()) {
       std::string input = server_.pty_input();
-      server_.ConsumePtyInput(input.size());
+      server_.ConsumePtyInput(input.size(), now);
       const std::string output = shell_.OnInput(input);
       program_output_ += output;
       server_.OnPtyOutput(output, now);

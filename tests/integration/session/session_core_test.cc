@@ -132,6 +132,24 @@ TEST(SessionCoreTest, TypedLineAppearsOnTheUsersTerminal) {
   EXPECT_EQ(RowText(h.terminal().fb(), 1), "$");
 }
 
+TEST(SessionCoreTest, AnEchoComesBackAfterTheLinkDelayAndTheEchoSettleOnly) {
+  // On a fast link the fixed delays are most of a keystroke's round trip:
+  // the client sends a keystroke at once (no 1 ms collection delay) and the
+  // server pushes the program's echo after the short echo settle (100 us),
+  // not the 2 ms a full-screen redraw is given. 0.5 ms each way.
+  CoreHarness h(12, Options(Link(500us)));
+  ASSERT_TRUE(h.RunFor(5s, [&] { return RowText(h.remote_screen(), 0) == "$"; }));
+  std::string line = "$ ";
+  for (char key : std::string("echo")) {
+    h.RunFor(1s);  // idle: no frame interval holds anything back
+    line.push_back(key);
+    const TimePoint typed = h.Now();
+    h.Type(std::string(1, key));
+    ASSERT_TRUE(h.RunFor(1s, [&] { return RowText(h.remote_screen(), 0) == line; }));
+    EXPECT_LT(h.Now() - typed, 1500us) << "key " << key;
+  }
+}
+
 TEST(SessionCoreTest, EchoChannelRoundTrip) {
   CoreHarness h(5, Options(Link(20ms)));
   ASSERT_TRUE(h.RunFor(2s, [&] { return h.client().mux() != nullptr; }));

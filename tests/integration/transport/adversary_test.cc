@@ -153,7 +153,6 @@ TEST_F(AdversaryTest, TenThousandBadDatagramsAreDroppedAndCounted) {
   EXPECT_EQ(session_.server().connection().remote(), session_.ClientAddr(0));
 }
 
-
 // One captured server datagram replayed to the client every 5 ms while the
 // server sends full-screen redraws (each one an Instruction of several
 // fragments, spread out by jitter). A replayed fragment carries an old

@@ -53,8 +53,7 @@ class SessionHarness {
         client_(net::Connection::Client(SessionKey(), ServerAddr(),
                                         crypto::OcbSession::kDefaultBlockLimit,
                                         net::ClientFirstSeq(client_random_)),
-                state::UserStream(),
-                state::HostBytesState(), &client_random_, clock_.Now()),
+                state::UserStream(), state::HostBytesState(), &client_random_, clock_.Now()),
         server_(net::Connection::Server(SessionKey()), state::HostBytesState(), state::UserStream(),
                 &server_random_, clock_.Now()) {
     open_sockets_.insert(0);

@@ -20,6 +20,8 @@
 #include "oracle/common/roam_model.h"
 #include "oracle/common/vterm_model.h"
 #include "oracle/libvterm/stream_grammar.h"
+#include "term/unicode_width.h"
+#include "term/utf8_decoder.h"
 
 namespace roam::oracle {
 namespace {
@@ -28,6 +30,20 @@ constexpr int kSeeds = 3000;
 constexpr int kPiecesPerStream = 150;
 // Reports per screen size before giving up (each report is long).
 constexpr int kMaxReportedFailures = 3;
+
+// Whether `text` (a cell's UTF-8) starts with a character of width 2.
+bool WideText(const std::string& text) {
+  term::Utf8Decoder decoder;
+  char32_t first = 0;
+  bool got = false;
+  for (char c : text) {
+    decoder.Feed(static_cast<uint8_t>(c), [&](char32_t cp) {
+      if (!got) first = cp;
+      got = true;
+    });
+  }
+  return got && term::CharWidth(first) == 2;
+}
 
 // Whether the cells at (row, col) differ only in a way DIFFERENCES.md lists
 // as known (each check names its entry). Everything else is a failure.
@@ -63,14 +79,21 @@ bool KnownDifference(const ScreenGrid& roam_grid, const ScreenGrid& vterm_grid, 
   if (narrow_over_wide(col)) return true;
   if (b.width == 0 && a.width == 1 && a.text.empty() && narrow_over_wide(col - 1)) return true;
 
-  // D10: erasing or overwriting only the right half of a wide character
-  // keeps the left half wide in roam (Mosh); libvterm makes it narrow.
-  auto half_erased = [&](int c) {
+  // D10: overwriting only the right half of a wide character keeps the
+  // left half wide in roam (Mosh); libvterm makes it narrow.
+  auto half_overwritten = [&](int c) {
     if (c < 0) return false;
     return roam_at(c).width == 2 && vterm_at(c).width == 1 && roam_at(c).text == vterm_at(c).text;
   };
-  if (half_erased(col)) return true;
-  if (a.width == 0 && b.width == 1 && half_erased(col - 1)) return true;
+  if (half_overwritten(col)) return true;
+  if (a.width == 0 && b.width == 1 && half_overwritten(col - 1)) return true;
+  // D10: erasing only the right half of a wide character erases all of it
+  // in roam (xterm); libvterm keeps the left half as a narrow character.
+  // (A wide character at width 1 is what that quirk leaves; the column
+  // after it may have been written since.)
+  if (a.text.empty() && a.width == 1 && b.width == 1 && !b.text.empty() && WideText(b.text)) {
+    return true;
+  }
 
   // D11: the left half of a wide character overwritten by the right half
   // of another, or deleted by DCH, leaves an orphan continuation cell in

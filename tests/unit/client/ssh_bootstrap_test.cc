@@ -118,7 +118,7 @@ TEST(RoamOptionsTest, Errors) {
   const std::vector<Args> bad = {
       {},
       {"--bogus", "h"},
-      {"-x", "h"},
+      {"-Z", "h"},  // -x is ssh's "no X11" now (ssh_options_test)
       {"-p", "65536", "h"},
       {"-p", "0:10", "h"},
       {"-p", "20:10", "h"},

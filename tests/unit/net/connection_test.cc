@@ -654,6 +654,35 @@ TEST_F(ConnectionTest, RestartedClientWithTheSameKeyStartsItsCounterElsewhere) {
   EXPECT_EQ(server_.remote(), client_addr_);
 }
 
+TEST_F(ConnectionTest, PeerLossIsEstimatedFromGapsInTheCounter) {
+  EXPECT_EQ(client_.peer_loss(), 0);
+  // The server's first datagram may start anywhere: no gap before it.
+  ClientReceives(Forge(Direction::kToClient, 5));
+  EXPECT_EQ(client_.peer_loss(), 0);
+  // Every datagram arrives: stays 0.
+  for (uint64_t seq = 6; seq < 40; ++seq) ClientReceives(Forge(Direction::kToClient, seq));
+  EXPECT_EQ(client_.peer_loss(), 0);
+  // Every other one missing: the estimate settles near one half.
+  uint64_t seq = 40;
+  for (int i = 0; i < 200; ++i, seq += 2) ClientReceives(Forge(Direction::kToClient, seq));
+  EXPECT_NEAR(client_.peer_loss(), 0.5, 0.05);
+  // A late arrival of a skipped one is taken back.
+  const double before = client_.peer_loss();
+  ClientReceives(Forge(Direction::kToClient, seq - 3));
+  EXPECT_LT(client_.peer_loss(), before);
+  // Then a clean stretch brings it back down.
+  for (int i = 0; i < 100; ++i) ClientReceives(Forge(Direction::kToClient, seq++));
+  EXPECT_LT(client_.peer_loss(), 0.01);
+  // Forgeries move nothing.
+  const double clean = client_.peer_loss();
+  crypto::OcbSession stranger(crypto::Key::Generate());
+  Datagram d;
+  d.payload = kPayload;
+  client_.Receive(*stranger.Seal(crypto::MakeNonce(Direction::kToClient, seq + 1000), d.Encode()),
+                  server_addr_, 0, false, now());
+  EXPECT_EQ(client_.peer_loss(), clean);
+}
+
 TEST(ClientFirstSeqTest, SeededDrawsStayInTheRange) {
   SeededRandom random(5);
   for (int i = 0; i < 1000; ++i) {

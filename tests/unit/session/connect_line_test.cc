@@ -107,5 +107,24 @@ TEST(ConnectLineScannerTest, OverlongLineIsPassedThroughNotBuffered) {
   EXPECT_TRUE(scanner.done());
 }
 
+TEST(ConnectLineScannerTest, NotesAreKeptForTheUserAndNotShownAsOutput) {
+  ConnectLineScanner scanner;
+  const std::string shown = scanner.Feed(
+      "welcome\nROAM NOTE agent forwarding is disabled on this server  \r\n"
+      "ROAM NOTE \nROAM NOTE bad\x1b[2Jescape\nROAM TCP 6000\nMOSH CONNECT 60001 "
+      "AAAAAAAAAAAAAAAAAAAAAA\n");
+  EXPECT_EQ(shown, "welcome\nROAM NOTE \nROAM NOTE bad\x1b[2Jescape\n");
+  ASSERT_EQ(scanner.notes().size(), 1u);
+  EXPECT_EQ(scanner.notes()[0], "agent forwarding is disabled on this server");
+  EXPECT_EQ(scanner.tcp_port(), 6000);
+  EXPECT_TRUE(scanner.done());
+}
+
+TEST(ConnectLineScannerTest, NotesAreBounded) {
+  ConnectLineScanner scanner;
+  for (int i = 0; i < 100; ++i) scanner.Feed("ROAM NOTE again\n");
+  EXPECT_EQ(scanner.notes().size(), ConnectLineScanner::kMaxNotes);
+}
+
 }  // namespace
 }  // namespace roam::session

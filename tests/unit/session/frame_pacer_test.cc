@@ -37,6 +37,52 @@ TEST(FramePacerTest, SingleEchoIsPushedAfterSettle) {
   EXPECT_FALSE(p.ShouldPush(clock.Now(), 100ms));
 }
 
+TEST(FramePacerTest, AnEchoOfTheUsersInputSettlesSooner) {
+  FakeClock clock;
+  FramePacer p;
+  p.OnInput(clock.Now());
+  clock.Advance(std::chrono::microseconds(300));  // the shell echoes one key
+  p.OnOutput(clock.Now(), 1);
+  EXPECT_EQ(p.NextWakeup(100ms), clock.Now() + kEchoSettle);
+  clock.Advance(kEchoSettle - std::chrono::microseconds(1));
+  EXPECT_FALSE(p.ShouldPush(clock.Now(), 100ms));
+  clock.Advance(std::chrono::microseconds(1));
+  EXPECT_TRUE(p.ShouldPush(clock.Now(), 100ms));
+  p.OnPushed(clock.Now());
+  // A backspace echoed as "\b \b": still an echo.
+  p.OnInput(clock.Now());
+  p.OnOutput(clock.Now(), 3);
+  clock.Advance(kEchoSettle);
+  EXPECT_TRUE(p.ShouldPush(clock.Now(), 100ms));
+}
+
+TEST(FramePacerTest, OutputThatIsNoEchoKeepsTheNormalSettle) {
+  FakeClock clock;
+  FramePacer p;
+  // Large output right after input (a command's result): the redraw may
+  // still be going on.
+  p.OnInput(clock.Now());
+  p.OnOutput(clock.Now(), 20);
+  p.OnOutput(clock.Now() + 10us, 400);
+  clock.Advance(1ms);
+  EXPECT_FALSE(p.ShouldPush(clock.Now(), 100ms));
+  EXPECT_EQ(p.NextWakeup(100ms), clock.Now() - 1ms + 10us + kSettle);
+  p.OnPushed(clock.Now());
+  // Small output long after the last input: an application's own update.
+  clock.Advance(kEchoWindow + 1ms);
+  p.OnOutput(clock.Now(), 1);
+  clock.Advance(kEchoSettle);
+  EXPECT_FALSE(p.ShouldPush(clock.Now(), 100ms));
+  clock.Advance(kSettle - kEchoSettle);
+  EXPECT_TRUE(p.ShouldPush(clock.Now(), 100ms));
+  p.OnPushed(clock.Now());
+  // A resize is never an echo.
+  p.OnInput(clock.Now());
+  p.OnOutput(clock.Now());
+  clock.Advance(kEchoSettle);
+  EXPECT_FALSE(p.ShouldPush(clock.Now(), 100ms));
+}
+
 TEST(FramePacerTest, BurstIsHeldAtMostOneInterval) {
   FakeClock clock;
   FramePacer p;

@@ -247,6 +247,82 @@ TEST_F(TransportSenderTest, SlowerResendAtRtoPlusAckDelayWhileHearingThePeer) {
   EXPECT_EQ(resend->diff(), "lost");
 }
 
+// Loss-aware sending: on a link that loses a measurable share of datagrams,
+// small Instructions go out twice and are resent after about one SRTT.
+TEST_F(TransportSenderTest, SmallInstructionsGoOutTwiceOnALossyLink) {
+  MustSend();  // t=0 empty ack
+  EXPECT_EQ(sender_->copies(), 1);
+  sender_->ProcessAcknowledgmentThrough(1);
+  AdvanceTime(Millis(1000));
+  HearPeer();
+  link_.loss = 0.29;
+  Type("k");
+  ASSERT_TRUE(TickAtWakeup().has_value());
+  EXPECT_EQ(sender_->copies(), 2);
+  // Bulk output is not doubled.
+  AdvanceTime(Millis(1000));
+  Type(std::string(kSmallDiffBytes + 1, 'x'));
+  ASSERT_TRUE(TickAtWakeup().has_value());
+  EXPECT_EQ(sender_->copies(), 1);
+  // Nor is anything on a link that loses less than kLossAwareMinLoss.
+  link_.loss = kLossAwareMinLoss / 2;
+  AdvanceTime(Millis(1000));
+  Type("j");
+  ASSERT_TRUE(TickAtWakeup().has_value());
+  EXPECT_EQ(sender_->copies(), 1);
+}
+
+TEST_F(TransportSenderTest, LossAwareResendComesAfterAboutOneSrtt) {
+  MustSend();  // t=0 empty ack
+  sender_->ProcessAcknowledgmentThrough(1);
+  AdvanceTime(Millis(1000));
+  HearPeer();
+  link_.loss = 0.29;
+  link_.srtt = Millis(100);
+  link_.rto = Millis(150);
+  Type("lost");
+  std::optional<TransportBuffers::Instruction> first = TickAtWakeup();
+  ASSERT_TRUE(first.has_value());
+  const int64_t sent_at = At(Now());
+  // SRTT * 5/4 + 20 ms = 145 ms, before RTO + ACK_DELAY = 250 ms.
+  EXPECT_EQ(At(NextWakeup()), sent_at + 145);
+  std::optional<TransportBuffers::Instruction> resend = TickAtWakeup();
+  ASSERT_TRUE(resend.has_value());
+  EXPECT_EQ(resend->new_num(), first->new_num());
+  EXPECT_EQ(resend->diff(), "lost");
+  EXPECT_EQ(sender_->copies(), 2);
+  // Without measured loss: RTO + ACK_DELAY as SSP says.
+  link_.loss = 0;
+  EXPECT_EQ(At(NextWakeup()), At(Now()) + 150 + 100);
+}
+
+TEST_F(TransportSenderTest, SmallPeerStateIsAcknowledgedAtOnceOnALossyLink) {
+  MustSend();
+  AdvanceTime(Millis(1000));
+  HearPeer();
+  link_.loss = 0.29;
+  sender_->SetDataAck(Now(), /*small=*/true);
+  EXPECT_EQ(NextWakeup(), Now());
+  ASSERT_TRUE(Tick().has_value());
+  EXPECT_EQ(sender_->copies(), 2);
+  // A big peer state, or a clean link: within ACK_DELAY as usual, once.
+  AdvanceTime(Millis(1000));
+  sender_->SetDataAck(Now(), /*small=*/false);
+  EXPECT_EQ(At(NextWakeup()), At(Now()) + 100);
+  ASSERT_TRUE(TickAtWakeup().has_value());
+  EXPECT_EQ(sender_->copies(), 1);
+  AdvanceTime(Millis(1000));
+  link_.loss = 0;
+  sender_->SetDataAck(Now(), /*small=*/true);
+  EXPECT_EQ(At(NextWakeup()), At(Now()) + 100);
+  // Heartbeats are never doubled.
+  link_.loss = 0.29;
+  ASSERT_TRUE(TickAtWakeup().has_value());
+  AdvanceTime(kAckInterval);
+  ASSERT_TRUE(TickAtWakeup().has_value());
+  EXPECT_EQ(sender_->copies(), 1);
+}
+
 TEST_F(TransportSenderTest, ResendAtFrameRateWhenAnIntermediateStateIsPresumedLost) {
   MustSend();  // state 1 (empty ack) at t=0
   sender_->ProcessAcknowledgmentThrough(1);

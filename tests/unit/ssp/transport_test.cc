@@ -15,7 +15,10 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "crypto/key.h"
+#include "crypto/nonce.h"
+#include "crypto/ocb_session.h"
 #include "net/connection.h"
+#include "net/datagram.h"
 #include "unit/ssp/test_states.h"
 
 namespace roam::ssp {
@@ -339,6 +342,27 @@ TEST_F(TransportTest, LostFragmentMeansNoStateUntilTheResendArrives) {
   // was older than the assembly in progress and was ignored.
   EXPECT_EQ(server_.stats().assembly.abandoned, 1u);
   EXPECT_EQ(server_.stats().assembly.stale, 1u);
+}
+
+// An authentic datagram with an old counter and a garbled fragment id (a
+// replay with the key, as the hostile-server test sends) must not move the
+// fragment assembly on: the peer's next Instructions still arrive.
+TEST_F(TransportTest, AStaleDatagramWithAGarbledFragmentIdFreezesNothing) {
+  PeerSend(0, 1, "a");
+  ASSERT_EQ(server_.latest_remote_state_num(), 1u);
+  crypto::OcbSession forger(TestKey());
+  net::Datagram stale;
+  stale.payload = Fragment{uint64_t{1} << 60, 0, true, "garbage-garbage"}.Encode();
+  Result<std::string> sealed =
+      forger.Seal(crypto::MakeNonce(crypto::Direction::kToServer, 0), stale.Encode());
+  ASSERT_TRUE(sealed.ok());
+  Deliver(*sealed);
+  EXPECT_EQ(server_.stats().connection.out_of_order, 1u);
+  EXPECT_EQ(server_.stats().assembly.stale, 1u);
+  PeerSend(1, 2, "b", 0, 1);
+  PeerSend(2, 3, "c", 0, 2);
+  EXPECT_EQ(server_.latest_remote_state_num(), 3u);
+  EXPECT_EQ(server_.TakeRemoteDiff(), "abc");
 }
 
 TEST_F(TransportTest, PeerShutdownIsAcknowledgedOnce) {

@@ -35,7 +35,7 @@ std::vector<HistoryRecord> ReadAll(HistoryRecordReader* reader) {
   }
 }
 
-// The bytes docs/protocol.md §8.5 and §9.12 give as examples.
+// The bytes docs/protocol.md §8.5 and §9.13 give as examples.
 TEST(HistoryRecordsTest, TheDocumentedExampleBytes) {
   term::Row row(80, term::kDefaultColor);
   row.mutable_cell(0).set_code_point(U'h');

@@ -84,6 +84,31 @@ TEST(AutowrapTest, DisabledAutowrapOverwritesLastColumn) {
   EXPECT_THAT(t.Lines(), ElementsAre("abcdh", "i"));
 }
 
+// Without autowrap a wide character that has no room before the right
+// margin is not printed at all and the cursor stays (xterm, tmux); it is
+// never stored in the last column alone.
+TEST(AutowrapTest, WithoutAutowrapAWideCharacterInTheLastColumnIsDropped) {
+  for (const std::string& wide : {std::string("\xE4\xB8\x80"), std::string("\xF0\x9F\x98\x80")}) {
+    Term t(5, 2);
+    t.Write("abcd\x1b[?7l" + wide);  // the cursor waits in the last column
+    EXPECT_THAT(t.Lines(), ElementsAre("abcd", "")) << wide;
+    EXPECT_TRUE(t.CellAt(0, 4).empty()) << wide;
+    EXPECT_FALSE(t.CellAt(0, 4).wide()) << wide;
+    EXPECT_EQ(t.Cursor(), P(0, 4));
+    t.Write("x");  // a narrow one still lands there
+    EXPECT_THAT(t.Lines(), ElementsAre("abcdx", "")) << wide;
+    // After a print in the last column (the wrap pending but disabled), and
+    // through the general path (split UTF-8), the same.
+    t.Write(wide.substr(0, 1));
+    t.Write(wide.substr(1));
+    EXPECT_THAT(t.Lines(), ElementsAre("abcdx", "")) << wide;
+    EXPECT_EQ(t.Cursor(), P(0, 4));
+    // One column before the margin it fits.
+    t.Write("\x1b[1;4H" + wide);
+    EXPECT_TRUE(t.CellAt(0, 3).wide()) << wide;
+  }
+}
+
 TEST(AutowrapTest, WideCharacterInLastColumnWrapsAtOnce) {
   Term t(5, 3);
   t.Write("abcd\xE4\xB8\x80");

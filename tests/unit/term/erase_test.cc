@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "term_test_util.h"
 
 namespace roam::term {
@@ -87,6 +91,52 @@ TEST(EraseTest, ScreenAlignmentFillsWithE) {
   t.Write("\x1b[2;2H\x1b#8");
   EXPECT_THAT(t.Lines(), ElementsAre("EEE", "EEE"));
   EXPECT_EQ(t.Cursor(), std::make_pair(1, 1));
+}
+
+// Erasing one half of a wide character erases all of it, as xterm does
+// (tmux and libvterm show both columns blank as well): a terminal cannot
+// show half a character.
+TEST(EraseTest, ErasingEitherHalfOfAWideCharacterErasesAllOfIt) {
+  // "a中b": 中 in columns 1-2.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"\x1b[1;3H\x1b[X", "a  b"},   // ECH on the right half
+      {"\x1b[1;2H\x1b[X", "a  b"},   // ECH on the left half
+      {"\x1b[1;3H\x1b[K", "a"},      // EL from the right half
+      {"\x1b[1;2H\x1b[1K", "   b"},  // EL to the left half
+      {"\x1b[1;3H\x1b[1K", "   b"},  // EL to the right half
+      {"\x1b[1;3H\x1b[J", "a"},      // ED from the right half
+      {"\x1b[1;2H\x1b[1J", "   b"},  // ED to the left half
+      {"\x1b[1;1H\x1b[2X", "   b"},  // ECH ending on the left half
+  };
+  for (const auto& [erase, want] : cases) {
+    Term t(6, 1);
+    t.Write(
+        "a\xe4\xb8\xad"
+        "b");
+    ASSERT_EQ(t.Line(0),
+              "a\xe4\xb8\xad"
+              "b");
+    t.Write(erase);
+    EXPECT_EQ(t.Line(0), want) << erase.substr(1);
+    EXPECT_FALSE(t.CellAt(0, 1).wide()) << erase.substr(1);
+  }
+}
+
+// A stock mosh-server's diffs rely on Mosh's rule (only the cells in range
+// are erased), so a replica keeps it (EmulatorOptions::mosh_wide_erase).
+TEST(EraseTest, MoshRuleErasesOnlyTheCellsInRange) {
+  EmulatorOptions mosh;
+  mosh.mosh_wide_erase = true;
+  Term t(6, 1, mosh);
+  t.Write(
+      "a\xe4\xb8\xad"
+      "b\x1b[1;3H\x1b[X");
+  EXPECT_EQ(t.Line(0),
+            "a\xe4\xb8\xad"
+            "b");
+  EXPECT_TRUE(t.CellAt(0, 1).wide());
+  t.Write("\x1b[1;2H\x1b[X");
+  EXPECT_EQ(t.Line(0), "a  b");
 }
 
 }  // namespace

@@ -79,8 +79,8 @@ TEST(OscTest, ClipboardTakesOnlyStrictBase64ForKnownSelections) {
   ASSERT_EQ(t.fb().clipboard(), "aGk=");
   // Read requests in other spellings, and data that is not strict base64,
   // are neither stored nor (so) forwarded to the user's terminal.
-  for (const char* data : {"?", "?x", " ?", "aGk", "aGk==", "aG=k", "a=Gk", "aGk=\x1b", "a Gk=",
-                           "aGk=aGk", "aGk!", "-_-_", "aGk=?", "====", "a==="}) {
+  for (const char* data : {"?", "?x", " ?", "aGk", "aGk==", "aG=k", "a=Gk", "aGk=\x1b",
+                           "a Gk=", "aGk=aGk", "aGk!", "-_-_", "aGk=?", "====", "a==="}) {
     t.Write(std::string("\x1b]52;c;") + data + "\x07");
     EXPECT_EQ(t.fb().clipboard(), "aGk=") << data;
   }
