@@ -822,8 +822,9 @@ def client_env(extra=None):
 class Session:
     """One interactive session of `system` across a Network with `profile`."""
 
-    def __init__(self, ctx, system, profile, tag):
+    def __init__(self, ctx, system, profile, tag, env=None):
         self.ctx, self.system, self.profile = ctx, system, profile
+        self.env = env or {}
         self.server_pid = None
         self.net = None
         self.client = None
@@ -842,6 +843,7 @@ class Session:
             server = ctx.bin[f"{self.system}-server"]
             env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "USER")}
             env.update(LANG="C.UTF-8", MOSH_SERVER_NETWORK_TMOUT="120")
+            env.update(self.env)
             proc = subprocess.run(net.server_argv([server, "new", "-i", net.server_host, "-p", "0",
                                                    "-c", "256", "--", ctx.shell]),
                                   env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -856,7 +858,7 @@ class Session:
             port, key = int(m.group(1)), m.group(2)
             host, port = net.reach("udp", port)
             argv = net.client_argv([ctx.bin[f"{self.system}-client"], host, str(port)])
-            self.client = PtyClient(argv, client_env({"MOSH_KEY": key}))
+            self.client = PtyClient(argv, client_env({"MOSH_KEY": key, **self.env}))
         elif self.system == STREAM_SYSTEM:
             # roam with its datagrams carried by the bootstrap ssh connection
             # (--transport=ssh), as when UDP is blocked.
@@ -1208,9 +1210,10 @@ def measure_lines(ctx, system, profile):
     return out
 
 
-def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout):
-    """Row 3: a bulk command; time to the final marker, bytes, CPU, memory."""
-    sess = Session(ctx, system, profile, ctx.tag(f"{system}-{profile}-{what}"))
+def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout, env=None):
+    """Row 3: a bulk command; time to the final marker, bytes, CPU, memory.
+    `env` goes to both roam programs (ROAM_SCROLLBACK=0: native scrollback off)."""
+    sess = Session(ctx, system, profile, ctx.tag(f"{system}-{profile}-{what}"), env)
     out = {"link": sess.net.kind}
     try:
         c = sess.client
@@ -1228,6 +1231,13 @@ def measure_bulk(ctx, system, profile, what, command, marker, last_text, timeout
             if marker in window[-(len(text) + len(marker)):]:
                 t1 = t
                 break
+        if t1 is not None:
+            # Whatever follows the final screen (roam's native scrollback
+            # catching up on the history) belongs to the run's bytes and CPU:
+            # drain until the client has been quiet for a while.
+            settled_from = c.bytes_read
+            quiet_settle(c, max(1.5, 3 * sess.quiet()), 60)
+            out["bytes_after_final_screen"] = c.bytes_read - settled_from
         after = sess.sample_resources()
         out["completed"] = t1 is not None
         out["time_s"] = None if t1 is None else t1 - t0
@@ -1739,6 +1749,18 @@ def main():
                         except Exception as e:  # noqa: BLE001
                             r[f"bulk_{what}"] = {"error": str(e)}
                             log(f"  error: {e}")
+                        if s != "roam":
+                            continue
+                        # roam's default is native scrollback on (history
+                        # kept, caught up on); the same with it off.
+                        log(f"[{now() - started:6.0f}s] {profile} {s}: bulk {what}, history off")
+                        try:
+                            r[f"bulk_{what}_nohist"] = measure_bulk(
+                                ctx, s, profile, what, cmd, marker, last, bulk_timeout,
+                                env={"ROAM_SCROLLBACK": "0"})
+                        except Exception as e:  # noqa: BLE001
+                            r[f"bulk_{what}_nohist"] = {"error": str(e)}
+                            log(f"  error: {e}")
             if "stream" not in skip and "roam" in systems and "roam" not in raw["missing"] \
                     and "ssh" not in raw["missing"]:
                 r = res.setdefault(STREAM_SYSTEM, {})
@@ -1974,14 +1996,19 @@ def build_rows(raw, profiles, systems):
             rows.extend(lines_rows(raw, profile, cell))
         for what in ("seq", "cat"):
             sec = f"bulk_{what}"
-            rows.append((f"[{profile}] {what}: time to final screen", "s",
-                         {s: cell(profile, s, sec, "time_s") for s in SYSTEMS}))
-            rows.append((f"[{profile}] {what}: wire bytes down", "KiB",
-                         {s: cell(profile, s, sec, "wire_bytes_down") for s in SYSTEMS}))
-            rows.append((f"[{profile}] {what}: wire bytes up", "KiB",
-                         {s: cell(profile, s, sec, "wire_bytes_up") for s in SYSTEMS}))
-            rows.append((f"[{profile}] {what}: server CPU", "s",
-                         {s: cell(profile, s, sec, "server_cpu_s") for s in SYSTEMS}))
+            off = f"bulk_{what}_nohist"
+            # The roam column is native scrollback on (roam's default); the
+            # "history off" rows are roam with ROAM_SCROLLBACK=0, beside the
+            # same mosh and ssh numbers.
+            for key, label, unit in (("time_s", "time to final screen", "s"),
+                                     ("wire_bytes_down", "wire bytes down", "KiB"),
+                                     ("wire_bytes_up", "wire bytes up", "KiB"),
+                                     ("server_cpu_s", "server CPU", "s")):
+                rows.append((f"[{profile}] {what}: {label} (roam history on)", unit,
+                             {s: cell(profile, s, sec, key) for s in SYSTEMS}))
+                rows.append((f"[{profile}] {what}: {label} (roam history off)", unit,
+                             {s: cell(profile, s, off if s == "roam" else sec, key)
+                              for s in SYSTEMS}))
             rows.append((f"[{profile}] {what}: server peak RSS", "MiB",
                          {s: (lambda v: v * 1024 if isinstance(v, (int, float)) else v)(
                              cell(profile, s, sec, "server_peak_rss_kib")) for s in SYSTEMS}))

@@ -27,3 +27,12 @@ printf 'ROAM INSTALL bad e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991
 printf 'ROAM INSTALL installed' > $r/installed
 printf 'ROAM INSTALL nohash' > $r/nohash
 printf 'Last login: yesterday' > $r/not_a_reply
+# history_sync: byte 0 the catch-up bound, then steps of an op byte (bit 0
+# erase, bit 1 a resize range, bit 2 inline lines) and its arguments.
+h=corpus/history_sync
+mkdir -p $h
+printf '\012\004\003\002\012\024\005\004\003\002\012\024\005\004\003\002\012\024\005' > $h/inline_lines
+printf '\005\000\310\062\377\000\000\310\377\000\000\310\377\000\000\310\377' > $h/flood_then_settle
+printf '\024\004\012\011\036\012\001\005\003\012\012\004\006\005\024\012' > $h/erase_midway
+printf '\036\006\024\002\001\005\050\024\006\012\017\002\011\024\024' > $h/resized
+printf "$(i=0; while [ $i -lt 256 ]; do printf "\\\\%03o" $i; i=$((i+1)); done)" > $h/mixed

@@ -20,6 +20,7 @@
 #include "net/address.h"
 #include "predict/prediction_engine.h"
 #include "session/locale.h"
+#include "state/history_state.h"
 
 namespace {
 
@@ -111,6 +112,15 @@ int Main(int argc, char** argv) {
   config.title_prefix = roam::client::TitlePrefix(Env("MOSH_TITLE_NOPREFIX"));
   config.no_term_init = Env("MOSH_NO_TERM_INIT").has_value();
   config.clipboard_writes = !Env("ROAM_NO_CLIPBOARD").has_value();
+  if (auto lines = Env(roam::state::kScrollbackEnv)) {
+    roam::Result<size_t> n = roam::state::ParseScrollbackLines(*lines);
+    if (!n.ok()) {
+      std::fprintf(stderr, "%s: %s: %s\n", kProgram, roam::state::kScrollbackEnv,
+                   n.status().message().c_str());
+      return 1;
+    }
+    config.scrollback_lines = *n;
+  }
   const char* term = std::getenv("TERM");
   config.term = term ? term : "";
 

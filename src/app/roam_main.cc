@@ -39,6 +39,7 @@
 #include "service/sockets.h"
 #include "session/connect_line.h"
 #include "session/locale.h"
+#include "state/history_state.h"
 
 extern char** environ;
 
@@ -94,6 +95,17 @@ int Main(int argc, char** argv) {
     return 255;
   }
   RoamOptions& options = *parsed;
+  if (!options.scrollback) {
+    if (std::optional<std::string> env = EnvValue(roam::state::kScrollbackEnv)) {
+      roam::Result<size_t> n = roam::state::ParseScrollbackLines(*env);
+      if (!n.ok()) {
+        std::fprintf(stderr, "roam: %s: %s\n", roam::state::kScrollbackEnv,
+                     n.status().message().c_str());
+        return 255;
+      }
+      options.scrollback = *n;
+    }
+  }
   switch (options.mode) {
     case RoamOptions::Mode::kHelp:
       std::fputs(roam::client::RoamUsage().c_str(), stdout);
@@ -364,6 +376,7 @@ int Main(int argc, char** argv) {
   config.title_prefix =
       roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
   config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
+  if (options.scrollback) config.scrollback_lines = *options.scrollback;
   config.clipboard_writes = !options.no_clipboard && !EnvValue("ROAM_NO_CLIPBOARD").has_value();
   config.term = term;
   config.connect_failure_message = roam::client::UdpUnreachableMessage(

@@ -34,6 +34,7 @@
 #include "session/ssh_connection.h"
 #include "session/stream_relay.h"
 #include "session/utmp_record.h"
+#include "state/history_state.h"
 #include "term/emulator.h"
 
 namespace {
@@ -176,6 +177,17 @@ int Main(int argc, char** argv) {
   config.policy.Set(roam::session::ChannelKind::kTcpForward, !options.no_tcp_forwarding);
   config.policy.Set(roam::session::ChannelKind::kUnixForward, !options.no_tcp_forwarding);
   config.policy.Set(roam::session::ChannelKind::kRemoteForward, !options.no_remote_forwarding);
+  if (options.scrollback) {
+    config.scrollback_lines = *options.scrollback;
+  } else if (auto env = Env(roam::state::kScrollbackEnv)) {
+    roam::Result<size_t> n = roam::state::ParseScrollbackLines(*env);
+    if (n.ok()) {
+      config.scrollback_lines = *n;
+    } else {
+      std::fprintf(stderr, "%s: %s: %s; keeping %zu\n", kProgram, roam::state::kScrollbackEnv,
+                   n.status().message().c_str(), config.scrollback_lines);
+    }
+  }
   config.child.command = options.command;
   config.child.colors = options.colors;
   config.child.env_unset = locale->unset;

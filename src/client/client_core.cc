@@ -20,6 +20,10 @@ constexpr int kMaxChannelPacketsPerTick = 256;
 constexpr size_t kDatagramOverhead = 28;
 // The longest NextWakeup ever asks the adapter to sleep.
 constexpr Duration kMaxIdleWait = std::chrono::seconds(1);
+// How long a flood of output must have paused before native scrollback
+// fetches the lines it missed: three frame intervals (which follow the RTT),
+// at least this.
+constexpr Duration kMinHistorySettle = std::chrono::milliseconds(100);
 
 bool RowBlank(const term::Row& row) {
   for (int c = 0; c < row.width(); ++c) {
@@ -50,7 +54,12 @@ ClientCore::ClientCore(crypto::Key key, ClientCoreConfig config, Random* random,
       transport_(std::make_unique<ClientTransport>(
           net::Connection::Client(std::move(key), config_.server), state::UserStream(),
           state::CompleteTerminal(config_.cols, config_.rows), random, now)),
-      pieces_(std::make_unique<Pieces>(config_, now)) {
+      pieces_(std::make_unique<Pieces>(config_, now)),
+      screen_(std::make_unique<LocalScreen>(
+          LocalScreenConfig{config_.roam_extensions ? config_.scrollback_lines : 0,
+                            config_.alternate_screen_enter, config_.alternate_screen_exit,
+                            config_.display},
+          config_.cols, config_.rows)) {
   transport_->current_state().PushResize(config_.cols, config_.rows);
   // A keystroke goes out at once: the frame interval still batches fast
   // typing, and one read of the terminal already holds a whole paste or
@@ -61,6 +70,7 @@ ClientCore::ClientCore(crypto::Key key, ClientCoreConfig config, Random* random,
     state::RoamHello hello;
     hello.version = state::kRoamProtocolVersion;
     hello.features = state::kSupportedFeatures;
+    if (config_.scrollback_lines == 0) hello.features &= ~uint64_t{state::kFeatureHistory};
     hello.initial_max_data = ours.initial_max_data;
     hello.initial_max_stream_data = ours.initial_max_stream_data;
     hello.initial_max_streams = ours.initial_max_streams;
@@ -122,6 +132,7 @@ void ClientCore::HandleRemoteState(TimePoint now) {
         now);
     transport_->set_accept_extensions(true);
   }
+  screen_->OnRemoteState(remote, now);
 }
 
 void ClientCore::OnUserInput(std::string_view bytes, TimePoint now) {
@@ -162,6 +173,7 @@ void ClientCore::OnWindowSize(int cols, int rows, TimePoint now) {
   (void)now;
   if (cols <= 0 || rows <= 0 || transport_->shutdown_in_progress()) return;
   transport_->current_state().PushResize(cols, rows);
+  screen_->OnWindowSize(cols, rows, last_drawn_);
   prediction_.OnResize();
   repaint_ = true;
 }
@@ -174,7 +186,10 @@ void ClientCore::OnSignal(int signal, TimePoint now) {
   StartShutdown(now, "Signal received, shutting down...");
 }
 
-void ClientCore::OnResumed(TimePoint) { repaint_ = true; }
+void ClientCore::OnResumed(TimePoint) {
+  screen_->OnResumed();
+  repaint_ = true;
+}
 
 void ClientCore::Notify(const std::string& message, TimePoint now) {
   pieces_->bar.SetMessage(message, now);
@@ -216,6 +231,7 @@ std::vector<net::OutgoingDatagram> ClientCore::Tick(TimePoint now) {
       incoming_.push_back(std::move(incoming));
     }
   }
+  screen_->Run(mux_.get(), now, HistorySettle());
   std::vector<net::OutgoingDatagram> out = transport_->Tick(now);
   if (mux_) {
     const size_t room = transport_->connection().mtu() - kDatagramOverhead;
@@ -242,12 +258,20 @@ TimePoint ClientCore::NextWakeup(TimePoint now) const {
   if (!transport_->has_remote_state())
     wake = std::min(wake, pieces_->connect.Check(now).next_wakeup);
   if (mux_) wake = std::min(wake, mux_->NextDeadline(now));
+  wake = std::min(wake, screen_->NextWakeup(now, HistorySettle()));
   return std::max(wake, now);
 }
 
+Duration ClientCore::HistorySettle() const {
+  return std::max<Duration>(kMinHistorySettle, 3 * transport_->connection().rtt().send_interval());
+}
+
 std::string ClientCore::Draw(TimePoint now, bool with_bar) {
+  std::string out;
+  const bool bar = with_bar && pieces_->bar.Render(now).text.has_value();
+  if (!screen_->BeginFrame(transport_->has_remote_state(), bar, &repaint_, &out)) return out;
   const term::Framebuffer& remote = transport_->latest_remote_state().fb();
-  term::Framebuffer frame = remote;
+  term::Framebuffer frame = screen_->Frame(remote);
   prediction_.SetSendInterval(transport_->connection().rtt().send_interval());
   prediction_.Cull(remote, now);
   prediction_.Apply(&frame);
@@ -255,12 +279,15 @@ std::string ClientCore::Draw(TimePoint now, bool with_bar) {
     predict::BarRender render = pieces_->bar.Render(now);
     if (render.text) DrawBar(*render.text, predict::kBarColors, &frame);
   }
+  // Native scrollback: the lines that left the screen go into the
+  // terminal's history before the frame that follows them.
+  screen_->WriteHistory(&last_drawn_, repaint_, &out);
+  const term::Display& display = screen_->normal() ? screen_->normal_display() : pieces_->display;
   const bool initialized = last_drawn_.has_value() && !repaint_;
-  std::string bytes =
-      pieces_->display.NewFrame(initialized, last_drawn_ ? *last_drawn_ : frame, frame);
+  out += display.NewFrame(initialized, last_drawn_ ? *last_drawn_ : frame, frame);
   last_drawn_ = std::move(frame);
   repaint_ = false;
-  return bytes;
+  return out;
 }
 
 std::string ClientCore::FinalScreenText() const {

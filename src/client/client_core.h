@@ -29,6 +29,7 @@
 #include "base/status.h"
 #include "channel/mux.h"
 #include "client/escape_key.h"
+#include "client/local_screen.h"
 #include "crypto/key.h"
 #include "net/address.h"
 #include "net/connection.h"
@@ -59,6 +60,14 @@ struct ClientCoreConfig {
   bool roam_extensions = true;
   // No terminal: ask a roam server not to run its program (channels only).
   bool no_terminal = false;
+  // Native scrollback (docs/protocol.md §8.5): with a roam server that
+  // agrees, draw in the normal screen and write the session's history into
+  // the terminal's own, catching up on at most this many lines; 0: off.
+  size_t scrollback_lines = 10000;
+  // The terminal's alternate screen (terminfo smcup / rmcup), used when
+  // there is no native scrollback; "" when none (or MOSH_NO_TERM_INIT).
+  std::string alternate_screen_enter;
+  std::string alternate_screen_exit;
   channel::MuxConfig channels;
 };
 
@@ -140,6 +149,12 @@ class ClientCore {
   std::vector<IncomingChannel> TakeIncomingChannels() { return std::exchange(incoming_, {}); }
   // Shows `message` on the notification bar for a while.
   void Notify(const std::string& message, TimePoint now);
+  // How the terminal is used: the alternate screen, or the normal one with
+  // native scrollback (undecided until the server's first state).
+  const LocalScreen& screen() const { return *screen_; }
+  // After the session's last frame: puts the cursor on a line of its own
+  // below what the normal screen shows ("" otherwise).
+  std::string LeaveText() const { return screen_->LeaveText(last_drawn_); }
   // The server's Welcome (invalid until a roam server answered).
   const state::RoamHello& welcome() const { return transport_->latest_remote_state().welcome(); }
   bool ever_connected() const { return ever_connected_; }
@@ -147,6 +162,7 @@ class ClientCore {
  private:
   class Pieces;
   void StartShutdown(TimePoint now, const std::string& why);
+  Duration HistorySettle() const;
   void HandleRemoteState(TimePoint now);
 
   ClientCoreConfig config_;
@@ -154,6 +170,7 @@ class ClientCore {
   std::unique_ptr<Pieces> pieces_;  // display, bar, connect phase, escape key
   predict::PredictionEngine prediction_;
   std::unique_ptr<channel::Mux> mux_;
+  std::unique_ptr<LocalScreen> screen_;
   std::vector<IncomingChannel> incoming_;
 
   std::optional<term::Framebuffer> last_drawn_;  // what the terminal shows

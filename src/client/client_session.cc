@@ -89,13 +89,16 @@ void ClientSession::Impl::ReadInput(TimePoint now) {
 }
 
 void ClientSession::Impl::Suspend(TimePoint now) {
-  WriteAll(STDOUT_FILENO, ExitSequence(caps, config.no_term_init));
+  // smcup and rmcup only around the alternate screen (not with native
+  // scrollback, where the core takes the normal screen again itself).
+  const bool no_alternate = config.no_term_init || !core->screen().alternate();
+  WriteAll(STDOUT_FILENO, ExitSequence(caps, no_alternate));
   (void)raw->Restore();
   WriteAll(STDOUT_FILENO, SuspendText(config.program));
   kill(getpid(), SIGSTOP);
   // Resumed (SIGCONT): take the terminal again and redraw everything.
   (void)raw->Reenter();
-  WriteAll(STDOUT_FILENO, InitSequence(caps, config.no_term_init));
+  WriteAll(STDOUT_FILENO, InitSequence(caps, no_alternate));
   core->OnResumed(now);
 }
 
@@ -142,13 +145,20 @@ int ClientSession::Impl::Run() {
   core_config.display.clipboard = config.clipboard_writes;
   core_config.program = config.program;
   core_config.connect_failure_message = config.connect_failure_message;
+  core_config.scrollback_lines = config.scrollback_lines;
+  if (!config.no_term_init) {
+    core_config.alternate_screen_enter = caps.smcup;
+    core_config.alternate_screen_exit = caps.rmcup;
+  }
   TimePoint now = clock.Now();
   core = std::make_unique<ClientCore>(std::move(key), std::move(core_config), &random, now);
   DatagramPaths pump(core.get(), &endpoint, config.transport, config.stream_opener,
                      std::move(config.initial_stream), now);
   std::string path_shown(pump.Describe(now));
 
-  WriteAll(STDOUT_FILENO, InitSequence(caps, config.no_term_init));
+  // The alternate screen, if it is used, is entered by the core's first
+  // frame: only the server's first state tells (native scrollback or not).
+  WriteAll(STDOUT_FILENO, InitSequence(caps, /*no_term_init=*/true));
 
   while (!core->done()) {
     now = clock.Now();
@@ -195,14 +205,18 @@ int ClientSession::Impl::Run() {
   forwarding->Abort();
   // The last frame without the bar, then give the terminal back.
   WriteAll(STDOUT_FILENO, core->Draw(clock.Now(), /*with_bar=*/false));
-  WriteAll(STDOUT_FILENO, ExitSequence(caps, config.no_term_init));
+  WriteAll(STDOUT_FILENO, core->LeaveText());
+  WriteAll(STDOUT_FILENO, ExitSequence(caps, config.no_term_init || !core->screen().alternate()));
   (void)raw->Restore();
   ClientOutcome outcome = core->Outcome();
   if (!config.command_given) {
     WriteAll(STDOUT_FILENO, ExitingText(config.program));
   } else {
     // A command's output stays where the user can read it, as with ssh.
-    if (!config.no_term_init) WriteAll(STDOUT_FILENO, core->FinalScreenText());
+    // (The normal screen of native scrollback shows it already.)
+    if (!config.no_term_init && core->screen().alternate()) {
+      WriteAll(STDOUT_FILENO, core->FinalScreenText());
+    }
     if (outcome.exit_status == 0) {
       if (core->program_exit()) {
         outcome.exit_status = *core->program_exit();

@@ -31,9 +31,12 @@ struct ClientSessionConfig {
   predict::DisplayMode predict_mode = predict::DisplayMode::kAdaptive;
   bool predict_overwrite = false;
   EscapeKeyConfig escape;
-  std::string term;              // $TERM, for terminfo
-  std::string title_prefix;      // "[roam] ", or "" with MOSH_TITLE_NOPREFIX
-  bool no_term_init = false;     // MOSH_NO_TERM_INIT: no smcup/rmcup
+  std::string term;           // $TERM, for terminfo
+  std::string title_prefix;   // "[roam] ", or "" with MOSH_TITLE_NOPREFIX
+  bool no_term_init = false;  // MOSH_NO_TERM_INIT: no smcup/rmcup
+  // Native scrollback with a roam server (docs/protocol.md §8.5): history
+  // lines caught up on at most; 0 keeps Mosh's alternate screen.
+  size_t scrollback_lines = 10000;
   bool clipboard_writes = true;  // false: OSC 52 from the server is not passed on
   std::string program = "roam";  // in messages: "roam: Last contact ..."
   // Printed when the server never answered; empty: the Mosh-style text of

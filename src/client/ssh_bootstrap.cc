@@ -5,6 +5,7 @@
 
 #include "base/check.h"
 #include "client/ssh_options.h"
+#include "state/history_state.h"
 
 #include <arpa/inet.h>
 
@@ -87,6 +88,10 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
       return InvalidArgument("unknown --family value \"" + value +
                              "\" (use inet, inet6, auto, prefer-inet or prefer-inet6)");
     }
+  } else if (name == "scrollback") {
+    Result<size_t> n = state::ParseScrollbackLines(value);
+    if (!n.ok()) return n.status();
+    out->scrollback = *n;
   } else if (name == "transport") {
     Result<TransportMode> mode = ParseTransportMode(value);
     if (!mode.ok()) return mode.status();
@@ -124,7 +129,8 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
 
 bool TakesValue(std::string_view name) {
   return name == "ssh" || name == "server" || name == "port" || name == "predict" ||
-         name == "family" || name == "bind-server" || name == "channel-test" || name == "transport";
+         name == "family" || name == "bind-server" || name == "channel-test" ||
+         name == "transport" || name == "scrollback";
 }
 
 // Applies a flag (an option without a value). Returns false if unknown.
@@ -434,6 +440,9 @@ std::string RoamUsage() {
          "  -4, -6                 --family=inet, --family=inet6\n"
          "  --bind-server=ssh|any|IP   address the server binds (default ssh)\n"
          "  --no-init              do not switch to the alternate screen\n"
+         "  --scrollback=N         lines of history the server keeps and the terminal\n"
+         "                         catches up on (default 10000, also ROAM_SCROLLBACK;\n"
+         "                         0: no native scrollback, the alternate screen as Mosh)\n"
          "  --no-clipboard         do not let the remote side set the local clipboard\n"
          "                         (OSC 52; also ROAM_NO_CLIPBOARD=1)\n"
          "  --channel-test=echo|discard|source:BYTES\n"
@@ -556,6 +565,7 @@ std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
 std::vector<std::string> RoamServerOnlyArguments(const RoamOptions& options) {
   std::vector<std::string> args;
   if (options.forward_agent) args.push_back("--forward-agent");
+  if (options.scrollback) args.push_back("--scrollback=" + std::to_string(*options.scrollback));
   if (!options.local) {
     if (options.transport == TransportMode::kAuto || options.transport == TransportMode::kSsh) {
       args.push_back("--ssh-stream");

@@ -89,6 +89,9 @@ struct RoamOptions {
   bool no_command = false;                     // -N: no command and no terminal, only forwarding
   std::vector<service::ForwardSpec> forwards;  // -L, -R, -D, in order
   bool forward_agent = false;                  // -A
+  // --scrollback=N: native scrollback's history size, for the client and
+  // (roam-server only) the server; nullopt when not given.
+  std::optional<size_t> scrollback;
   // ssh's meaning of the short options (an ssh command line from rsync,
   // sftp, scp or git; client/ssh_options.h): -p is ssh's port, -n stdin
   // from /dev/null, -a no agent forwarding.
@@ -163,7 +166,8 @@ std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
                                          const EnvLookup& env);
 
 // roam-server's own options for what was asked (--forward-agent for -A,
-// --ssh-stream and --tcp for the stream fallbacks of `transport`). A stock
+// --ssh-stream and --tcp for the stream fallbacks of `transport`,
+// --scrollback=N when a history size was given). A stock
 // mosh-server must never see them.
 std::vector<std::string> RoamServerOnlyArguments(const RoamOptions& options);
 

@@ -13,6 +13,7 @@ ChannelPolicy::ChannelPolicy()
           {ChannelKind::kTcpForward, "TCP forwarding", true},
           {ChannelKind::kUnixForward, "Unix socket forwarding", true},
           {ChannelKind::kRemoteForward, "remote forwarding", true},
+          {ChannelKind::kHistory, "history", true},
       }} {}
 
 Result<RoamChannel::OpenRequest> ChannelPolicy::Parse(std::string_view request) {
@@ -41,6 +42,8 @@ ChannelKind ChannelPolicy::KindOf(const RoamChannel::OpenRequest& request) {
       return request.connect().has_path() ? ChannelKind::kUnixForward : ChannelKind::kTcpForward;
     case RoamChannel::OpenRequest::kListen:
       return ChannelKind::kRemoteForward;
+    case RoamChannel::OpenRequest::kHistory:
+      return ChannelKind::kHistory;
     case RoamChannel::OpenRequest::kForwarded:
     case RoamChannel::OpenRequest::kAgent:
       break;  // only ever opened by the server

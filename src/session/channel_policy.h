@@ -26,6 +26,7 @@ enum class ChannelKind {
   kTcpForward,     // connect to a TCP host:port (-L, -D)
   kUnixForward,    // connect to a Unix socket (-L to a socket)
   kRemoteForward,  // listen for connections back to the client (-R)
+  kHistory,        // the session's history lines (native scrollback)
   kCount,
 };
 

@@ -9,6 +9,7 @@
 #include "base/logging.h"
 #include "session/echo_ack.h"
 #include "session/frame_pacer.h"
+#include "session/history_service.h"
 #include "session/test_services.h"
 #include "session/tty_modes.h"
 
@@ -33,9 +34,10 @@ constexpr Duration kMaxIdleWait = std::chrono::seconds(1);
 
 // The server's screen only ever leaves through the Mosh-subset display
 // diff, which never sends OSC 8 links: they are not stored at all.
-term::EmulatorOptions EmulatorOptions() {
+term::EmulatorOptions EmulatorOptions(size_t scrollback_lines) {
   term::EmulatorOptions options;
   options.keep_links = false;
+  options.scrollback_lines = scrollback_lines;
   return options;
 }
 
@@ -51,11 +53,13 @@ class ServerCore::Pieces {
   std::optional<state::EchoHint> tty_modes;  // as last read
   ServerTimeouts timeouts;
   std::map<uint64_t, std::unique_ptr<TestService>> services;
+  std::map<uint64_t, std::unique_ptr<HistoryService>> history;
 };
 
 ServerCore::ServerCore(crypto::Key key, ServerCoreConfig config, Random* random, TimePoint now)
     : config_(std::move(config)),
-      emulator_(std::make_unique<term::Emulator>(config_.cols, config_.rows, EmulatorOptions())),
+      emulator_(std::make_unique<term::Emulator>(config_.cols, config_.rows,
+                                                 EmulatorOptions(config_.scrollback_lines))),
       transport_(std::make_unique<ServerTransport>(
           net::Connection::Server(std::move(key)),
           state::CompleteTerminal(config_.cols, config_.rows), state::UserStream(), random, now)),
@@ -140,6 +144,10 @@ void ServerCore::HandleHello(const state::RoamHello& hello, TimePoint now) {
   state::RoamHello welcome;
   welcome.version = state::kRoamProtocolVersion;
   welcome.features = hello.features & state::kSupportedFeatures;
+  // Native scrollback needs the history kept and a channel to fetch it.
+  if (config_.scrollback_lines == 0 || !welcome.has(state::kFeatureChannels)) {
+    welcome.features &= ~uint64_t{state::kFeatureHistory};
+  }
   welcome.initial_max_data = ours.initial_max_data;
   welcome.initial_max_stream_data = ours.initial_max_stream_data;
   welcome.initial_max_streams = ours.initial_max_streams;
@@ -149,6 +157,12 @@ void ServerCore::HandleHello(const state::RoamHello& hello, TimePoint now) {
   if (welcome.has(state::kFeatureEchoHints)) {
     pieces_->tty_watch.OnActivity(now);
     if (pieces_->tty_modes) transport_->current_state().SetEchoHint(*pieces_->tty_modes);
+  }
+  if (welcome.has(state::kFeatureHistory)) {
+    // The client writes the history into the user's terminal: keep it the
+    // way that terminal keeps its own.
+    history_on_ = true;
+    emulator_->set_history_mode(true);
   }
   if (welcome.has(state::kFeatureChannels)) {
     mux_ = std::make_unique<channel::Mux>(
@@ -253,6 +267,16 @@ void ServerCore::HandleChannels(TimePoint now) {
         (void)mux_->Accept(e.id);
         pieces_->services[e.id] = MakeTestService(*request, e.id);
         break;
+      case ChannelKind::kHistory:
+        if (!history_on_) {
+          ++stats_.channels_refused;
+          (void)mux_->Refuse(e.id, "native scrollback is off on this server");
+          break;
+        }
+        (void)mux_->Accept(e.id);
+        pieces_->history[e.id] = std::make_unique<HistoryService>(
+            e.id, request->history().first(), request->history().end(), &emulator_->scrollback());
+        break;
       default:
         service_requests_.push_back(ServiceRequest{e.id, std::move(*request)});
         break;
@@ -261,6 +285,10 @@ void ServerCore::HandleChannels(TimePoint now) {
   for (auto it = pieces_->services.begin(); it != pieces_->services.end();) {
     it->second->Run(mux_.get());
     it = it->second->done() ? pieces_->services.erase(it) : std::next(it);
+  }
+  for (auto it = pieces_->history.begin(); it != pieces_->history.end();) {
+    it->second->Run(mux_.get());
+    it = it->second->done() ? pieces_->history.erase(it) : std::next(it);
   }
   (void)now;
 }
@@ -275,6 +303,10 @@ std::vector<net::OutgoingDatagram> ServerCore::Tick(TimePoint now) {
     const Millis interval = transport_->frame_interval();
     if (pieces_->pacer.ShouldPush(now, interval) || (!pty_open_ && pieces_->pacer.dirty())) {
       transport_->current_state().SetFramebuffer(emulator_->fb());
+      if (history_on_) {
+        state::CompleteTerminal& state = transport_->current_state();
+        state.SetHistory(HistorySnapshot(*emulator_, state.history()));
+      }
       pieces_->pacer.OnPushed(now);
     }
     if (!pty_open_ && (program_exited_ || !roam_peer_ || now >= pty_closed_at_ + kExitStatusWait)) {

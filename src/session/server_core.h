@@ -59,6 +59,9 @@ struct ServerCoreConfig {
   ServerTimeoutConfig timeouts;
   // Answer a roam client's Hello (off: behave exactly like mosh-server).
   bool roam_extensions = true;
+  // History lines kept for native scrollback (docs/protocol.md §8.5); 0
+  // turns the feature off.
+  size_t scrollback_lines = term::EmulatorOptions().scrollback_lines;
   channel::MuxConfig channels;
   ChannelPolicy policy;
 };
@@ -143,6 +146,8 @@ class ServerCore {
   channel::Mux* mux() { return mux_.get(); }
   const ServerCoreStats& stats() const { return stats_; }
   bool roam_peer() const { return roam_peer_; }
+  // The client asked for native scrollback and this server agreed.
+  bool history_on() const { return history_on_; }
 
  private:
   void HandleUserEvents(TimePoint now);
@@ -169,6 +174,7 @@ class ServerCore {
   TimePoint pty_closed_at_{};
   bool program_exited_ = false;
   bool roam_peer_ = false;
+  bool history_on_ = false;
   bool done_ = false;
   int exit_status_ = 0;
   std::string last_remote_;

@@ -6,6 +6,8 @@
 
 #include <charconv>
 
+#include "state/history_state.h"
+
 namespace roam::session {
 
 namespace {
@@ -114,7 +116,17 @@ Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
   }
 
   // roam's own long options, anywhere before `--`.
+  Status scrollback_error = Status::Ok();
   std::erase_if(head, [&](const std::string& arg) {
+    if (arg.rfind("--scrollback=", 0) == 0) {
+      Result<size_t> n = state::ParseScrollbackLines(std::string_view(arg).substr(13));
+      if (n.ok()) {
+        out.scrollback = *n;
+      } else {
+        scrollback_error = n.status();
+      }
+      return true;
+    }
     if (arg == "--forward-agent") {
       out.forward_agent = true;
     } else if (arg == "--ssh-stream") {
@@ -136,6 +148,7 @@ Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
     }
     return true;
   });
+  ROAM_RETURN_IF_ERROR(scrollback_error);
 
   if (head.empty()) return out;  // legacy: `roam-server` alone
 

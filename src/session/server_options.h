@@ -3,6 +3,7 @@
 // `roam-server new [-s] [-v] [-i IP] [-p PORT[:PORT2]] [-c COLORS]
 // [-l NAME=VALUE]... [--forward-agent] [--no-exec] [--no-tcp-forwarding]
 // [--no-remote-forwarding] [--no-agent-forwarding] [--no-forwarding]
+// [--scrollback=N]
 // [-- COMMAND...]`, parsed getopt-style with the option
 // string `@:i:p:c:svl:` (so `-sv`, `-p60001` and `-p 60001` all work). `-@ X`
 // is accepted and ignored. Unknown options and options missing their argument
@@ -47,6 +48,9 @@ struct ServerOptions {
   // `ROAM TCP <port>` before the CONNECT line.
   bool tcp = false;
   uint16_t relay_port = 0;  // Mode::kRelay
+  // --scrollback=N: history lines kept for native scrollback (0: off);
+  // nullopt when not given (ROAM_SCROLLBACK, else the default).
+  std::optional<size_t> scrollback;
   // The policy switches (docs/protocol.md §9.8), in the spirit of sshd's
   // DisableForwarding and Allow*Forwarding: --no-exec, --no-tcp-forwarding,
   // --no-remote-forwarding, --no-agent-forwarding, --no-forwarding (all
@@ -62,7 +66,8 @@ struct ServerOptions {
 
 // Parses `args` (argv without argv[0]).
 // Errors (InvalidArgument, message fit for the user): a bad -p or legacy port,
-// a -c that is not a non-negative integer, a -l without '=', an unexpected
+// a -c that is not a non-negative integer, a -l without '=', a bad
+// --scrollback value, an unexpected
 // positional argument, or a first argument that is neither `new`, an option
 // nor a legacy IP.
 Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args);

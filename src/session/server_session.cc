@@ -273,6 +273,7 @@ int ServerSession::Impl::Run() {
   core_config.rows = config.child.rows;
   core_config.timeouts = config.timeouts;
   core_config.policy = config.policy;
+  core_config.scrollback_lines = config.scrollback_lines;
   TimePoint now = clock.Now();
   core = std::make_unique<ServerCore>(std::move(key), std::move(core_config), &random, now);
   ssp::UdpPump<ServerCore> pump(core.get(), &endpoint);

@@ -30,6 +30,7 @@
 #include "session/channel_policy.h"
 #include "session/pty_child.h"
 #include "session/server_timeouts.h"
+#include "term/emulator.h"
 
 namespace roam::session {
 
@@ -43,6 +44,8 @@ struct ServerSessionConfig {
   UniqueFd tcp_listener;
   ServerTimeoutConfig timeouts;
   bool verbose = false;
+  // History lines kept for native scrollback; 0: off.
+  size_t scrollback_lines = term::EmulatorOptions().scrollback_lines;
 };
 
 class ServerSession {

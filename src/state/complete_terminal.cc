@@ -73,6 +73,10 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
     hint->set_canonical(echo_hint_->canonical);
     hint->set_foreground(echo_hint_->foreground);
   }
+  if (!(history_ == old.history_)) {
+    HistoryDiff(old.history_, history_,
+                message.add_instruction()->MutableExtension(RoamBuffers::history));
+  }
   if (message.instruction_size() == 0) return std::string();
   return wire::Serialize(message);
 }
@@ -93,6 +97,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   RoamHello welcome = welcome_;
   std::optional<int> program_exit = program_exit_;
   std::optional<EchoHint> echo_hint = echo_hint_;
+  HistoryState history = history_;
   for (const HostBuffers::Instruction& instruction : message->instruction()) {
     // One extension per instruction; same precedence as Mosh's client.
     if (instruction.HasExtension(HostBuffers::hostbytes)) {
@@ -120,6 +125,9 @@ Status CompleteTerminal::Apply(std::string_view diff) {
     } else if (instruction.HasExtension(RoamBuffers::echo_hint)) {
       const RoamBuffers::EchoHint& hint = instruction.GetExtension(RoamBuffers::echo_hint);
       echo_hint = EchoHint{hint.echo(), hint.canonical(), hint.foreground()};
+    } else if (instruction.HasExtension(RoamBuffers::history)) {
+      Status applied = ApplyHistory(instruction.GetExtension(RoamBuffers::history), &history);
+      if (!applied.ok()) return applied;
     }
   }
   fb_ = std::move(*emulator.mutable_fb());
@@ -127,6 +135,7 @@ Status CompleteTerminal::Apply(std::string_view diff) {
   welcome_ = welcome;
   program_exit_ = program_exit;
   echo_hint_ = echo_hint;
+  history_ = std::move(history);
   return Status::Ok();
 }
 

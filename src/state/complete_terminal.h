@@ -23,9 +23,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/status.h"
 #include "state/echo_hint.h"
+#include "state/history_state.h"
 #include "state/roam_hello.h"
 #include "term/framebuffer.h"
 
@@ -60,10 +62,16 @@ class CompleteTerminal {
   const std::optional<EchoHint>& echo_hint() const { return echo_hint_; }
   void SetEchoHint(const EchoHint& hint) { echo_hint_ = hint; }
 
+  // How far the session's history has grown (docs/protocol.md §8.5); all
+  // zero for a client without the history feature, and for a stock server.
+  const HistoryState& history() const { return history_; }
+  void SetHistory(HistoryState history) { history_ = std::move(history); }
+
   // SyncState interface (src/ssp/sync_state.h).
   friend bool operator==(const CompleteTerminal& a, const CompleteTerminal& b) {
     return a.echo_ack_ == b.echo_ack_ && a.welcome_ == b.welcome_ &&
-           a.program_exit_ == b.program_exit_ && a.echo_hint_ == b.echo_hint_ && a.fb_ == b.fb_;
+           a.program_exit_ == b.program_exit_ && a.echo_hint_ == b.echo_hint_ &&
+           a.history_ == b.history_ && a.fb_ == b.fb_;
   }
   void Subtract(const CompleteTerminal& /*prefix*/) {}
   std::string DiffFrom(const CompleteTerminal& old) const;
@@ -76,6 +84,7 @@ class CompleteTerminal {
   RoamHello welcome_;
   std::optional<int> program_exit_;
   std::optional<EchoHint> echo_hint_;
+  HistoryState history_;
 };
 
 }  // namespace roam::state

@@ -29,9 +29,11 @@ inline constexpr uint32_t kRoamProtocolVersion = 1;
 enum RoamFeature : uint64_t {
   kFeatureChannels = uint64_t{1} << 0,   // channel packets (§9)
   kFeatureEchoHints = uint64_t{1} << 1,  // the server's EchoHint (§8.4)
+  kFeatureHistory = uint64_t{1} << 2,    // native scrollback (§8.5); needs channels
 };
 // What this build implements.
-inline constexpr uint64_t kSupportedFeatures = kFeatureChannels | kFeatureEchoHints;
+inline constexpr uint64_t kSupportedFeatures =
+    kFeatureChannels | kFeatureEchoHints | kFeatureHistory;
 
 struct RoamHello {
   uint32_t version = 0;

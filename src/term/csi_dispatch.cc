@@ -342,6 +342,7 @@ void Emulator::EraseInDisplay(int mode) {
   DrawState& d = ds();
   switch (mode) {
     case 0:
+      if (d.cursor_row == 0 && d.cursor_col == 0) ScrollScreenIntoScrollback();
       ClearRowRange(d.cursor_row, d.cursor_col, d.width);
       for (int r = d.cursor_row + 1; r < d.height; ++r) ResetRow(r);
       return;
@@ -350,10 +351,16 @@ void Emulator::EraseInDisplay(int mode) {
       ClearRowRange(d.cursor_row, 0, d.cursor_col + 1);
       return;
     case 2:
+      ScrollScreenIntoScrollback();
       for (int r = 0; r < d.height; ++r) ResetRow(r);
       return;
     case 3:  // roam: clear the scrollback only (Mosh ignores ED 3)
+      // tmux erases the history of the screen shown, and the alternate
+      // screen has none.
+      if (options_.history_mode && d.alternate_screen) return;
       scrollback_.Clear();
+      ++erase_count_;
+      erased_below_ = scrollback_.end_number();
       return;
     default:
       return;

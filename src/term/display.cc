@@ -651,7 +651,8 @@ void FrameWriter::Run(bool initialized, const Framebuffer& last) {
   const bool resized = a.width != b.width || a.height != b.height;
   force_ = !initialized || resized;
   if (force_) {
-    out_->append("\x1b[r\x1b[0m\x1b[H\x1b[2J");
+    // Without ED 2 every cell is still written: PutRow treats all as changed.
+    out_->append(caps_.normal_screen ? "\x1b[r\x1b[0m\x1b[H" : "\x1b[r\x1b[0m\x1b[H\x1b[2J");
     known_ = true;
     cx_ = cy_ = 0;
     pending_ = false;
@@ -681,7 +682,7 @@ void FrameWriter::Run(bool initialized, const Framebuffer& last) {
     blank_ = std::make_shared<Row>(w_, kDefaultColor);
     if (force_) {
       for (auto& p : old_rows_) p = blank_.get();
-    } else {
+    } else if (!caps_.normal_screen) {
       ScrollShortcut();
     }
     bool wrap = false;

@@ -63,6 +63,13 @@ struct DisplayCapabilities {
   // clipboard writes off sets this to false: the application can then not
   // change the local clipboard at all.
   bool clipboard = true;
+  // Client mode on the terminal's normal screen, whose own scrollback the
+  // client fills itself (native scrollback): nothing the diff does may put a
+  // line there. It never erases the whole screen (tmux, VTE and kitty first
+  // scroll it into their history on ED 2) and never scrolls (a scroll with
+  // the top margin at row 0 feeds the history); a full redraw rewrites every
+  // cell instead, and moved rows are written again.
+  bool normal_screen = false;
 
   // The fixed capabilities of mosh-server's generator.
   static DisplayCapabilities Server() { return DisplayCapabilities(); }

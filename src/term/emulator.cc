@@ -314,6 +314,30 @@ std::string Emulator::TakeReplies() {
 
 bool Emulator::Resize(int cols, int rows) {
   if (cols < 1 || rows < 1 || cols > kMaxDimension || rows > kMaxDimension) return false;
+  const DrawState& d = fb_.ds();
+  if (options_.history_mode && rows < d.height && !d.alternate_screen) {
+    // tmux: the rows below the cursor go first (whatever they hold), then
+    // rows leave the top into the history, so the cursor's row stays.
+    const int shrink = d.height - rows;
+    const int below = std::min(shrink, d.height - 1 - d.cursor_row);
+    const int off_top = shrink - below;
+    if (off_top > 0) {
+      const uint64_t first = scrollback_.end_number();
+      for (int i = 0; i < off_top; ++i) fb_.ScrollUp(bg(), ScrollbackFor(0));
+      ds().cursor_row -= off_top;
+      if (ds().combining_row >= off_top) {
+        ds().combining_row -= off_top;
+      } else {
+        ds().combining_row = ds().combining_col = -1;
+      }
+      if (ScrollbackFor(0) != nullptr) {
+        if (resize_pushes_.size() == kResizePushesKept) {
+          resize_pushes_.erase(resize_pushes_.begin());
+        }
+        resize_pushes_.push_back(LineRange{first, scrollback_.end_number()});
+      }
+    }
+  }
   fb_.Resize(cols, rows);
   return true;
 }
@@ -512,7 +536,24 @@ void Emulator::RestoreCursor(const SavedCursor& slot) {
   d.next_print_will_wrap = false;
 }
 
+void Emulator::ScrollScreenIntoScrollback() {
+  Scrollback* scrollback = ScrollbackFor(0);
+  if (!options_.history_mode || scrollback == nullptr) return;
+  int last = 0;  // rows [0, last) hold something
+  for (int r = fb_.height(); r > 0 && last == 0; --r) {
+    const Row& row = fb_.row(r - 1);
+    for (int c = 0; c < std::min(row.used(), row.width()); ++c) {
+      if (!row.cell(c).pristine()) {
+        last = r;
+        break;
+      }
+    }
+  }
+  for (int i = 0; i < last; ++i) fb_.ScrollUp(bg(), scrollback);
+}
+
 void Emulator::FullReset() {
+  ScrollScreenIntoScrollback();
   uint64_t bells = fb_.bell_count();
   fb_ = Framebuffer(fb_.width(), fb_.height());
   fb_.set_bell_count(bells);

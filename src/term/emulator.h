@@ -42,6 +42,16 @@
 //     answered too. Replies only go to TakeReplies(), i.e. to the
 //     application, never into the screen state.
 //   * ED 3 clears the scrollback (the screen is untouched, as in Mosh).
+//   * History mode (EmulatorOptions::history_mode), for a server whose
+//     client writes the scrollback into the user's own terminal: the
+//     emulator then keeps its history the way tmux does (so a local tmux,
+//     and terminals that behave alike, end up with the same lines):
+//     erasing the whole primary screen (ED 2, ED 0 from the home position,
+//     RIS) first scrolls its rows, down to the last one not blank, into the
+//     scrollback; a height that shrinks first drops rows below the cursor
+//     and then scrolls rows off the top into the scrollback (instead of
+//     Mosh's cut at the bottom, which can lose the cursor's row); ED 3 in
+//     the alternate screen does nothing.
 //   * DECSTR also resets the charsets.
 //   * Lines scrolled off the top of the primary screen (top margin at row 0)
 //     are captured in a Scrollback.
@@ -56,6 +66,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "term/framebuffer.h"
 #include "term/parser.h"
@@ -75,6 +86,8 @@ struct EmulatorOptions {
   // display diff, which never sends links (Mosh's subset), turns this off:
   // OSC 8 is then parsed and ignored, and costs nothing more.
   bool keep_links = true;
+  // tmux's rules for the history (see the file comment). Off: Mosh's.
+  bool history_mode = false;
   // How ECH, EL and ED treat a wide character they cut through. false (the
   // default, as xterm; tmux and libvterm show both columns blank as well):
   // erasing either half erases the whole character. true (Mosh): only the
@@ -83,6 +96,13 @@ struct EmulatorOptions {
   // replica) must follow Mosh, because those diffs rely on it
   // (tests/oracle/libvterm/DIFFERENCES.md, D10).
   bool mosh_wide_erase = false;
+};
+
+// Scrollback line numbers [first, end) (Scrollback numbering).
+struct LineRange {
+  uint64_t first = 0;
+  uint64_t end = 0;
+  friend bool operator==(const LineRange&, const LineRange&) = default;
 };
 
 class Emulator {
@@ -113,10 +133,23 @@ class Emulator {
   std::string TakeReplies();
   bool has_replies() const { return !replies_.empty(); }
 
-  // Resizes following spec §9.3 (both screens; scrollback untouched).
+  // Resizes following spec §9.3 (both screens; scrollback untouched), or,
+  // in history mode, with tmux's rule for a shrinking height (the lines it
+  // scrolls off are recorded in resize_pushes()).
   // Returns false and changes nothing when a dimension is outside
   // [1, kMaxDimension] (peer-controlled values are checked here).
   bool Resize(int cols, int rows);
+
+  // History mode (see the file comment); may be switched on at any time.
+  void set_history_mode(bool on) { options_.history_mode = on; }
+  // How many times ED 3 erased the scrollback, and the scrollback's
+  // end_number() at the latest of them (every line below it is gone).
+  uint64_t scrollback_erase_count() const { return erase_count_; }
+  uint64_t scrollback_erased_below() const { return erased_below_; }
+  // The lines that shrinking the window scrolled into the scrollback, the
+  // most recent last; at most kResizePushesKept ranges.
+  const std::vector<LineRange>& resize_pushes() const { return resize_pushes_; }
+  static constexpr size_t kResizePushesKept = 8;
 
   // Rewrites user keystrokes before they reach the application (spec
   // §8.4): while DECCKM is off, ESC O A..D becomes ESC [ A..D; all other
@@ -190,6 +223,10 @@ class Emulator {
   void RestoreCursor(const SavedCursor& slot);
   void FullReset();
   void SoftReset();
+  // History mode: before the whole primary screen is erased, its rows down
+  // to the last one not blank scroll into the scrollback (tmux's
+  // scroll-on-clear).
+  void ScrollScreenIntoScrollback();
 
   // CSI groups (csi_dispatch.cc).
   void SetMode(const ParserState& s, bool on);
@@ -219,6 +256,9 @@ class Emulator {
   Scrollback scrollback_;
   std::string replies_;
   int input_state_ = 0;
+  uint64_t erase_count_ = 0;
+  uint64_t erased_below_ = 0;
+  std::vector<LineRange> resize_pushes_;
 };
 
 }  // namespace roam::term

@@ -398,6 +398,7 @@ const Scrollback::LineRef& Scrollback::Ref(size_t i) const {
 }
 
 void Scrollback::Push(const Row& row) {
+  ++pushed_;
   if (max_lines_ == 0) return;
   const int n = TrimmedCells(row);
   const size_t bound = EncodedBound(row, n);
@@ -430,6 +431,7 @@ void Scrollback::Push(const Row& row) {
 bool Scrollback::PushEncoded(std::string_view encoded) {
   Row row(1, kDefaultColor);
   if (!DecodeScrollbackLine(encoded, &row)) return false;
+  ++pushed_;
   if (max_lines_ == 0) return true;
   Store(encoded);
   return true;

@@ -10,6 +10,11 @@
 //
 // Which scrolls reach the scrollback is the emulator's decision (xterm's
 // rule: the primary screen scrolls up with the top margin at row 0).
+//
+// Lines are numbered: the first line ever pushed is line 0, and numbers
+// keep counting across drops and Clear(), so a number names one line for
+// the scrollback's whole life (the history a roam client catches up on is
+// asked for by number, docs/protocol.md §8.5).
 
 #ifndef ROAM_TERM_SCROLLBACK_H_
 #define ROAM_TERM_SCROLLBACK_H_
@@ -40,6 +45,11 @@ class Scrollback {
 
   // Number of lines held; line 0 is the oldest.
   size_t size() const { return count_; }
+  // The number the next line pushed will get: how many lines were ever
+  // pushed (also while max_lines() was 0).
+  uint64_t end_number() const { return pushed_; }
+  // The number of line 0 (the oldest held); end_number() when empty.
+  uint64_t first_number() const { return pushed_ - count_; }
   // Line `i` decoded back into a Row of its original width.
   // REQUIRES: i < size().
   Row Line(size_t i) const;
@@ -55,6 +65,7 @@ class Scrollback {
   // stores nothing, if the bytes do not decode.
   bool PushEncoded(std::string_view encoded);
 
+  // Drops every line; the numbering goes on (end_number() is unchanged).
   void Clear();
 
   // Heap bytes held (chunks, line index), for limits and tests.
@@ -89,6 +100,7 @@ class Scrollback {
   const LineRef& Ref(size_t i) const;
 
   size_t max_lines_;
+  uint64_t pushed_ = 0;  // lines ever pushed: end_number()
   std::vector<LineRef> ring_;
   size_t head_ = 0;  // index in ring_ of line 0
   size_t count_ = 0;

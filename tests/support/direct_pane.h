@@ -21,8 +21,10 @@ namespace roam::testing {
 // LANG=C.UTF-8 plus `env` ("NAME=VALUE"). Returns the session; check
 // started() before use. The idle sleep after the command is bounded (one
 // hour) and ends with the session anyway.
+// `history_limit` as for TmuxSession.
 std::unique_ptr<TmuxSession> OpenDirectPane(const std::string& command, int cols, int rows,
-                                            const std::vector<std::string>& env = {});
+                                            const std::vector<std::string>& env = {},
+                                            int history_limit = 0);
 
 }  // namespace roam::testing
 

@@ -17,15 +17,21 @@ constexpr std::chrono::milliseconds kTmuxCommandTimeout(10000);
 }  // namespace
 
 TmuxSession::TmuxSession(const std::string& shell_command, int cols, int rows,
-                         const std::vector<std::string>& env) {
+                         const std::vector<std::string>& env, int history_limit) {
   socket_ = "roam-test-" + std::to_string(getpid()) + "-" + std::to_string(g_counter++);
   std::string command;
   for (const auto& e : env) command += "export '" + e + "'; ";
   command += shell_command;
   int status = -1;
-  Tmux({"-f", "/dev/null", "new-session", "-d", "-x", std::to_string(cols), "-y",
-        std::to_string(rows), "/bin/sh", "-c", command},
-       &status);
+  std::vector<std::string> args = {"-f", "/dev/null"};
+  if (history_limit > 0) {
+    // Set before the pane exists: a pane takes the limit it was born with.
+    args.insert(args.end(), {"start-server", ";", "set-option", "-g", "history-limit",
+                             std::to_string(history_limit), ";"});
+  }
+  args.insert(args.end(), {"new-session", "-d", "-x", std::to_string(cols), "-y",
+                           std::to_string(rows), "/bin/sh", "-c", command});
+  Tmux(args, &status);
   if (status == 0) {
     // Keep the pane (and its last screen) after the program exits, and make
     // the window follow explicit resizes.
@@ -81,6 +87,10 @@ std::vector<std::string> TmuxSession::Capture() {
 }
 
 std::string TmuxSession::CaptureText() { return Tmux({"capture-pane", "-p"}); }
+
+std::string TmuxSession::CaptureHistory() {
+  return Tmux({"capture-pane", "-p", "-e", "-S", "-", "-E", "-"});
+}
 
 bool TmuxSession::WaitForScreen(const std::function<bool(const std::string&)>& pred,
                                 std::chrono::milliseconds timeout) {

@@ -18,8 +18,10 @@ class TmuxSession {
  public:
   // Starts `shell_command` (run by /bin/sh -c) in a detached cols x rows pane.
   // `env` entries ("NAME=VALUE") are exported for the command.
+  // `history_limit` > 0 sets the pane's history-limit (tmux's default is
+  // 2000 lines).
   TmuxSession(const std::string& shell_command, int cols, int rows,
-              const std::vector<std::string>& env = {});
+              const std::vector<std::string>& env = {}, int history_limit = 0);
   ~TmuxSession();
   TmuxSession(const TmuxSession&) = delete;
   TmuxSession& operator=(const TmuxSession&) = delete;
@@ -40,6 +42,9 @@ class TmuxSession {
   bool WaitForScreen(const std::function<bool(const std::string&)>& pred,
                      std::chrono::milliseconds timeout);
   bool WaitForText(const std::string& needle, std::chrono::milliseconds timeout);
+  // The pane's history and screen, oldest line first, with SGR sequences
+  // for colours and attributes (capture-pane -p -e -S - -E -).
+  std::string CaptureHistory();
   // Cursor position (col, row), 0-based.
   std::pair<int, int> Cursor();
   // Whether the pane's process is still running.

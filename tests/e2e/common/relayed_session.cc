@@ -7,6 +7,15 @@
 
 namespace roam::testing {
 
+namespace {
+
+std::vector<std::string> Env(std::vector<std::string> base, const std::vector<std::string>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+}  // namespace
+
 std::string RelayedSession::Start(const RelayedSessionOptions& options) {
   name_ = options.profile.name;
   if (!HaveProgram("tmux")) return "tmux missing";
@@ -14,17 +23,17 @@ std::string RelayedSession::Start(const RelayedSessionOptions& options) {
       options.server_program.empty() ? RoamProgram("roam-server") : options.server_program;
   if (!server_.Start({server, "new", "-i", "127.0.0.1", "-p", "0", "--", "env",
                       "PS1=" + options.prompt, "/bin/sh"},
-                     {"LANG=C.UTF-8"})) {
+                     Env({"LANG=C.UTF-8"}, options.env))) {
     return server + " did not start: " + server_.output();
   }
   relay_ = std::make_unique<RelayThread>(server_.port(), options.profile, options.seed);
   if (!relay_->ok()) return "relay: " + relay_->error();
   command_ = "MOSH_KEY=" + server_.key() + " '" + RoamProgram("roam-client") + "' 127.0.0.1 " +
              std::to_string(relay_->listen_port()) + "; echo EXIT=$?; exec sleep 3600";
-  pane_ =
-      std::make_unique<TmuxSession>(command_, options.cols, options.rows,
-                                    std::vector<std::string>{"LANG=C.UTF-8", "TERM=xterm-256color",
-                                                             "MOSH_PREDICTION_DISPLAY=never"});
+  pane_ = std::make_unique<TmuxSession>(
+      command_, options.cols, options.rows,
+      Env({"LANG=C.UTF-8", "TERM=xterm-256color", "MOSH_PREDICTION_DISPLAY=never"}, options.env),
+      options.history_limit);
   if (!pane_->started()) return "tmux pane did not start";
   // What a capture shows of the prompt: tmux drops trailing blanks.
   std::string mark = options.prompt;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "e2e/common/detached_server.h"
 #include "e2e/common/relay_thread.h"
@@ -31,6 +32,11 @@ struct RelayedSessionOptions {
   netsim::Profile profile;
   uint64_t seed = 1;
   std::chrono::milliseconds connect_timeout{20000};
+  // Added to the environment of both the server and the client
+  // ("NAME=VALUE").
+  std::vector<std::string> env;
+  // The pane's history-limit (0: tmux's default).
+  int history_limit = 0;
   // The server program: this build's roam-server unless set (e.g. the
   // stock "mosh-server", found on PATH).
   std::string server_program;

@@ -12,7 +12,9 @@
 //   * the client's sockets are ids, seen by the server as 127.0.0.1 ports
 //     40000 + 10 * id + nat_shift; changing nat_shift is a NAT rebinding;
 //   * the user's terminal is a term::Emulator fed with what the client
-//     draws, so a test can read what the user sees.
+//     draws, so a test can read what the user sees; it keeps its history
+//     the way tmux does (history mode, and TmuxResize brings history lines
+//     back when it grows), so native scrollback can be checked against it.
 // The loop always advances the clock to the earliest of the two cores'
 // deadlines, the next packet arrival and the caller's limit. No sleeps, no
 // sockets: a seed gives the same run every time.
@@ -26,9 +28,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/random.h"
@@ -55,6 +59,48 @@ inline std::string RowText(const term::Framebuffer& fb, int r) {
   return text;
 }
 
+// A terminal emulator that keeps its history as tmux does (history mode).
+inline term::EmulatorOptions TerminalOptions() {
+  term::EmulatorOptions options;
+  options.history_mode = true;
+  options.scrollback_lines = 100000;
+  return options;
+}
+
+// Resizes `t` as tmux resizes a pane: a shrink by the emulator's history
+// mode (rows below the cursor first, then rows off the top into the
+// history); a grow first brings the newest history lines back onto the
+// top of the screen, moving the cursor down with them.
+inline void TmuxResize(term::Emulator* t, int cols, int rows) {
+  const int old_rows = t->fb().height();
+  if (rows <= old_rows) {
+    t->Resize(cols, rows);
+    return;
+  }
+  term::Scrollback* sb = t->mutable_scrollback();
+  const size_t back = std::min(static_cast<size_t>(rows - old_rows), sb->size());
+  std::vector<term::Row> lines;
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < sb->size(); ++i) {
+    if (i + back < sb->size()) {
+      kept.emplace_back(sb->EncodedLine(i));
+    } else {
+      lines.push_back(sb->Line(i));
+    }
+  }
+  sb->Clear();
+  for (const std::string& line : kept) sb->PushEncoded(line);
+  t->Resize(cols, rows);
+  term::Framebuffer* fb = t->mutable_fb();
+  const int n = static_cast<int>(back);
+  fb->InsertLines(0, n, 0, rows - 1, term::kDefaultColor);
+  for (int i = 0; i < n; ++i) {
+    lines[static_cast<size_t>(i)].Resize(cols, term::kDefaultColor);
+    fb->SetRow(i, std::make_shared<term::Row>(lines[static_cast<size_t>(i)]));
+  }
+  fb->mutable_ds()->cursor_row += n;
+}
+
 struct CoreHarnessOptions {
   netsim::LinkConfig up;    // client -> server
   netsim::LinkConfig down;  // server -> client
@@ -65,6 +111,12 @@ struct CoreHarnessOptions {
   bool no_terminal = false;  // the client asks for a session without a terminal
   bool draw = true;          // feed the client's output to the user's terminal
   ShellModel::Style shell = ShellModel::Style::kCanonical;
+  // Native scrollback: the history each side keeps (0: off).
+  size_t client_scrollback = 10000;
+  size_t server_scrollback = 10000;
+  // The client's alternate screen sequences (smcup / rmcup).
+  std::string alternate_enter = "\x1b[?1049h";
+  std::string alternate_exit = "\x1b[?1049l";
   channel::MuxConfig channels;
 };
 
@@ -78,7 +130,7 @@ class CoreHarness {
         down_(options.down, seed * 13 + 4, clock_.Now()),
         client_(HarnessKey(), ClientConfig(options), &client_random_, clock_.Now()),
         server_(HarnessKey(), ServerConfig(options), &server_random_, clock_.Now()),
-        terminal_(options.cols, options.rows),
+        terminal_(options.cols, options.rows, TerminalOptions()),
         shell_(options.shell) {
     open_sockets_.insert(0);
   }
@@ -97,6 +149,19 @@ class CoreHarness {
   }
 
   void Type(std::string_view keys) { client_.OnUserInput(keys, clock_.Now()); }
+  // The program on the pty writes `bytes` (besides what the ShellModel says).
+  void ProgramWrite(std::string_view bytes) {
+    program_output_.append(bytes);
+    server_.OnPtyOutput(bytes, clock_.Now());
+  }
+  // Everything the program wrote, in order.
+  const std::string& program_output() const { return program_output_; }
+  // The user resizes the window: the terminal resizes as tmux does, then
+  // the client hears of it.
+  void ResizeWindow(int cols, int rows) {
+    TmuxResize(&terminal_, cols, rows);
+    client_.OnWindowSize(cols, rows, clock_.Now());
+  }
   void set_nat_shift(uint16_t shift) { nat_shift_ = shift; }
   // Both directions drop everything for `d` from now.
   void Blackout(Duration d) {
@@ -186,10 +251,14 @@ class CoreHarness {
     c.roam_extensions = o.client_extensions;
     c.no_terminal = o.no_terminal;
     c.channels = o.channels;
+    c.scrollback_lines = o.client_scrollback;
+    c.alternate_screen_enter = o.alternate_enter;
+    c.alternate_screen_exit = o.alternate_exit;
     return c;
   }
   static session::ServerCoreConfig ServerConfig(const CoreHarnessOptions& o) {
     session::ServerCoreConfig c;
+    c.scrollback_lines = o.server_scrollback;
     c.cols = o.cols;
     c.rows = o.rows;
     c.roam_extensions = o.server_extensions;
@@ -201,12 +270,15 @@ class CoreHarness {
     if (!server_.release_child()) return;
     if (!program_started_) {
       program_started_ = true;
+      program_output_ += shell_.Start();
       server_.OnPtyOutput(shell_.Start(), now);
     }
     if (!server_.pty_input().empty()) {
       std::string input = server_.pty_input();
       server_.ConsumePtyInput(input.size(), now);
-      server_.OnPtyOutput(shell_.OnInput(input), now);
+      const std::string output = shell_.OnInput(input);
+      program_output_ += output;
+      server_.OnPtyOutput(output, now);
     }
     server_.OnTtyModes(shell_.Modes(), now);
     (void)server_.TakePtyResize();
@@ -239,6 +311,7 @@ class CoreHarness {
   session::ServerCore server_;
   term::Emulator terminal_;
   ShellModel shell_;
+  std::string program_output_;
   bool program_started_ = false;
   std::map<std::pair<TimePoint, uint64_t>, Arrival> arrivals_;
   uint64_t order_ = 0;

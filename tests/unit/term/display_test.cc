@@ -445,6 +445,84 @@ TEST(DisplayScrollTest, ScrolledScreenCostsAboutTheNewLines) {
   }
 }
 
+// ---- The normal screen (native scrollback) ----
+
+// A terminal that keeps a history as tmux does (ED 2 scrolls the screen into
+// it), with junk on its screen and in its history already.
+Emulator LocalTerminal(int cols, int rows) {
+  EmulatorOptions options;
+  options.history_mode = true;
+  Emulator local(cols, rows, options);
+  for (int i = 0; i < rows + 3; ++i) local.Write("junk\r\n");
+  return local;
+}
+
+TEST(DisplayNormalScreenTest, FullRedrawRewritesEveryCellWithoutEraseDisplay) {
+  DisplayCapabilities caps = DisplayCapabilities::Client(true, true, true, "");
+  caps.normal_screen = true;
+  const Display normal(caps);
+  Framebuffer f = Screen(20, 5, "\x1b[31mred\x1b[m\r\n\r\n  two");
+  Emulator local = LocalTerminal(20, 5);
+  const uint64_t history = local.scrollback().end_number();
+  const std::string bytes = normal.NewFrame(false, Framebuffer(20, 5), f);
+  EXPECT_EQ(bytes.find("\x1b[2J"), std::string::npos);
+  local.Write(bytes);
+  EXPECT_EQ(testing::ScreenLines(local.fb()), testing::ScreenLines(f));
+  EXPECT_EQ(local.scrollback().end_number(), history);
+}
+
+TEST(DisplayNormalScreenTest, ScrolledScreenIsRewrittenNotScrolled) {
+  DisplayCapabilities caps = DisplayCapabilities::Client(true, true, true, "");
+  caps.normal_screen = true;
+  const Display normal(caps);
+  Emulator remote(10, 4);
+  remote.Write("a\r\nb\r\nc\r\nd");
+  Framebuffer before = remote.fb();
+  Emulator local = LocalTerminal(10, 4);
+  local.Write(normal.NewFrame(false, Framebuffer(10, 4), before));
+  const uint64_t history = local.scrollback().end_number();
+  remote.Write("\r\ne\r\nf");
+  const std::string bytes = normal.NewFrame(true, before, remote.fb());
+  EXPECT_EQ(bytes.find('r'), std::string::npos) << "no scroll region";
+  local.Write(bytes);
+  EXPECT_EQ(testing::ScreenLines(local.fb()), testing::ScreenLines(remote.fb()));
+  EXPECT_EQ(local.scrollback().end_number(), history);
+}
+
+// Whatever the screens do, a normal-screen diff reproduces them and puts
+// nothing into the terminal's own history.
+TEST(DisplayNormalScreenTest, NothingReachesTheTerminalHistory) {
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    SeededRandom rng(seed);
+    RandomTerminalInput input(&rng);
+    const int cols = 2 + static_cast<int>(rng.Uniform(30));
+    const int rows = 1 + static_cast<int>(rng.Uniform(10));
+    DisplayCapabilities caps = DisplayCapabilities::Client(seed % 2 == 0, seed % 3 != 0, true, "");
+    caps.normal_screen = true;
+    const Display normal(caps);
+    Emulator remote(cols, rows);
+    Emulator local = LocalTerminal(cols, rows);
+    const uint64_t history = local.scrollback().end_number();
+    Framebuffer shown = remote.fb();
+    local.Write(normal.NewFrame(false, shown, shown));
+    for (int frame = 0; frame < 20; ++frame) {
+      input.Apply(&remote, 1 + static_cast<int>(rng.Uniform(6)));
+      const Framebuffer& next = remote.fb();
+      local.Write(normal.NewFrame(true, shown, next));
+      shown = next;
+      Framebuffer drawn = local.fb();
+      Framebuffer want = next;
+      StripLinksAndAlternateScroll(&drawn);
+      StripLinksAndAlternateScroll(&want);
+      drawn.set_title(want.title());  // a client never sends a title reset
+      std::string why;
+      ASSERT_TRUE(DisplayEquivalent(drawn, want, &why))
+          << "seed " << seed << " frame " << frame << ": " << why;
+      ASSERT_EQ(local.scrollback().end_number(), history) << "seed " << seed << " frame " << frame;
+    }
+  }
+}
+
 // ---- Properties ----
 
 // One server emulator; a replica follows it diff by diff (the real flow,
