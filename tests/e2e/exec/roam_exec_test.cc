@@ -19,6 +19,7 @@
 #include "e2e/ssh/process_view.h"
 #include "support/sshd_fixture.h"
 #include "support/subprocess.h"
+#include "support/tmux_session.h"
 
 namespace roam::testing {
 namespace {
@@ -100,6 +101,26 @@ TEST_F(RoamExecTest, TenMebibytesOfStdinReachTheCommandWhoseOutputComesBack) {
   // And the bytes themselves, back through stdout.
   ASSERT_EQ(Roam("", "cat", input), 0) << err_;
   EXPECT_TRUE(out_ == input) << out_.size() << " bytes came back";
+}
+
+TEST_F(RoamExecTest, OnATerminalTheOutputStaysAndTheStatusComesBack) {
+  ASSERT_TRUE(HaveProgram("tmux")) << "tmux missing";
+  // The default for an interactive terminal: a pty, the screen drawn as
+  // usual; when the command ends its output stays and roam returns its
+  // status. (As with Mosh, the words after -- are the program and its
+  // arguments.)
+  const std::string command =
+      ShellQuote(RoamProgram("roam")) + " --ssh=" + ShellQuote(sshd_.SshCommandString()) + " " +
+      sshd_.user() + "@127.0.0.1 -- sh -c " +
+      ShellQuote("echo pty-out-$((6*7)); [ -t 0 ] && echo on-a-tty; exit 3") +
+      "; echo ROAM_EXIT=$?; exec sleep 3600";
+  TmuxSession pane(command, 80, 24, {"LANG=C.UTF-8", "TERM=xterm-256color"});
+  ASSERT_TRUE(pane.started());
+  ASSERT_TRUE(pane.WaitForText("ROAM_EXIT=", kRunTimeout)) << pane.CaptureText();
+  const std::string screen = pane.CaptureText();
+  EXPECT_NE(screen.find("pty-out-42"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("on-a-tty"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("ROAM_EXIT=3"), std::string::npos) << screen;
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 //  * A tmux pane that runs the same commands directly is the oracle: after
 //    `seq`, 2,000 coloured lines, `less`, `vim` and `man`, and after `clear`, the
 //    roam pane's history plus screen equal the direct pane's, attributes
-//    included, on the lossy and the intercontinental profiles (80x24).
+//    included, on the lossy and the intercontinental profiles (80x24 and 132x43).
 //
 // Both sides keep 50,000 lines (ROAM_SCROLLBACK), so no marker may appear.
 
@@ -47,12 +47,14 @@ constexpr const char* kCommandEnd = "echo ok-$((1+0))";
 
 class ScrollbackRoamingTest : public ::testing::Test {
  protected:
-  void Start(const std::string& profile_name) {
+  void Start(const std::string& profile_name, int cols = 80, int rows = 24) {
     Result<netsim::Profile> profile = netsim::ProfileByName(profile_name);
     ASSERT_TRUE(profile.ok()) << profile.status().message();
     RelayedSessionOptions options;
     options.prompt = kPrompt;
     options.profile = *profile;
+    options.cols = cols;
+    options.rows = rows;
     options.env = {"ROAM_SCROLLBACK=50000"};
     options.history_limit = 60000;
     const std::string error = session_.Start(options);
@@ -80,14 +82,15 @@ class ScrollbackRoamingTest : public ::testing::Test {
   }
 
   // The direct-pane comparison (e2e/common/history_lines.h) over `profile`.
-  void CompareWithADirectPane(const std::string& profile) {
+  void CompareWithADirectPane(const std::string& profile, int cols = 80, int rows = 24) {
     ASSERT_TRUE(HaveProgram("less") && HaveProgram("vim"));
-    ASSERT_NO_FATAL_FAILURE(Start(profile));
+    ASSERT_NO_FATAL_FAILURE(Start(profile, cols, rows));
     char tmpl[] = "/tmp/roam-e2e-scrollback-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     const std::string dir = tmpl;
-    std::unique_ptr<TmuxSession> direct = OpenDirectPane(
-        std::string("env 'PS1=") + kPrompt + "' /bin/sh", 80, 24, {"TERM=xterm-256color"}, 60000);
+    std::unique_ptr<TmuxSession> direct =
+        OpenDirectPane(std::string("env 'PS1=") + kPrompt + "' /bin/sh", cols, rows,
+                       {"TERM=xterm-256color"}, 60000);
     EXPECT_TRUE(direct->started());
     if (direct->started() && direct->WaitForText("e2e$", kStepTimeout)) {
       EXPECT_NO_FATAL_FAILURE(CompareScrollbackSession(session_.pane(), *direct, dir, kStepTimeout))
@@ -105,6 +108,14 @@ TEST_F(ScrollbackRoamingTest, HistoryEqualsADirectPaneOnALossyLink) {
 
 TEST_F(ScrollbackRoamingTest, HistoryEqualsADirectPaneOnALongLink) {
   CompareWithADirectPane("intercontinental");
+}
+
+TEST_F(ScrollbackRoamingTest, HistoryEqualsADirectPaneOnALossyLinkAt132x43) {
+  CompareWithADirectPane("lossy", 132, 43);
+}
+
+TEST_F(ScrollbackRoamingTest, HistoryEqualsADirectPaneOnALongLinkAt132x43) {
+  CompareWithADirectPane("intercontinental", 132, 43);
 }
 
 TEST_F(ScrollbackRoamingTest, AnOutageAndAnAddressChangeMidOutputLoseNoLine) {

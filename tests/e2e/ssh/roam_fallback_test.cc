@@ -64,6 +64,10 @@ TEST(RoamFallbackTest, UsesStockMoshServerWhenNoRoamServerIsOnThePath) {
   TypeLine(pane, "exit");
   ASSERT_TRUE(pane.WaitForText("ROAM_EXIT=", kExitTimeout)) << context();
   EXPECT_NE(pane.CaptureText().find("ROAM_EXIT=0"), std::string::npos) << context();
+  // A stock mosh-server reports no exit status: one line says so.
+  EXPECT_NE(pane.CaptureText().find("the server does not report the command's exit status"),
+            std::string::npos)
+      << context();
   EXPECT_TRUE(PollUntil([&] { return sshd.RemoteProcesses().empty(); }, kExitTimeout))
       << DescribeProcesses(sshd.RemoteProcesses()) << context();
 }

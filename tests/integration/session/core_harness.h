@@ -270,8 +270,9 @@ class CoreHarness {
     if (!server_.release_child()) return;
     if (!program_started_) {
       program_started_ = true;
-      program_output_ += shell_.Start();
-      server_.OnPtyOutput(shell_.Start(), now);
+      const std::string prompt = shell_.Start();
+      program_output_ += prompt;
+      server_.OnPtyOutput(prompt, now);
     }
     if (!server_.pty_input().empty()) {
       std::string input = server_.pty_input();
