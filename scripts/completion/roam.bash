@@ -57,7 +57,7 @@ _roam() {
       ;;
     -*)
       COMPREPLY=($(compgen -W '--ssh= --server= --install-server --port= --predict= --family=
-        --bind-server= --no-init --no-clipboard --channel-test= --transport= --no-ssh-pty
+        --bind-server= --no-init --no-clipboard --scrollback= --channel-test= --transport= --no-ssh-pty
         --local --verbose --help --version -a -n -4 -6 -p -T -t -L -R -D -A -N -v' -- "$cur"))
       [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
       return 0
