@@ -955,6 +955,31 @@ def pct(values, q):
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
+def latency_summary(lat, profile):
+    """The keystroke rows of a typing run: `lat` holds each key's echo
+    latency in s (None: never shown). Keys faster than the link's minimum
+    RTT less a margin count as predicted."""
+    got = [x for x in lat if x is not None]
+    p = PROFILES[profile]
+    min_rtt = 2 * (p["delay_ms"] - p["jitter_ms"]) / 1000
+    threshold = min_rtt - max(0.010, 0.2 * min_rtt)
+    out = {
+        "keystroke_latency_s": lat,
+        "keystrokes": len(lat),
+        "keystrokes_never_shown": len(lat) - len(got),
+        "latency_median_ms": pct(got, 0.5) * 1000 if got else None,
+        "latency_p95_ms": pct(got, 0.95) * 1000 if got else None,
+        "latency_p99_ms": pct(got, 0.99) * 1000 if got else None,
+        "prediction_threshold_ms": threshold * 1000,
+    }
+    if threshold > 0 and lat:
+        out["predicted_share"] = sum(1 for x in got if x < threshold) / len(lat)
+    else:
+        out["predicted_share"] = None
+        out["predicted_share_na"] = "RTT below margin"
+    return out
+
+
 def type_measured(sess, text, record):
     """Types `text` one key at a time; measures each non-space key's echo."""
     c = sess.client
@@ -1041,22 +1066,7 @@ def measure_interactive(ctx, system, profile):
         c.write(b"\r")
         sync_prompt(sess)
 
-        got = [x for x in lat if x is not None]
-        p = PROFILES[profile]
-        min_rtt = 2 * (p["delay_ms"] - p["jitter_ms"]) / 1000
-        threshold = min_rtt - max(0.010, 0.2 * min_rtt)
-        out["keystroke_latency_s"] = lat
-        out["keystrokes"] = len(lat)
-        out["keystrokes_never_shown"] = len(lat) - len(got)
-        out["latency_median_ms"] = pct(got, 0.5) * 1000 if got else None
-        out["latency_p95_ms"] = pct(got, 0.95) * 1000 if got else None
-        out["latency_p99_ms"] = pct(got, 0.99) * 1000 if got else None
-        out["prediction_threshold_ms"] = threshold * 1000
-        if threshold > 0 and lat:
-            out["predicted_share"] = sum(1 for x in got if x < threshold) / len(lat)
-        else:
-            out["predicted_share"] = None
-            out["predicted_share_na"] = "RTT below margin"
+        out.update(latency_summary(lat, profile))
         out["hidden_keys"] = len(hidden)
         out["hidden_keys_drawn"] = drawn
         out["hidden_keys_drawn_detail"] = drawn_detail
@@ -1182,28 +1192,15 @@ def measure_lines(ctx, system, profile):
                               "drawn": drawn, "drawn_detail": detail}
         out["secrets"] = secrets
 
-        got = [x for x in lat if x is not None]
-        got_first = [x for x in first if x is not None]
-        p = PROFILES[profile]
-        min_rtt = 2 * (p["delay_ms"] - p["jitter_ms"]) / 1000
-        threshold = min_rtt - max(0.010, 0.2 * min_rtt)
-        out["keystroke_latency_s"] = lat
+        out.update(latency_summary(lat, profile))
         out["first_key_latency_s"] = first
-        out["keystrokes"] = len(lat)
-        out["keystrokes_never_shown"] = len(lat) - len(got)
-        out["latency_median_ms"] = pct(got, 0.5) * 1000 if got else None
-        out["latency_p95_ms"] = pct(got, 0.95) * 1000 if got else None
-        out["latency_p99_ms"] = pct(got, 0.99) * 1000 if got else None
+        got_first = [x for x in first if x is not None]
         out["first_key_latency_median_ms"] = pct(got_first, 0.5) * 1000 if got_first else None
         out["first_key_latency_p95_ms"] = pct(got_first, 0.95) * 1000 if got_first else None
-        out["prediction_threshold_ms"] = threshold * 1000
-        if threshold > 0 and lat:
-            out["predicted_share"] = sum(1 for x in got if x < threshold) / len(lat)
-            out["first_keys_predicted_share"] = (
-                sum(1 for x in got_first if x < threshold) / len(first) if first else None)
-        else:
-            out["predicted_share"] = out["first_keys_predicted_share"] = None
-            out["predicted_share_na"] = "RTT below margin"
+        threshold = out["prediction_threshold_ms"] / 1000
+        out["first_keys_predicted_share"] = (
+            sum(1 for x in got_first if x < threshold) / len(first)
+            if threshold > 0 and lat and first else None)
     finally:
         sess.close()
     out["netsim_stats"] = sess.stats
