@@ -8,7 +8,6 @@
 // Every run must leave no server behind.
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,6 +18,7 @@
 
 #include "base/random.h"
 #include "e2e/common/process_probe.h"
+#include "e2e/common/sha256_hex.h"
 #include "session/test_services.h"
 #include "support/proc_scan.h"
 #include "support/subprocess.h"
@@ -29,19 +29,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kRunTimeout(60000);
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[32];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
-  std::string hex;
-  char b[3];
-  for (unsigned int i = 0; i < n; ++i) {
-    std::snprintf(b, sizeof b, "%02x", digest[i]);
-    hex += b;
-  }
-  return hex;
-}
 
 class ChannelTestCliTest : public ::testing::Test {
  protected:

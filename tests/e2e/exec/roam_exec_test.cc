@@ -5,7 +5,6 @@
 // roam's own failures). Nothing of the session may be left afterwards.
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +15,7 @@
 
 #include "base/random.h"
 #include "e2e/common/process_probe.h"
+#include "e2e/common/sha256_hex.h"
 #include "e2e/ssh/process_view.h"
 #include "support/sshd_fixture.h"
 #include "support/subprocess.h"
@@ -27,19 +27,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kRunTimeout(60000);
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[32];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
-  std::string hex;
-  char b[3];
-  for (unsigned int i = 0; i < n; ++i) {
-    std::snprintf(b, sizeof b, "%02x", digest[i]);
-    hex += b;
-  }
-  return hex;
-}
 
 class RoamExecTest : public ::testing::Test {
  protected:
