@@ -5,23 +5,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <sstream>
+
+#include "support/subprocess.h"
 
 namespace roam::testing {
 
-namespace {
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-}  // namespace
-
 bool ReadProcInfo(pid_t pid, ProcInfo* info) {
-  const std::string stat = ReadWholeFile("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = ReadFileBytes("/proc/" + std::to_string(pid) + "/stat");
   // "pid (comm) S ppid ..."; comm may contain spaces and parentheses.
   const size_t close_paren = stat.rfind(')');
   if (close_paren == std::string::npos) return false;
@@ -53,7 +44,7 @@ std::vector<pid_t> ProcessesWithEnvironmentEntry(const std::string& marker) {
   const pid_t self = getpid();
   for (pid_t pid : AllPids()) {
     if (pid == self) continue;
-    const std::string environ = ReadWholeFile("/proc/" + std::to_string(pid) + "/environ");
+    const std::string environ = ReadFileBytes("/proc/" + std::to_string(pid) + "/environ");
     // Entries are NUL-terminated; match a whole entry.
     size_t at = environ.find(marker);
     while (at != std::string::npos) {

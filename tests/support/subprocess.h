@@ -83,7 +83,9 @@ bool PollUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
 // Whether an executable with this name is on PATH.
 bool HaveProgram(const std::string& name);
 
-// The whole file's bytes ("" if it cannot be read).
+// The whole file's bytes: what could be read before an error ("" if it
+// cannot be opened). Never throws: a /proc file of a process that exits
+// while it is read fails with ESRCH.
 std::string ReadFileBytes(const std::string& path);
 
 }  // namespace roam::testing

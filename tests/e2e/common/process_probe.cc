@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "support/subprocess.h"
@@ -14,8 +13,7 @@ std::string RoamProgram(const std::string& name) { return std::string(ROAM_BIN_D
 
 bool ProcessAlive(pid_t pid) {
   if (pid <= 0 || kill(pid, 0) != 0) return false;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string stat = ReadFileBytes("/proc/" + std::to_string(pid) + "/stat");
   // "pid (comm) S ...": the state follows the last ')'.
   const auto close = stat.rfind(')');
   if (close == std::string::npos || close + 2 >= stat.size()) return false;
@@ -27,7 +25,7 @@ bool WaitForProcessExit(pid_t pid, std::chrono::milliseconds timeout) {
 }
 
 std::optional<long> VmRssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::istringstream in(ReadFileBytes("/proc/" + std::to_string(pid) + "/status"));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("VmRSS:", 0) == 0) {
@@ -45,9 +43,7 @@ std::string ChildrenOf(pid_t pid) {
   const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
   std::error_code ec;
   for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
-    std::ifstream in(task.path() / "children");
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    all += s;
+    all += ReadFileBytes((task.path() / "children").string());
   }
   return all;
 }

@@ -57,8 +57,7 @@ constexpr int kPaneHistory = 60000;
 std::optional<pid_t> FindProcess(const std::string& program, const std::string& arg) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
-    std::ifstream in(e.path() / "cmdline");
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string s = ReadFileBytes((e.path() / "cmdline").string());
     const std::string argv0 = s.substr(0, s.find('\0'));
     if (argv0.size() < program.size() ||
         argv0.compare(argv0.size() - program.size(), program.size(), program) != 0) {

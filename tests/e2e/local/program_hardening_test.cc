@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,7 @@ std::vector<std::string> Unprivileged(std::vector<std::string> argv) {
 
 // The real uid of `pid` (the first field of "Uid:" in /proc/<pid>/status).
 std::optional<uid_t> RealUid(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::istringstream in(ReadFileBytes("/proc/" + std::to_string(pid) + "/status"));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("Uid:", 0) == 0) return static_cast<uid_t>(std::stoul(line.substr(4)));
@@ -80,7 +81,7 @@ std::optional<uid_t> RealUid(pid_t pid) {
 
 // Peak resident memory of `pid` so far (VmHWM, KiB).
 std::optional<long> PeakRssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::istringstream in(ReadFileBytes("/proc/" + std::to_string(pid) + "/status"));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
@@ -136,8 +137,7 @@ TEST_F(ProgramHardeningTest, RoamClientIsNotDumpableAndLeavesNoKeyInItsEnvironme
       << "the client never dropped to nobody";
   EXPECT_TRUE(PollUntil([&] { return NonDumpable(pid); }, kStepTimeout)) << NonDumpable(pid);
 
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ");
-  std::string environ((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string environ = ReadFileBytes("/proc/" + std::to_string(pid) + "/environ");
   if (geteuid() == 0) {
     ASSERT_FALSE(environ.empty()) << "root can read a non-dumpable process's environment";
   }
@@ -157,8 +157,7 @@ TEST_F(ProgramHardeningTest, RoamServerIsNotDumpable) {
 bool ProcessWithArgument(const std::string& arg) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
-    std::ifstream in(e.path() / "cmdline");
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string s = ReadFileBytes((e.path() / "cmdline").string());
     if (s.find(std::string(1, '\0') + arg + std::string(1, '\0')) != std::string::npos) return true;
   }
   return false;

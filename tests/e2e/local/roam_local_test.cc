@@ -64,8 +64,7 @@ void TypeLine(TmuxSession& t, const std::string& line) {
 bool ProcessWithCmdline(const std::string& cmdline) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
-    std::ifstream in(e.path() / "cmdline");
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string s = ReadFileBytes((e.path() / "cmdline").string());
     if (s == cmdline) return true;
   }
   return false;
@@ -75,8 +74,7 @@ bool ProcessWithCmdline(const std::string& cmdline) {
 bool ProcessWithArgument(const std::string& arg) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
-    std::ifstream in(e.path() / "cmdline");
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string s = ReadFileBytes((e.path() / "cmdline").string());
     if (s.find(std::string(1, '\0') + arg + std::string(1, '\0')) != std::string::npos) return true;
   }
   return false;

@@ -6,19 +6,14 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string_view>
 #include <system_error>
+
+#include "support/subprocess.h"
 
 namespace roam::testing {
 
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // Whether the NUL-separated `block` holds `entry` as one whole entry.
 bool HoldsEntry(const std::string& block, const std::string& entry) {
@@ -55,7 +50,9 @@ std::string ExecutableOf(pid_t pid) {
   return path;
 }
 
-std::string CmdlineOf(pid_t pid) { return ReadAll("/proc/" + std::to_string(pid) + "/cmdline"); }
+std::string CmdlineOf(pid_t pid) {
+  return ReadFileBytes("/proc/" + std::to_string(pid) + "/cmdline");
+}
 
 std::string CmdlineFrom(const std::vector<std::string>& words) {
   std::string out;
@@ -88,7 +85,7 @@ std::vector<pid_t> ProcessesRunning(const std::string& path, const std::string& 
       continue;
     const pid_t pid = static_cast<pid_t>(std::strtol(name.c_str(), nullptr, 10));
     if (ExecutableOf(pid) != target) continue;
-    if (HoldsEntry(ReadAll("/proc/" + name + "/environ"), env_entry)) found.push_back(pid);
+    if (HoldsEntry(ReadFileBytes("/proc/" + name + "/environ"), env_entry)) found.push_back(pid);
   }
   return found;
 }

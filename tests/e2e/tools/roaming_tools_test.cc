@@ -21,10 +21,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "e2e/common/process_probe.h"
@@ -172,8 +172,7 @@ bool Echoes(int fd, const std::string& text, milliseconds limit = milliseconds(2
 std::string DescribeProcesses(const std::vector<pid_t>& pids) {
   std::string out;
   for (pid_t pid : pids) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string cmdline = ReadFileBytes("/proc/" + std::to_string(pid) + "/cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     out += "\n  " + std::to_string(pid) + ": " + cmdline;
   }
@@ -214,7 +213,8 @@ class RoamingToolsTest : public ::testing::Test {
     sshd_->RemotePathPrepend(ROAM_BIN_DIR);
     ASSERT_TRUE(sshd_->Start()) << sshd_->error();
     dir_ = sshd_->dir();
-    roam_ = WriteRoamWrapper(dir_, sshd_->SshCommandString());
+    // -v: on a failure, the tools' output says how each session's paths went.
+    roam_ = WriteRoamWrapper(dir_, sshd_->SshCommandString(), "-v");
     remote_ = sshd_->user() + "@" + link_->server_address();
   }
   void TearDown() override {
@@ -291,10 +291,17 @@ TEST_F(RoamingToolsTest, RsyncSftpScpAndGitSurviveARebindTwoMovesAndA30sOutage) 
     EXPECT_FALSE(tool->Wait(milliseconds(0)).has_value())
         << "finished before the outage: " << tool->output();
   }
-  for (auto* tool : {rsync.get(), sftp.get(), scp.get(), git.get(), clone.get()}) {
+  const std::pair<const char*, Subprocess*> tools[] = {{"rsync", rsync.get()},
+                                                       {"sftp", sftp.get()},
+                                                       {"scp", scp.get()},
+                                                       {"git push", git.get()},
+                                                       {"git clone", clone.get()}};
+  for (const auto& [name, tool] : tools) {
     std::optional<int> status = tool->Wait(milliseconds(150000));
-    ASSERT_TRUE(status.has_value()) << tool->output();
-    EXPECT_EQ(*status, 0) << tool->output();
+    ASSERT_TRUE(status.has_value())
+        << name << " still runs 120 s after the outage; its output:\n"
+        << tool->output() << "\nsession processes:" << DescribeProcesses(sshd_->RemoteProcesses());
+    EXPECT_EQ(*status, 0) << name << ": " << tool->output();
   }
   EXPECT_EQ(TreeDigest(dir_ + "/src"), TreeDigest(dir_ + "/dst"));
   EXPECT_EQ(FileDigest(dir_ + "/sftp.bin"), FileDigest(dir_ + "/sftp-up.bin"));

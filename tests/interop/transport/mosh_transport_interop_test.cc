@@ -14,7 +14,6 @@
 #include <poll.h>
 #include <signal.h>
 
-#include <fstream>
 #include <regex>
 #include <string>
 
@@ -72,9 +71,7 @@ bool RunUntil(Pump* pump, const SystemClock& clock, const std::function<bool()>&
 bool ProcessGone(pid_t pid) {
   if (kill(pid, 0) != 0) return true;
   // A zombie that nobody has reaped yet has exited too.
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
+  const std::string line = testing::ReadFileBytes("/proc/" + std::to_string(pid) + "/stat");
   auto close = line.rfind(')');
   return close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z';
 }
