@@ -108,13 +108,14 @@ Status DatagramPaths::Flush(TimePoint now) {
 
   Status result;
   const PathSelector::Path path = selector_.SendPath(now);
-  const bool probe = selector_.TakeUdpProbe(now);
-  bool probed = false;
-  for (net::OutgoingDatagram& d : core_->Tick(now)) {
+  std::vector<net::OutgoingDatagram> datagrams = core_->Tick(now);
+  // A probe is taken only with a datagram to carry it.
+  bool probe = !datagrams.empty() && selector_.TakeUdpProbe(now);
+  for (net::OutgoingDatagram& d : datagrams) {
     if (path == PathSelector::Path::kStream && stream_) {
       (void)stream_->link->Send(d.bytes);  // a full stream drops, like a full queue
-      if (!probe || probed) continue;
-      probed = true;  // one copy over UDP: if it answers, UDP is back
+      if (!probe) continue;
+      probe = false;  // one copy over UDP: if it answers, UDP is back
     }
     Status s = udp_->Send(d);
     if (s.ok()) continue;

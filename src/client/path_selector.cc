@@ -82,7 +82,10 @@ bool PathSelector::TakeUdpProbe(TimePoint now) {
 
 TimePoint PathSelector::NextWakeup(TimePoint now) const {
   if (mode_ != TransportMode::kAuto) return kNever;
-  TimePoint t = udp_ever_ ? last_udp_ + kUdpSilence : start_ + kFallbackAfter;
+  // The moment UDP counts as blocked matters only while it is ahead: once
+  // passed, nothing changes until something arrives.
+  const TimePoint blocked_at = udp_ever_ ? last_udp_ + kUdpSilence : start_ + kFallbackAfter;
+  TimePoint t = blocked_at > now ? blocked_at : kNever;
   if (SendPath(now) == Path::kStream) t = std::min(t, last_probe_ + kProbeInterval);
   return std::max(t, now);
 }

@@ -202,10 +202,11 @@ class RoamingToolsTest : public ::testing::Test {
     std::string why;
     if (!NetnsLink::Available(ROAM_NETSIM_BINARY, &why)) GTEST_SKIP() << why;
     ASSERT_TRUE(SshdFixture::Available());
-    // 3 MB/s, so that transfers are still running when the network changes
-    // (100 MB in all: some 33 s).
+    // 250 kB/s until the outage: whatever the machine's speed, no transfer
+    // of 20 MB can end before the network changes (at most 65 s from the
+    // start, some 16 MB). Roam() then lifts the limit.
     link_ = std::make_unique<NetnsLink>(
-        ROAM_NETSIM_BINARY, std::vector<std::string>{"--delay-ms", "5", "--rate-kbit", "24000"});
+        ROAM_NETSIM_BINARY, std::vector<std::string>{"--delay-ms", "5", "--rate-kbit", "2000"});
     ASSERT_TRUE(link_->Start()) << link_->error();
     sshd_ = std::make_unique<SshdFixture>();
     sshd_->UseNetworkNamespaces(link_->server_netns(), link_->server_address(),
@@ -240,6 +241,9 @@ class RoamingToolsTest : public ::testing::Test {
     EXPECT_NE(link_->Control("move").find("NETSIM OK move"), std::string::npos);
     std::this_thread::sleep_for(seconds(1));
     EXPECT_EQ(link_->Control("outage 30"), "NETSIM OK outage");
+    // Once the link is back, a LAN: the rest goes as fast as the machine
+    // can move it.
+    EXPECT_EQ(link_->Control("profile lan"), "NETSIM OK profile lan");
   }
 
   std::unique_ptr<Subprocess> InClient(const std::string& command) {

@@ -70,6 +70,28 @@ TEST_F(PathSelectorTest, OnTheStreamUdpIsProbedEveryIntervalAndAnAnswerBringsItB
   EXPECT_FALSE(s.TakeUdpProbe(Now() + 1s));  // UDP works: no probing
 }
 
+// An outage longer than the silence: UDP counts as blocked and stays so
+// until something arrives, so the selector has nothing to wake up for (it
+// used to ask for a wake-up at once, every time: a busy loop for as long as
+// the outage lasted). On a stream, only the next probe is due.
+TEST_F(PathSelectorTest, ALongSilenceAsksForNoWakeUpButTheNextProbe) {
+  PathSelector s(TransportMode::kAuto, Now());
+  s.OnReceived(Path::kUdp, Now());
+  EXPECT_EQ(s.NextWakeup(Now()), Now() + PathSelector::kUdpSilence);
+  Advance(PathSelector::kUdpSilence + 5s);
+  ASSERT_TRUE(s.WantStream(Now()));
+  EXPECT_EQ(s.NextWakeup(Now()), kNever);  // no stream up yet: nothing to decide
+  s.OnStreamUp(Now());
+  EXPECT_EQ(s.NextWakeup(Now()), Now() + PathSelector::kProbeInterval);
+  Advance(PathSelector::kProbeInterval);
+  EXPECT_TRUE(s.TakeUdpProbe(Now()));
+  EXPECT_EQ(s.NextWakeup(Now()), Now() + PathSelector::kProbeInterval);
+
+  PathSelector never_heard(TransportMode::kAuto, Now());
+  Advance(PathSelector::kFallbackAfter + 1s);
+  EXPECT_EQ(never_heard.NextWakeup(Now()), kNever);
+}
+
 TEST_F(PathSelectorTest, FixedModesNeverSwitch) {
   PathSelector udp(TransportMode::kUdp, Now());
   PathSelector tcp(TransportMode::kTcp, Now());
