@@ -323,7 +323,7 @@ int Main(int argc, char** argv) {
   } else if (transport != roam::client::TransportMode::kUdp) {
     const std::vector<std::string> relay_argv =
         options.local
-            ? roam::client::RelayLocalArgv(options, launched.connect->port)
+            ? roam::client::RelayLocalArgv(options, *launched.ip, launched.connect->port)
             : roam::client::RelaySshArgv(options, SelfPath(argv[0]), launched.connect->port);
     stream_opener = [relay_argv]() -> std::optional<roam::client::OpenedStream> {
       roam::Result<roam::client::StreamProcess> p =

@@ -78,10 +78,9 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", roam::session::ServerUsageLine(kProgram).c_str());
   }
   if (options.mode == roam::session::ServerOptions::Mode::kRelay) {
-    // `relay PORT`: the session on this machine's loopback (or the address
-    // given with -i).
+    // `relay [IP] PORT`: the session on this machine (session/stream_relay.h).
     roam::Result<roam::net::Address> session =
-        roam::net::Address::Parse(options.bind_ip.value_or("127.0.0.1"), options.relay_port);
+        roam::session::RelayTarget(options.bind_ip, Env("SSH_CONNECTION"), options.relay_port);
     if (!session.ok()) {
       std::fprintf(stderr, "%s: %s\n", kProgram, session.status().message().c_str());
       return 1;

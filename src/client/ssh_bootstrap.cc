@@ -652,11 +652,13 @@ std::vector<std::string> RelaySshArgv(const RoamOptions& options, std::string_vi
   return argv;
 }
 
-std::vector<std::string> RelayLocalArgv(const RoamOptions& options, uint16_t port) {
+std::vector<std::string> RelayLocalArgv(const RoamOptions& options, const std::string& ip,
+                                        uint16_t port) {
   Result<std::vector<std::string>> words = SplitShellWords(RelayProgram(options));
   std::vector<std::string> argv =
       words.ok() && !words->empty() ? *words : std::vector<std::string>{"roam-server"};
   argv.push_back("relay");
+  argv.push_back(ip);
   argv.push_back(std::to_string(port));
   return argv;
 }

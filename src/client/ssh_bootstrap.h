@@ -192,8 +192,10 @@ std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view se
 // asking anything (BatchMode), for when the first stream is gone.
 std::vector<std::string> RelaySshArgv(const RoamOptions& options, std::string_view self_path,
                                       uint16_t port);
-// The same for --local: the server program itself.
-std::vector<std::string> RelayLocalArgv(const RoamOptions& options, uint16_t port);
+// The same for --local: the server program itself, sending to `ip`, the
+// address the client reaches the local session at.
+std::vector<std::string> RelayLocalArgv(const RoamOptions& options, const std::string& ip,
+                                        uint16_t port);
 
 // Environment changes for the ssh process: SHELL=/bin/sh (ssh runs the
 // ProxyCommand with $SHELL) and MOSH_PREDICTION_DISPLAY removed (it is the

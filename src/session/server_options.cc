@@ -153,10 +153,16 @@ Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
   if (head.empty()) return out;  // legacy: `roam-server` alone
 
   if (head[0] == "relay") {
-    std::optional<long> port = head.size() == 2 ? ParseDecimal(head[1], 65535) : std::nullopt;
-    if (!port || *port == 0) return InvalidArgument("usage: relay PORT");
+    // `relay PORT` or `relay IP PORT`.
+    const bool with_ip = head.size() == 3;
+    std::optional<long> port = head.size() == 2 || with_ip ? ParseDecimal(head.back(), 65535)
+                                                           : std::nullopt;
+    if (!port || *port == 0 || (with_ip && !IsNumericIp(head[1]))) {
+      return InvalidArgument("usage: relay [IP] PORT");
+    }
     out.mode = ServerOptions::Mode::kRelay;
     out.relay_port = static_cast<uint16_t>(*port);
+    if (with_ip) out.bind_ip = head[1];
     return out;
   }
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <functional>
 
+#include "session/ssh_connection.h"
+
 namespace roam::session {
 
 net::Address LocalSessionAddress(const net::Address& bound) {
@@ -16,6 +18,15 @@ net::Address LocalSessionAddress(const net::Address& bound) {
   if (host == "0.0.0.0" || host.empty()) return *net::Address::Parse("127.0.0.1", bound.port());
   if (host == "::") return *net::Address::Parse("::1", bound.port());
   return bound;
+}
+
+Result<net::Address> RelayTarget(const std::optional<std::string>& ip,
+                                 std::optional<std::string_view> ssh_connection, uint16_t port) {
+  if (ip) return net::Address::Parse(*ip, port);
+  if (std::optional<std::string> local = LocalIpFromSshConnection(ssh_connection)) {
+    return net::Address::Parse(*local, port);
+  }
+  return net::Address::Parse("127.0.0.1", port);
 }
 
 Result<std::unique_ptr<StreamRelay>> StreamRelay::Create(std::unique_ptr<net::StreamLink> link,

@@ -17,6 +17,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -60,6 +63,14 @@ int RunStdioRelay(const net::Address& session, const std::function<bool()>& sess
 // Where a relay on this machine reaches the session bound to `bound`: the
 // same address, or loopback for a wildcard one.
 net::Address LocalSessionAddress(const net::Address& bound);
+
+// Where `roam-server relay [IP] PORT` sends: to `ip` when given; else to the
+// local address of the ssh connection the relay runs under (from
+// `ssh_connection`, $SSH_CONNECTION), where a session started with -s is
+// bound and where a session bound to every address answers too; else to
+// loopback. Errors: kInvalidArgument for an `ip` that is not an address.
+Result<net::Address> RelayTarget(const std::optional<std::string>& ip,
+                                 std::optional<std::string_view> ssh_connection, uint16_t port);
 
 }  // namespace roam::session
 

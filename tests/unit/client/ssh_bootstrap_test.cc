@@ -293,8 +293,8 @@ TEST(SshArgvTest, RelayArgvAsksNothingAndRunsTheRelay) {
   EXPECT_EQ((Args{argv.begin(), argv.begin() + 6}),
             (Args{"ssh", "-p", "2222", "-o", "BatchMode=yes", "-T"}));
   EXPECT_EQ(argv.back(), "roam-server relay 60001");
-  EXPECT_EQ(RelayLocalArgv(ParseOk({"--local", "--server=/x/roam-server"}), 7),
-            (Args{"/x/roam-server", "relay", "7"}));
+  EXPECT_EQ(RelayLocalArgv(ParseOk({"--local", "--server=/x/roam-server"}), "127.0.0.1", 7),
+            (Args{"/x/roam-server", "relay", "127.0.0.1", "7"}));
 }
 
 TEST(RoamServerOnlyArgumentsTest, StreamsAndAgentGoOnlyToRoamServer) {

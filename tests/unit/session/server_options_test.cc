@@ -115,5 +115,16 @@ TEST(ServerOptionsTest, UsageLineNamesProgram) {
             "NAME=VALUE] [-- COMMAND...]");
 }
 
+TEST(ServerOptionsTest, RelayTakesAnAddressToSendTo) {
+  ServerOptions o = ParseOk({"relay", "127.0.0.1", "60001"});
+  EXPECT_EQ(o.mode, ServerOptions::Mode::kRelay);
+  EXPECT_EQ(o.relay_port, 60001);
+  EXPECT_EQ(o.bind_ip, "127.0.0.1");
+  EXPECT_EQ(ParseOk({"relay", "7"}).bind_ip, std::nullopt);
+  EXPECT_FALSE(ParseServerOptions({"relay"}).ok());
+  EXPECT_FALSE(ParseServerOptions({"relay", "somewhere", "7"}).ok());
+  EXPECT_FALSE(ParseServerOptions({"relay", "127.0.0.1", "7", "8"}).ok());
+}
+
 }  // namespace
 }  // namespace roam::session

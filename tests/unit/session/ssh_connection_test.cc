@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "session/stream_relay.h"
+
 namespace roam::session {
 namespace {
 
@@ -27,6 +29,20 @@ TEST(SshConnectionTest, MissingOrUnparseable) {
   EXPECT_EQ(LocalIpFromSshConnection("1.2.3.4 5 6.7.8.9"), std::nullopt);
   EXPECT_EQ(LocalIpFromSshConnection("1.2.3.4 5 hostname 22"), std::nullopt);
   EXPECT_EQ(LocalIpFromSshConnection("1.2.3.4 5 300.1.1.1 22"), std::nullopt);
+}
+
+// `roam-server relay PORT` under a new ssh connection reaches the session
+// where roam started it: bound (with -s) to the local address of the ssh
+// connection. Loopback would find nothing there, and the stream that was to
+// carry a session whose UDP is blocked stayed silent.
+TEST(RelayTargetTest, TheSshConnectionsLocalAddressUnlessAnAddressIsGiven) {
+  EXPECT_EQ(RelayTarget(std::nullopt, "198.18.1.2 40000 198.18.2.1 22", 60001)->ToString(),
+            "198.18.2.1:60001");
+  EXPECT_EQ(RelayTarget("127.0.0.1", "198.18.1.2 40000 198.18.2.1 22", 7)->ToString(),
+            "127.0.0.1:7");
+  EXPECT_EQ(RelayTarget(std::nullopt, std::nullopt, 7)->ToString(), "127.0.0.1:7");
+  EXPECT_EQ(RelayTarget(std::nullopt, "garbage", 7)->ToString(), "127.0.0.1:7");
+  EXPECT_FALSE(RelayTarget("not-an-address", std::nullopt, 7).ok());
 }
 
 }  // namespace
