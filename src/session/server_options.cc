@@ -155,8 +155,8 @@ Result<ServerOptions> ParseServerOptions(const std::vector<std::string>& args) {
   if (head[0] == "relay") {
     // `relay PORT` or `relay IP PORT`.
     const bool with_ip = head.size() == 3;
-    std::optional<long> port = head.size() == 2 || with_ip ? ParseDecimal(head.back(), 65535)
-                                                           : std::nullopt;
+    std::optional<long> port =
+        head.size() == 2 || with_ip ? ParseDecimal(head.back(), 65535) : std::nullopt;
     if (!port || *port == 0 || (with_ip && !IsNumericIp(head[1]))) {
       return InvalidArgument("usage: relay [IP] PORT");
     }

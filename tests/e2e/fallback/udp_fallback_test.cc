@@ -5,8 +5,10 @@
 //     its datagrams carried by the ssh connection that started the server;
 //     the time to decide is printed.
 //   * UDP blocked 10 s into a session and let through again 20 s later: a
-//     running `cat` keeps echoing the lines typed into it, moving to the
-//     stream and back to UDP, and every line arrives exactly once, in order.
+//     running `cat` keeps echoing the lines typed into it, moving to a
+//     stream through a new ssh connection (the first one was closed once
+//     UDP worked) and back to UDP, and every line arrives exactly once, in
+//     order.
 //   * --transport=tcp through an address change and a 30 s outage: the TCP
 //     stream is opened again and nothing is lost.
 // Needs root (label netns); skips with the reason otherwise.
@@ -117,6 +119,13 @@ TEST_F(UdpFallbackTest, UdpBlockedMidSessionAndBackLosesAndDoublesNothing) {
   type_for(seconds(10));
   ASSERT_EQ(link_->Control("block udp"), "NETSIM OK block udp");
   type_for(seconds(20));
+  // Carried by a stream through a new ssh connection (`roam-server relay`)
+  // while UDP is still blocked: everything typed so far has come back.
+  EXPECT_TRUE(
+      roam.ReadUntil([&](const std::string& out) { return out == typed; }, milliseconds(20000)))
+      << "while UDP was blocked, " << roam.output().size() << " of " << typed.size()
+      << " bytes came back\n"
+      << ReadFileBytes(err_path_);
   ASSERT_EQ(link_->Control("block none"), "NETSIM OK block none");
   type_for(seconds(10));
   roam.CloseStdin();

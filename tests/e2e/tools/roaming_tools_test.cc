@@ -196,6 +196,17 @@ bool GitPushUnderWay(const std::string& bare) {
   return false;
 }
 
+// A clone into `dir` is receiving its pack (git creates `dir` itself before
+// it reaches the remote).
+bool GitCloneUnderWay(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/.git/objects/pack", ec)) {
+    (void)entry;
+    return true;
+  }
+  return false;
+}
+
 class RoamingToolsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -204,9 +215,12 @@ class RoamingToolsTest : public ::testing::Test {
     ASSERT_TRUE(SshdFixture::Available());
     // 250 kB/s until the outage: whatever the machine's speed, no transfer
     // of 20 MB can end before the network changes (at most 65 s from the
-    // start, some 16 MB). Roam() then lifts the limit.
+    // start, some 16 MB). A short queue (a quarter second) keeps the ssh
+    // start of a late tool from waiting behind the others' data. Roam()
+    // lifts the limit once the outage has begun.
     link_ = std::make_unique<NetnsLink>(
-        ROAM_NETSIM_BINARY, std::vector<std::string>{"--delay-ms", "5", "--rate-kbit", "2000"});
+        ROAM_NETSIM_BINARY, std::vector<std::string>{"--delay-ms", "5", "--rate-kbit", "2000",
+                                                     "--queue-bytes", "65536"});
     ASSERT_TRUE(link_->Start()) << link_->error();
     sshd_ = std::make_unique<SshdFixture>();
     sshd_->UseNetworkNamespaces(link_->server_netns(), link_->server_address(),
@@ -287,7 +301,7 @@ TEST_F(RoamingToolsTest, RsyncSftpScpAndGitSurviveARebindTwoMovesAndA30sOutage) 
     return std::filesystem::exists(dir_ + "/dst", ec) &&
            std::filesystem::exists(dir_ + "/sftp-up.bin", ec) &&
            std::filesystem::exists(dir_ + "/scp-up.bin", ec) &&
-           std::filesystem::exists(dir_ + "/cloned", ec) && GitPushUnderWay(dir_ + "/origin.git");
+           GitCloneUnderWay(dir_ + "/cloned") && GitPushUnderWay(dir_ + "/origin.git");
   });
   // The outage has begun: every tool must still be at work, or the test
   // would show nothing.
