@@ -1,6 +1,6 @@
 // Fuzz target: opening datagrams and driving net::Connection with them.
 //
-// Everything runs under one fixed key (the throwaway key of spec §15), so the
+// Everything runs under one fixed key (the throwaway key of docs/protocol.md §15), so the
 // two captured datagrams in the seed corpus are authentic. The input is a
 // sequence of records, each:
 //

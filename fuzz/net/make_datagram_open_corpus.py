@@ -5,7 +5,7 @@ the record format). Run from this folder: ./make_datagram_open_corpus.py"""
 import os
 import struct
 
-# Spec §15: the first client->server and server->client datagrams of a
+# docs/protocol.md §15: the first client->server and server->client datagrams of a
 # captured session under the key SY36IMieR0NIt2yGTGVHrQ.
 CLIENT = bytes.fromhex(
     "0000000000000000"

@@ -204,7 +204,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s: %s\n", kProgram, w.c_str());
 
   std::fflush(nullptr);
-  // Ignore SIGHUP and SIGPIPE before the fork (spec §2.4): when the parent
+  // Ignore SIGHUP and SIGPIPE before the fork (docs/protocol.md §0.4): when the parent
   // exits, the kernel may hang up ssh's pty at once, and the child must not
   // die of that before its session installs its own handlers.
   signal(SIGHUP, SIG_IGN);

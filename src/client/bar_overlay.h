@@ -1,4 +1,4 @@
-// DrawBar: paints the notification bar (spec §11.2) onto a frame.
+// DrawBar: paints the notification bar (docs/protocol.md §13.3) onto a frame.
 //
 // The bar takes a whole row of the displayed screen: the row is white on
 // blue, the text bold white on blue; the cursor is hidden if it sits on

@@ -1,4 +1,4 @@
-// EscapeKey: the client's escape-key state machine (spec §11.1).
+// EscapeKey: the client's escape-key state machine (docs/protocol.md §13.2).
 //
 // The default escape key is Ctrl-^ (0x1E). After it, the next byte means:
 //   "."        quit;

@@ -1,4 +1,4 @@
-// RunFakeProxy: the ssh ProxyCommand half of `roam` (spec §2.1 step 3).
+// RunFakeProxy: the ssh ProxyCommand half of `roam` (docs/protocol.md §0.2 step 3).
 //
 // ssh runs `roam --fake-proxy -- HOST PORT` as its ProxyCommand. This
 // resolves HOST for the chosen address family, connects to it over TCP,

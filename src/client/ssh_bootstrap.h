@@ -1,5 +1,5 @@
 // SshBootstrap: the `roam` command's options and the ssh command line that
-// starts the server, in the style of the `mosh` wrapper (spec §2.1).
+// starts the server, in the style of the `mosh` wrapper (docs/protocol.md §0.2).
 //
 //   roam [options] [user@]host [--] [command...]
 //

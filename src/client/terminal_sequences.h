@@ -1,6 +1,6 @@
 // TerminalSequences: the fixed byte sequences the client writes to the
 // user's terminal at start, exit and suspend, and the window-title rules
-// (spec §9.5).
+// (docs/protocol.md §12.5).
 //
 //   start:    smcup (terminfo; left out with MOSH_NO_TERM_INIT), "ESC[?1h"
 //   exit:     "ESC[?1l ESC[0m ESC[?25h", mouse modes off (?1003 ?1002 ?1001

@@ -1,7 +1,7 @@
 // Key: the 16-byte AES-128 session key and its 22-character text form.
 //
 // mosh-server prints the key on its CONNECT line and mosh-client reads it from
-// MOSH_KEY (spec §2.3): standard base64 (RFC 4648 §4 alphabet A-Z a-z 0-9 + /)
+// MOSH_KEY (docs/protocol.md §0.3): standard base64 (RFC 4648 §4 alphabet A-Z a-z 0-9 + /)
 // of the 16 bytes with the trailing "==" removed, so exactly 22 characters
 // whose last one carries 2 data bits and 4 zero bits (one of A Q g w).
 //

@@ -1,5 +1,5 @@
 // Nonce words: the 64-bit value sent in clear at the head of every datagram
-// (spec §3.1).
+// (docs/protocol.md §1.1).
 //
 // Bit 63 is the direction (0 = client->server, 1 = server->client); bits 0..62
 // are the sender's datagram counter. On the wire it is the 8-byte big-endian

@@ -1,5 +1,5 @@
 // OcbSession: seals and opens Mosh datagrams under one session key
-// (spec §3.1-§3.4).
+// (docs/protocol.md §1.1-§1.4).
 //
 // Datagram layout (all of it is what goes in one UDP payload):
 //

@@ -1,5 +1,5 @@
 // Connection: the sans-I/O datagram core. See connection.h for the contract
-// and spec §3-§4 for the rules implemented here.
+// and docs/protocol.md §1-§2 for the rules implemented here.
 
 #include "net/connection.h"
 
@@ -78,7 +78,7 @@ struct Connection::Impl {
     family = from.family();
   }
 
-  // Client, after each send (spec §4.4): hop to a new local port when neither
+  // Client, after each send (docs/protocol.md §2.4): hop to a new local port when neither
   // a port change nor a round trip happened in the last kPortHopInterval.
   void MaybeHopPort(TimePoint now) {
     if (now - *last_port_choice > kPortHopInterval &&
@@ -176,7 +176,7 @@ std::optional<std::string> Connection::Receive(std::string_view datagram, const 
     return std::nullopt;
   }
 
-  // Receive order (spec §4.4): authenticate, then direction, then sequence,
+  // Receive order (docs/protocol.md §2.4): authenticate, then direction, then sequence,
   // and only then (server) adopt the new address. Nothing a datagram says is
   // believed, and nothing is changed, before the OCB tag has been verified.
   Result<crypto::OcbSession::Opened> opened = c.session.Open(datagram);

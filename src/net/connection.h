@@ -1,7 +1,7 @@
-// Connection: the sans-I/O core of roam's datagram layer (spec §3, §4).
+// Connection: the sans-I/O core of roam's datagram layer (docs/protocol.md §1, §2).
 //
 // It turns fragments (opaque payload bytes from the SSP layer) into sealed
-// datagrams and back, and owns everything the spec puts below SSP:
+// datagrams and back, and owns everything docs/protocol.md §1-§3 puts below SSP:
 //   * the AES-128-OCB session, the per-direction nonce counter (the
 //     client's from a random start, see ClientFirstSeq) and its limit;
 //   * the 16-bit timestamps and their echo (timestamp_reply), RTT samples,
@@ -51,14 +51,14 @@ struct ConnectionStats {
   uint64_t dropped_auth = 0;       // failed OCB authentication
   uint64_t dropped_direction = 0;  // authentic but our own direction (reflected)
   uint64_t out_of_order = 0;       // authentic but seq < expected: payload handed up,
-                                   // no timestamps, no roaming (spec §4.4 rule 1)
+                                   // no timestamps, no roaming (docs/protocol.md §2.4 step 2)
   uint64_t roamed = 0;             // server adopted a new client address
   uint64_t port_hops = 0;          // client opened a new local socket
   uint64_t dropped_exhausted = 0;  // key usage limit reached: nothing more can be
                                    // opened; the session must end (Seal fails too)
 };
 
-// Datagram-layer constants (spec §3.4, §4.2-§4.5, §13).
+// Datagram-layer constants (docs/protocol.md §1.4, §2.2-§3.1, §14).
 inline constexpr size_t kMaxDatagramSize = 2048;       // bytes; larger ones are dropped
 inline constexpr size_t kMtuIpv4 = 1252;               // 1280 - 20 (IPv4) - 8 (UDP)
 inline constexpr size_t kMtuIpv6 = 1216;               // 1280 - 40 (IPv6) - 16 (headroom) - 8 (UDP)
@@ -137,7 +137,7 @@ class Connection {
                                      bool ecn_ce, TimePoint now);
 
   // Tells the core that sendto() failed with EMSGSIZE: the MTU drops to 500
-  // for good (spec §4.5).
+  // for good (docs/protocol.md §3.1).
   void OnMessageTooBig();
 
   bool has_remote() const;
@@ -160,7 +160,7 @@ class Connection {
   // Local time of the last in-order authentic datagram (or TimePoint{} if none).
   TimePoint last_heard() const;
   // The SSP layer reports the send time of its newest acknowledged state;
-  // the client's port-hop rule uses it (spec §4.4).
+  // the client's port-hop rule uses it (docs/protocol.md §2.4).
   void set_last_roundtrip_success(TimePoint t);
 
   // Client sockets. Ids start at 0 and grow by one per port hop. The adapter

@@ -1,4 +1,4 @@
-// Datagram: the plaintext inside one sealed datagram (spec §4.1).
+// Datagram: the plaintext inside one sealed datagram (docs/protocol.md §2.1).
 //
 // Layout (big-endian):
 //

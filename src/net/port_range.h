@@ -1,4 +1,4 @@
-// PortRange: which UDP ports the server may bind (spec §2.2, §2.5), and the
+// PortRange: which UDP ports the server may bind (docs/protocol.md §0.3, §0.5), and the
 // parser for the `-p` / `--port` value of mosh-server and mosh.
 //
 // Accepted forms: "N" (0..65535; 0 lets the OS choose) and "LOW:HIGH" with

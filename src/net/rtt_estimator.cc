@@ -1,4 +1,4 @@
-// RttEstimator: the smoothing rules of spec §4.3. See rtt_estimator.h.
+// RttEstimator: the smoothing rules of docs/protocol.md §2.3. See rtt_estimator.h.
 
 #include "net/rtt_estimator.h"
 

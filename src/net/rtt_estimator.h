@@ -1,4 +1,4 @@
-// RttEstimator: SRTT, RTTVAR, RTO and the SSP frame interval (spec §4.3).
+// RttEstimator: SRTT, RTTVAR, RTO and the SSP frame interval (docs/protocol.md §2.3).
 //
 // Samples are whole milliseconds from 16-bit timestamp echoes. Values are
 // doubles, as in the reference, so roam paces frames exactly like Mosh.

@@ -1,4 +1,4 @@
-// 16-bit wire timestamps (spec §4.2).
+// 16-bit wire timestamps (docs/protocol.md §2.2).
 //
 // Every datagram carries the sender's clock in milliseconds modulo 65536;
 // 0xFFFF is reserved to mean "no timestamp" (kTimestampNone), so a clock

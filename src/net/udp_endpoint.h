@@ -1,8 +1,8 @@
 // UdpEndpoint: the thin socket adapter below net::Connection.
 //
 // It performs exactly the socket operations Connection asks for and holds no
-// protocol logic. A server endpoint owns one socket (id 0), bound as in spec
-// §2.5; a client endpoint owns the set of sockets named by Connection's socket
+// protocol logic. A server endpoint owns one socket (id 0), bound as in
+// docs/protocol.md §0.5; a client endpoint owns the set of sockets named by Connection's socket
 // ids, opens one (ephemeral port, family of the destination) the first time a
 // datagram names its id, receives on all of them, and closes the ids it is
 // told to close.
@@ -42,7 +42,7 @@ struct Received {
 
 class UdpEndpoint {
  public:
-  // Server: binds one UDP socket (spec §2.5). If `desired_ip` is not empty
+  // Server: binds one UDP socket (docs/protocol.md §0.5). If `desired_ip` is not empty
   // (a numeric address from -i / -s), tries it first; on any failure logs a
   // warning and falls back to the wildcard, the first result of
   // getaddrinfo(NULL, AI_PASSIVE, AF_UNSPEC) (dual-stack if that is the IPv6

@@ -1,5 +1,5 @@
 // ConnectPhase: what the client says while it waits for the server's first
-// state (spec §11.2, "connect phase").
+// state (docs/protocol.md §13.3, "connect phase").
 //
 // Until a server state arrives the client wakes at least every 250 ms. After
 // 250 ms the bar says "Nothing received from server on UDP port <port>.";

@@ -13,7 +13,7 @@
 //   message and stale:   "<prefix><message> (<T'> without contact.)%s"
 // <T> is "N seconds" below a minute, "M:SS" below an hour, else "H:MM:SS";
 // <T'> says "N s" instead of "N seconds". The texts and timings are Mosh's
-// (spec §11.2); only the prefix differs, because this is roam's own client:
+// (docs/protocol.md §13.3); only the prefix differs, because this is roam's own client:
 // pass "mosh: " to look exactly like mosh-client.
 //
 // Timing: ordinary messages expire after 1 s unless permanent; network

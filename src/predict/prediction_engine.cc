@@ -1,5 +1,5 @@
 // PredictionEngine: guessing, judging and drawing local echo (see
-// prediction_engine.h and spec §10).
+// prediction_engine.h and docs/protocol.md §13.1).
 
 #include "predict/prediction_engine.h"
 

@@ -1,6 +1,6 @@
-// PredictionEngine: predictive local echo (spec §10). It guesses how the
+// PredictionEngine: predictive local echo (docs/protocol.md §13.1). It guesses how the
 // host will echo the user's keystrokes, tracks each guess until the server
-// screen that answers it arrives (judged through echo_ack, spec §8.2.3),
+// screen that answers it arrives (judged through echo_ack, docs/protocol.md §7.3),
 // and draws the guesses that are trustworthy onto a copy of the server
 // screen. Pure logic: it reads no clock and does no I/O; the caller passes
 // the newest server framebuffer and `now` to every call that needs them.
@@ -27,7 +27,7 @@
 // less). `always` and `experimental` draw confirmed guesses regardless;
 // `never` turns the engine off.
 //
-// Where this goes beyond or differs from the behaviour spec §10 describes
+// Where this goes beyond or differs from the behaviour docs/protocol.md §13.1 describes
 // (each chosen so that a wrong guess is shown less often; none changes what
 // is sent to the server):
 //   * CR opens a new epoch before its cursor guess (the output of a command
@@ -195,7 +195,7 @@ struct PredictionStats {
 
 class PredictionEngine {
  public:
-  // Bytes in a single read beyond which the read is a paste (spec §10).
+  // Bytes in a single read beyond which the read is a paste (docs/protocol.md §13.1).
   static constexpr size_t kPasteThreshold = 100;
   // srtt_trigger on above / off at or below (send_interval).
   static constexpr Millis kSrttTriggerHigh{30};
@@ -242,7 +242,7 @@ class PredictionEngine {
   void SetLocalFrameAcked(uint64_t n) { local_frame_acked_ = n; }
   // The echo_ack of the newest server state. Decreases are ignored.
   void SetLocalFrameLateAcked(uint64_t echo_ack);
-  // The transport's current send interval (spec §7.2).
+  // The transport's current send interval (docs/protocol.md §5.3).
   void SetSendInterval(Millis interval) { send_interval_ = interval; }
   // The echo hint of the newest server state; nullopt (the start) for a
   // server that sends none.

@@ -1,4 +1,4 @@
-// EchoAckTracker: the server's echo acknowledgement (spec §8.2.3).
+// EchoAckTracker: the server's echo acknowledgement (docs/protocol.md §7.3).
 //
 // For each client state that carried user events the server notes (state
 // number, arrival time). echo_ack is the highest such number whose events

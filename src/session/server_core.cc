@@ -238,7 +238,7 @@ void ServerCore::OnSignal(int signal, TimePoint now) {
 void ServerCore::StartShutdown(TimePoint now) {
   if (transport_->shutdown_in_progress()) return;
   if (!transport_->connection().has_remote()) {
-    done_ = true;  // nobody to tell (spec §7.8)
+    done_ = true;  // nobody to tell (docs/protocol.md §5.9)
     return;
   }
   transport_->StartShutdown(now);

@@ -5,7 +5,7 @@
 // the user's program, the terminal emulator over its output, the echo-ack
 // tracker, the frame pacer and the server timeouts. Per round it:
 //   * feeds datagrams to the transport; new user events go to the pty
-//     (keys after the cursor-key rewrite of spec §8.4, resizes as
+//     (keys after the cursor-key rewrite of docs/protocol.md §6.2, resizes as
 //     TIOCSWINSZ + emulator resize), the first one releases the child;
 //   * feeds pty output to the emulator and the emulator's query replies back
 //     to the pty (never to the client);

@@ -1,4 +1,4 @@
-// ServerTimeouts: the server's timers outside SSP (spec §7.9), as decisions.
+// ServerTimeouts: the server's timers outside SSP (docs/protocol.md §5.10), as decisions.
 //
 // * MOSH_SERVER_NETWORK_TMOUT=T: once no new client state has arrived for at
 //   least T seconds, the server shuts down (0 or unset: never).

@@ -1,4 +1,4 @@
-// zlib compression and bounded decompression (spec §5).
+// zlib compression and bounded decompression (docs/protocol.md §4).
 
 #include "ssp/compressor.h"
 

@@ -1,5 +1,5 @@
 // Compressor: the zlib (RFC 1950) layer between a serialized Instruction and
-// its fragments (spec §5).
+// its fragments (docs/protocol.md §4).
 //
 // Compression uses zlib's default level, so the stream starts 78 9C like
 // Mosh's. Decompression is of untrusted bytes: its output is capped at
@@ -18,7 +18,7 @@
 
 namespace roam::ssp {
 
-// Largest decompressed Instruction accepted from a peer (spec §5.2).
+// Largest decompressed Instruction accepted from a peer (docs/protocol.md §4.2).
 inline constexpr size_t kMaxDecompressedBytes = 4'194'304;
 
 // Returns the zlib stream (default level) of `data`.

@@ -1,4 +1,4 @@
-// Fragment encoding and the Fragmenter (spec §5.1).
+// Fragment encoding and the Fragmenter (docs/protocol.md §4.1).
 
 #include "ssp/fragment.h"
 

@@ -1,5 +1,5 @@
 // Fragment: one piece of a compressed Instruction, the payload of one
-// datagram (spec §5.1), and the Fragmenter that cuts Instructions into them.
+// datagram (docs/protocol.md §4.1), and the Fragmenter that cuts Instructions into them.
 //
 // Layout: u64 instruction id (big-endian) || u16 (final << 15 | number) ||
 // contents. The header is 10 bytes, so an encoded fragment is never shorter

@@ -1,4 +1,4 @@
-// Reassembly of one Instruction at a time from peer fragments (spec §5.2).
+// Reassembly of one Instruction at a time from peer fragments (docs/protocol.md §4.2).
 
 #include "ssp/fragment_assembly.h"
 
@@ -19,7 +19,7 @@ std::optional<TransportBuffers::Instruction> FragmentAssembly::Add(Fragment frag
     ++stats_.oversize;
     return std::nullopt;
   }
-  // Instruction ids only grow (spec §5.2; roam and Mosh number them from a
+  // Instruction ids only grow (docs/protocol.md §4.2; roam and Mosh number them from a
   // counter), so a fragment older than the newest id seen is a late or
   // replayed copy of something already superseded: ignoring it keeps one
   // replayed datagram from throwing away the assembly in progress.

@@ -1,5 +1,5 @@
 // FragmentAssembly: reassembles fragments from the peer into Instructions,
-// one Instruction at a time (spec §5.2), and decodes them.
+// one Instruction at a time (docs/protocol.md §4.2), and decodes them.
 //
 // A fragment with a newer id than the one in progress throws the partial
 // assembly away and starts a new one; a fragment with an older id (a late or

@@ -1,5 +1,5 @@
 // SyncState: what the State Synchronization Protocol needs from an object it
-// synchronizes (spec §7.1, §8).
+// synchronizes (docs/protocol.md §5.2, §6.1, §7.1).
 //
 // SSP never looks inside a state. It keeps copies of past states, compares
 // them, asks for the diff between two of them, and applies diffs received
@@ -27,7 +27,7 @@
 //     semantically invalid diff) it returns a non-OK Status and leaves `a`
 //     unchanged. Never aborts, whatever the bytes.
 //
-// Diffs are the protobuf bytes that go in Instruction.diff (spec §6).
+// Diffs are the protobuf bytes that go in Instruction.diff (docs/protocol.md §6, §7).
 
 #ifndef ROAM_SSP_SYNC_STATE_H_
 #define ROAM_SSP_SYNC_STATE_H_

@@ -1,10 +1,10 @@
-// Transport: one end of an SSP session (spec §7), synchronizing a Local
+// Transport: one end of an SSP session (docs/protocol.md §5), synchronizing a Local
 // state to the peer and receiving the peer's Remote state.
 //
 // It joins the pieces below it: the sealed-datagram Connection (net), the
 // Fragmenter and FragmentAssembly (fragments and zlib), the TransportSender
 // (timers, numbering, shutdown) and the receiver's list of held peer states
-// (spec §7.6). It is sans-I/O: the adapter hands it received datagrams with
+// (docs/protocol.md §5.7). It is sans-I/O: the adapter hands it received datagrams with
 // Receive(), asks Tick() what to send at `now`, sleeps until NextWakeup(), and
 // performs the socket operations. The application changes current_state()
 // and reads the peer's newest state or, for the UserStream, the events that
@@ -41,7 +41,7 @@
 
 namespace roam::ssp {
 
-// Peer states held at most before new ones are quenched (spec §7.6).
+// Peer states held at most before new ones are quenched (docs/protocol.md §5.7).
 inline constexpr size_t kReceivedStatesLimit = 1024;
 // While over the limit, accept at most one new state per this long.
 inline constexpr Millis kReceiverQuenchTime{15000};
@@ -227,7 +227,7 @@ class Transport {
 
   // Calls `consume(last_consumed, newest)` with the last consumed peer state
   // and the newest one, marks the newest consumed, and trims every held
-  // state by the oldest one (spec §7.6). The application reads what changed
+  // state by the oldest one (docs/protocol.md §5.7). The application reads what changed
   // straight from the two states, with no encoding in between.
   template <typename Fn>
   void ConsumeRemote(Fn&& consume) {
@@ -246,7 +246,7 @@ class Transport {
     return diff;
   }
 
-  // Shutdown handshake (spec §7.8).
+  // Shutdown handshake (docs/protocol.md §5.9).
   void StartShutdown(TimePoint now) { sender_.StartShutdown(now); }
   bool shutdown_in_progress() const { return sender_.shutdown_in_progress(); }
   bool shutdown_acknowledged() const { return sender_.shutdown_acknowledged(); }
@@ -293,7 +293,7 @@ class Transport {
                           std::chrono::duration<double, std::milli>(rtt.srtt_ms()))};
   }
 
-  // The receiver algorithm of spec §7.6 for one decoded Instruction.
+  // The receiver algorithm of docs/protocol.md §5.7 for one decoded Instruction.
   void ProcessInstruction(const TransportBuffers::Instruction& instruction, TimePoint now) {
     // Acks are processed always, even from duplicates.
     sender_.ProcessAcknowledgmentThrough(instruction.ack_num());

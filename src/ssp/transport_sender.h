@@ -1,5 +1,5 @@
 // TransportSender: the sending half of the State Synchronization Protocol
-// (spec §7.2-§7.5, §7.8), for any SyncState.
+// (docs/protocol.md §5.3-§5.6, §5.9), for any SyncState.
 //
 // It owns the live local state (current_state) and the list of states it has
 // sent (sent_states: first = newest acknowledged by the peer, last = newest
@@ -67,8 +67,8 @@ inline constexpr Millis kEarlyResendSlack{20};
 
 // What the sender needs to know about the link, read fresh at every call.
 struct LinkTiming {
-  Millis rto{1000};             // retransmission timeout (spec §4.3)
-  Millis send_interval{250};    // frame interval (spec §4.3)
+  Millis rto{1000};             // retransmission timeout (docs/protocol.md §2.3)
+  Millis send_interval{250};    // frame interval (docs/protocol.md §2.3)
   TimePoint last_heard{};       // when a NEW peer state was last accepted; {} if never
   bool remote_known = false;    // false: nowhere to send (server before contact)
   double loss = 0;              // measured loss of the peer's datagrams (0..1)
@@ -182,7 +182,7 @@ class TransportSender {
   // (see kLossAwareMinLoss): 1, or 2 for a small one on a lossy link.
   int copies() const { return copies_; }
 
-  // Begins the shutdown handshake (spec §7.8): every following Instruction
+  // Begins the shutdown handshake (docs/protocol.md §5.9): every following Instruction
   // carries new_num 2^64-1 and goes out once per frame interval.
   void StartShutdown(TimePoint now) {
     if (shutdown_in_progress_) return;
@@ -227,7 +227,7 @@ class TransportSender {
     std::optional<TimePoint> mindelay_clock;
   };
 
-  // The timer rules of spec §7.3, computed without changing anything.
+  // The timer rules of docs/protocol.md §5.4, computed without changing anything.
   Timers ComputeTimers(const LinkTiming& link, TimePoint now) const {
     Timers t{0, next_ack_time_, next_send_time_, mindelay_clock_};
     // update_assumed: give recent unacknowledged sends the benefit of the doubt.

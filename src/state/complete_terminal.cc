@@ -1,4 +1,4 @@
-// CompleteTerminal diffs and their application (spec §8.2).
+// CompleteTerminal diffs and their application (docs/protocol.md §7.1).
 
 #include "state/complete_terminal.h"
 

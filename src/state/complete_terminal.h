@@ -1,4 +1,4 @@
-// CompleteTerminal: the server → client synced object of spec §8.2 — a
+// CompleteTerminal: the server → client synced object of docs/protocol.md §7.1 — a
 // terminal screen plus the echo-ack counter.
 //
 // On the server the live emulator runs elsewhere (it owns scrollback, the
@@ -46,7 +46,7 @@ class CompleteTerminal {
 
   // Server: the screen to synchronize next.
   void SetFramebuffer(const term::Framebuffer& fb) { fb_ = fb; }
-  // Server: REQUIRES: echo_ack >= echo_ack() (it never decreases; spec §8.2.3).
+  // Server: REQUIRES: echo_ack >= echo_ack() (it never decreases; docs/protocol.md §7.3).
   void SetEchoAck(uint64_t echo_ack);
 
   // roam extensions (docs/protocol.md §8): the server's Welcome, sent only

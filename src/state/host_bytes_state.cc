@@ -1,4 +1,4 @@
-// HostBytesState diffs and their application (spec §8.2 message shapes).
+// HostBytesState diffs and their application (docs/protocol.md §7.1 message shapes).
 
 #include "state/host_bytes_state.h"
 

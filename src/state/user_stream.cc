@@ -1,4 +1,4 @@
-// UserStream diffs and their application (spec §8.1).
+// UserStream diffs and their application (docs/protocol.md §6.1).
 
 #include "state/user_stream.h"
 

@@ -1,4 +1,4 @@
-// UserStream: the client -> server synchronized object (spec §8.1), the
+// UserStream: the client -> server synchronized object (docs/protocol.md §6.1), the
 // ordered list of what the user did: bytes typed and window resizes.
 //
 // It satisfies ssp::SyncState. Its diff is a ClientBuffers.UserMessage: each
@@ -78,7 +78,7 @@ class UserStream {
   static Result<std::vector<UserEvent>> EventsOfDiff(std::string_view diff);
 
   // Returns `events` with every Resize that is directly followed by another
-  // Resize removed: only the last of a run of resizes takes effect (spec §8.1).
+  // Resize removed: only the last of a run of resizes takes effect (docs/protocol.md §6.1).
   static std::vector<UserEvent> CompactResizes(const std::vector<UserEvent>& events);
 
  private:

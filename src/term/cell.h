@@ -1,6 +1,6 @@
 // Cell: one character position of the screen, a 16-byte POD.
 //
-// Contents follow Mosh's model (spec §9.3): a cell is empty (never printed
+// Contents follow Mosh's model (docs/protocol.md §12.3): a cell is empty (never printed
 // since it was erased), or holds a base character plus up to 32 bytes of
 // combining characters. The common case, one code point, is stored inline;
 // a cell that also carries combining characters holds an index into its

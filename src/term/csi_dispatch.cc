@@ -1,6 +1,6 @@
 // Emulator: CSI functions (cursor motion, erase, insert/delete, scrolling,
-// tabs, modes, margins, queries). Semantics follow Mosh's emulator (spec
-// §9.2); the roam-only functions are listed in emulator.h.
+// tabs, modes, margins, queries). Semantics follow Mosh's emulator (docs/protocol.md
+// §12.2); the roam-only functions are listed in emulator.h.
 
 #include <algorithm>
 #include <string>

@@ -4,7 +4,7 @@
 // cursor position (or "unknown"), pending wrap, current rendition and link,
 // cursor visibility, and for each screen row the Row the terminal holds.
 // Every output step updates the model the way the receiving emulator
-// (spec §9.2-§9.3) would, so later choices are made against what is
+// (docs/protocol.md §12.2-§12.3) would, so later choices are made against what is
 // really on the screen.
 
 #include "term/display.h"

@@ -1,6 +1,6 @@
 // Display: the display-diff generator. Given the framebuffer a terminal is
 // known to show (`last`) and the one it should show (`f`), it produces the
-// escape bytes that take the terminal from one to the other (spec §9.4).
+// escape bytes that take the terminal from one to the other (docs/protocol.md §12.4).
 //
 // It runs in two places, which differ only in their DisplayCapabilities:
 //
@@ -94,10 +94,10 @@ class Display {
 
   // Returns the bytes that take a terminal showing `last` to `f`.
   // initialized == false: the terminal's state is unknown; the result is a
-  // full redraw valid from any state (spec §9.5 "First frame"), and `last`
+  // full redraw valid from any state (docs/protocol.md §12.5 "First frame"), and `last`
   // is only consulted for the bell count and clipboard (pass a blank
   // framebuffer to have a non-empty clipboard sent). A size change between
-  // `last` and `f` also causes a full redraw (spec §9.4 step 5).
+  // `last` and `f` also causes a full redraw (docs/protocol.md §12.4 step 5).
   std::string NewFrame(bool initialized, const Framebuffer& last, const Framebuffer& f) const;
 
   // Returns the bytes that print rows [first, first + count) of `f` one after
@@ -122,7 +122,7 @@ class Display {
   DisplayCapabilities caps_;
 };
 
-// Compares what a user sees: the §8.2 framebuffer fields and every cell,
+// Compares what a user sees: the docs/protocol.md §7.1 framebuffer fields and every cell,
 // except the bell count (a diff rings once however many bells it covers),
 // where an empty cell equals a space with the same rendition, a fallback
 // cell equals U+00A0 followed by its text, and the bottom row's wrap mark

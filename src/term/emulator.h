@@ -1,6 +1,6 @@
 // Emulator: roam's terminal emulator. It runs on the server over the host
 // application's output and on the client as the replica that Mosh
-// HostBytes are applied to, so everything in spec §9.1-§9.3 behaves exactly
+// HostBytes are applied to, so everything in docs/protocol.md §12.1-§12.3 behaves exactly
 // as in Mosh's emulator (deferred autowrap, BCE, scroll regions, origin
 // mode, insert mode, tab stops, resize rules, combining/fallback cells,
 // IL/DL moving the cursor to column 0, which functions keep the pending
@@ -8,7 +8,7 @@
 //
 // Beyond Mosh (intentional differences). None of these changes how a
 // HostBytes stream from a stock mosh-server renders, because that stream
-// only ever contains the subset of spec §9.4, which never uses them; on a
+// only ever contains the subset of docs/protocol.md §12.4, which never uses them; on a
 // roam server they appear in application output, and the roam server's
 // display diff re-encodes the resulting screen in the Mosh subset.
 //   * Alternate screen: DECSET 47, 1047, 1049 (1049 also saves/restores the
@@ -133,7 +133,7 @@ class Emulator {
   std::string TakeReplies();
   bool has_replies() const { return !replies_.empty(); }
 
-  // Resizes following spec §9.3 (both screens; scrollback untouched), or,
+  // Resizes following docs/protocol.md §12.3 (both screens; scrollback untouched), or,
   // in history mode, with tmux's rule for a shrinking height (the lines it
   // scrolls off are recorded in resize_pushes()).
   // Returns false and changes nothing when a dimension is outside
@@ -151,8 +151,8 @@ class Emulator {
   const std::vector<LineRange>& resize_pushes() const { return resize_pushes_; }
   static constexpr size_t kResizePushesKept = 8;
 
-  // Rewrites user keystrokes before they reach the application (spec
-  // §8.4): while DECCKM is off, ESC O A..D becomes ESC [ A..D; all other
+  // Rewrites user keystrokes before they reach the application (docs/protocol.md
+  // §6.2): while DECCKM is off, ESC O A..D becomes ESC [ A..D; all other
   // bytes pass through. An ESC O at the end of `keys` is held until the
   // next call decides it.
   std::string TranslateUserInput(std::string_view keys);

@@ -15,7 +15,7 @@
 // (primary while the alternate screen is shown, or the reverse) is kept in
 // `inactive_rows_`, in screen order.
 //
-// operator== is the equality of spec §8.2 (what Mosh compares).
+// operator== is the equality of docs/protocol.md §7.1 (what Mosh compares).
 
 #ifndef ROAM_TERM_FRAMEBUFFER_H_
 #define ROAM_TERM_FRAMEBUFFER_H_
@@ -183,7 +183,7 @@ class Framebuffer {
 
   // Resets every visible row to blank with background `bg`.
   void ClearScreen(Color bg);
-  // Resizes both screens following spec §9.3: rows truncated or padded at
+  // Resizes both screens following docs/protocol.md §12.3: rows truncated or padded at
   // the bottom, cells truncated or padded at the right (background `bg`),
   // wrap marks cleared when the width changes. Adjusts ds() (size, region,
   // tabs, cursor clamp, combining cell). REQUIRES: width, height >= 1.
@@ -223,7 +223,7 @@ class Framebuffer {
   void set_links(std::vector<Hyperlink> links);
   static constexpr size_t kMaxLinks = LinkTable::kMaxLinks;
 
-  // Spec §8.2 equality: cells, title, clipboard, bell count, size, cursor
+  // docs/protocol.md §7.1 equality: cells, title, clipboard, bell count, size, cursor
   // position and visibility, pen, reverse video, bracketed paste, mouse
   // modes. (Icon name, tabs, margins, saved cursors are not compared.)
   bool operator==(const Framebuffer& other) const;

@@ -1,5 +1,5 @@
 // Parser: the DEC ANSI escape-sequence state machine (Paul Williams,
-// vt100.net) over decoded code points, exactly as spec §9.1 describes
+// vt100.net) over decoded code points, exactly as docs/protocol.md §12.1 describes
 // Mosh's parser, with one extension.
 //
 // The parser calls its handler directly (a template parameter, no virtual

@@ -2,7 +2,7 @@
 // survives across Write calls (a character may be split anywhere).
 //
 // Invalid input becomes U+FFFD following the Unicode "maximal subpart"
-// practice (spec §9.1): a valid but unfinished prefix followed by a byte
+// practice (docs/protocol.md §12.1): a valid but unfinished prefix followed by a byte
 // that cannot continue it becomes one U+FFFD, and decoding restarts at that
 // byte. A byte that cannot start a sequence (0x80-0xC1, 0xF5-0xFF) is one
 // U+FFFD. Overlongs, surrogates (U+D800-U+DFFF) and values above U+10FFFF

@@ -1,4 +1,4 @@
-// Typed codecs for the three Mosh-compatible protobuf messages (spec §6).
+// Typed codecs for the three Mosh-compatible protobuf messages (docs/protocol.md §5-§7).
 //
 // The generated classes (TransportBuffers::Instruction, ClientBuffers::
 // UserMessage, HostBuffers::HostMessage) are the in-memory form; this file
@@ -22,9 +22,9 @@
 
 namespace roam::wire {
 
-// The only SSP protocol version there has ever been (spec §1).
+// The only SSP protocol version there has ever been (docs/protocol.md §5.1).
 inline constexpr uint32_t kProtocolVersion = 2;
-// new_num of a shutdown state, ack_num of its acknowledgement (spec §7.8).
+// new_num of a shutdown state, ack_num of its acknowledgement (docs/protocol.md §5.9).
 inline constexpr uint64_t kShutdownStateNum = std::numeric_limits<uint64_t>::max();
 
 // Parses a serialized TransportBuffers.Instruction. Absent fields read as 0 /

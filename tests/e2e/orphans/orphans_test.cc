@@ -2,7 +2,7 @@
 // session's shell with it.
 //
 //  * NeverConnectedServerExitsAfterSixtySeconds: no client ever comes; the
-//    server exits after Mosh's fixed 60 s (spec §7.9; there is no knob to
+//    server exits after Mosh's fixed 60 s (docs/protocol.md §5.10; there is no knob to
 //    shorten it, so this test waits the real time, bounded at 75 s) — not
 //    before 55 s, not after 75 s.
 //  * KilledClientServerHonoursNetworkTimeout: with MOSH_SERVER_NETWORK_TMOUT=3

@@ -1,5 +1,5 @@
 // The stock `mosh` wrapper through sshd with roam's programs swapped in, the
-// way a user with mosh installed would try them (spec §2.1):
+// way a user with mosh installed would try them (docs/protocol.md §0.2):
 //
 //   mosh --ssh="<fixture ssh>" --predict=never [--server=roam-server]
 //        [--client=<this build's roam-client>] USER@127.0.0.1 -- env PS1=... /bin/sh

@@ -1,4 +1,4 @@
-// `roam` through a real sshd on loopback (DESIGN.md §2, spec §2.1), as a user
+// `roam` through a real sshd on loopback (docs/protocol.md §0.2), as a user
 // runs it:
 //
 //   roam --ssh="<SshdFixture::SshCommandString()>" --predict=never

@@ -1,5 +1,5 @@
 // The stock `mosh` wrapper through SshdFixture: the bootstrap that roam's
-// programs will later take part in (DESIGN.md §2, spec §2.1).
+// programs will later take part in (docs/protocol.md §0.2).
 //
 // How the wrapper is invoked, and why:
 //   mosh --ssh="<SshdFixture::SshCommandString()>" --predict=never
@@ -154,7 +154,7 @@ TEST_P(MoshThroughSshdTest, TypesACommandSeesItsOutputAndQuitsCleanly) {
 // same output drawn through mosh (over the fixture's ssh) and in a direct
 // pane of the same size gives the same screen. The script starts by homing
 // the cursor and clearing the screen: mosh-server 1.4.0 releases its child by
-// writing a newline into the pty (spec §2.4), and the terminal's echo of it
+// writing a newline into the pty (docs/protocol.md §0.4), and the terminal's echo of it
 // leaves the cursor one row down, which a direct pane does not have.
 TEST(MoshScreenTest, ScreenThroughMoshMatchesADirectPane) {
   ASSERT_TRUE(SshdFixture::Available()) << "openssh-server/openssh-client missing";

@@ -7,7 +7,7 @@
 // against what vttest's own text says should be visible.
 //
 // The 132-column passes are not checked: DECCOLM only clears the screen in
-// roam, as in Mosh (spec §9.2, mode 3), so vttest draws a 132-column
+// roam, as in Mosh (docs/protocol.md §12.2, mode 3), so vttest draws a 132-column
 // pattern on an 80-column screen.
 
 #include <gtest/gtest.h>
@@ -355,7 +355,7 @@ TEST(VttestTest, TerminalReports) {
 
   // DSR 5 must answer "terminal OK"; DSR 6 (CPR) the cursor position. The
   // second CPR is asked in origin mode with the region at rows 4-18: roam
-  // reports the absolute row (8), as Mosh does (spec §9.2, CPR), which
+  // reports the absolute row (8), as Mosh does (docs/protocol.md §12.2, CPR), which
   // vttest calls "Ignores origin mode".
   vt.Choose(3);
   ScreenGrid g = vt.NextPause();
@@ -367,7 +367,7 @@ TEST(VttestTest, TerminalReports) {
   vt.Return();
   ASSERT_TRUE(vt.AtMenu());
 
-  // DA: "CSI ? 62 c" (spec §9.2), a VT200-family terminal.
+  // DA: "CSI ? 62 c" (docs/protocol.md §12.2), a VT200-family terminal.
   vt.Choose(4);
   g = vt.NextPause();
   text = g.Text();

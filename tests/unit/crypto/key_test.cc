@@ -15,7 +15,7 @@ namespace {
 using testing::FromHex;
 using testing::ToHex;
 
-// The throwaway key of the spec's captured session (§15).
+// The throwaway key of the captured Mosh session of docs/protocol.md §15.
 constexpr char kCaptureKeyText[] = "SY36IMieR0NIt2yGTGVHrQ";
 constexpr char kCaptureKeyHex[] = "498dfa20c89e474348b76c864c6547ad";
 

@@ -1,4 +1,4 @@
-// Nonce words: direction bit 63 and the 63-bit counter (spec §3.1).
+// Nonce words: direction bit 63 and the 63-bit counter (docs/protocol.md §1.1).
 
 #include "crypto/nonce.h"
 

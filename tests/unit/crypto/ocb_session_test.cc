@@ -1,4 +1,4 @@
-// OcbSession: the two captured Mosh datagrams of spec §15 (decrypt to the
+// OcbSession: the two captured Mosh datagrams of docs/protocol.md §15 (decrypt to the
 // exact plaintext, re-seal to the exact wire bytes), tampering, short input
 // and the usage limit.
 

@@ -1,5 +1,5 @@
 // Connection: the receive rules, timestamps, RTT, roaming, association
-// timeout, port hopping, MTU and counters of spec §3-§4, on a fake clock.
+// timeout, port hopping, MTU and counters of docs/protocol.md §1-§2, on a fake clock.
 
 #include "net/connection.h"
 
@@ -135,7 +135,7 @@ TEST_F(ConnectionTest, ClientAlwaysHasItsServer) {
   EXPECT_EQ(server_.role(), Role::kServer);
 }
 
-// --- The captured Mosh session of spec §15, end to end --------------------------
+// --- The captured Mosh session of docs/protocol.md §15, end to end --------------------------
 
 std::string FromHex(std::string_view hex) {
   std::string out;

@@ -13,7 +13,7 @@ TEST(DatagramTest, EncodesBigEndianHeaderThenPayload) {
 }
 
 TEST(DatagramTest, DecodesTheCapturedServerHeader) {
-  // Spec §15: the server's first plaintext starts 4041 403f.
+  // docs/protocol.md §15: the server's first plaintext starts 4041 403f.
   Result<Datagram> d = Datagram::Decode(std::string("\x40\x41\x40\x3f", 4) + "xyz");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->timestamp, 0x4041);

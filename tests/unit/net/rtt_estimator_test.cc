@@ -1,4 +1,4 @@
-// RttEstimator: every rule of spec §4.3.
+// RttEstimator: every rule of docs/protocol.md §2.3.
 
 #include "net/rtt_estimator.h"
 

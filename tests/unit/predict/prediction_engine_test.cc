@@ -1,4 +1,4 @@
-// PredictionEngine: the scenarios of spec §10 on a fake clock. The host is a
+// PredictionEngine: the scenarios of docs/protocol.md §13.1 on a fake clock. The host is a
 // real term::Emulator the test writes echo bytes into; the client side is
 // played by the fixture's verbs (Type, Send, HostWrites, Ack).
 

@@ -8,8 +8,8 @@
 //
 // The model follows the protocol: the client sends a state at most once per
 // send interval (150 ms = SRTT / 2), it arrives 150 ms later, the host
-// echoes at once, echo_ack covers a state 50 ms after its arrival (spec
-// §8.2.3), and the server sends a frame at most once per send interval.
+// echoes at once, echo_ack covers a state 50 ms after its arrival (docs/protocol.md
+// §7.3), and the server sends a frame at most once per send interval.
 
 #include <gtest/gtest.h>
 

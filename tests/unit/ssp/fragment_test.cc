@@ -38,7 +38,7 @@ TEST(FragmentTest, DecodeRoundTrips) {
 }
 
 TEST(FragmentTest, DecodesTheCapturedHeader) {
-  // Spec §15: id=1, final, fragment 0.
+  // docs/protocol.md §15: id=1, final, fragment 0.
   Result<Fragment> decoded = Fragment::Decode(std::string("\0\0\0\0\0\0\0\x01\x80\0\x78\x9c", 12));
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->id, 1u);

@@ -1,5 +1,5 @@
-// TransportSender: every timing and numbering decision of spec §7.3-§7.5 and
-// the shutdown handshake of §7.8, on a fake clock.
+// TransportSender: every timing and numbering decision of docs/protocol.md §5.4-§5.6 and
+// the shutdown handshake of §5.9, on a fake clock.
 
 #include "ssp/transport_sender.h"
 
@@ -189,7 +189,7 @@ TEST_F(TransportSenderTest, NoDelayedAckWithoutDataAck) {
 }
 
 TEST_F(TransportSenderTest, ProspectiveResendDiffsAgainstTheAckedState) {
-  // Spec §7.4: state 4 = output based on 3; 50 ms later state 5 = echo ack +
+  // docs/protocol.md §5.5: state 4 = output based on 3; 50 ms later state 5 = echo ack +
   // the same output, again based on 3 because 4 was not yet acked.
   HearPeer();
   for (int i = 1; i <= 3; ++i) {

@@ -1,4 +1,4 @@
-// Transport: the receiver rules of spec §7.6 (duplicates, unknown
+// Transport: the receiver rules of docs/protocol.md §5.7 (duplicates, unknown
 // references, throwaway, out of order, the 1024-state limit with its quench),
 // delayed acks only for non-empty diffs, consumption of remote diffs, and
 // what happens when the Connection cannot send. A "peer" Connection with the

@@ -1,4 +1,4 @@
-// Emulator deferred autowrap (spec §9.3): the pending-wrap flag, soft-wrap
+// Emulator deferred autowrap (docs/protocol.md §12.3): the pending-wrap flag, soft-wrap
 // marks, wide characters at the margin, and which functions keep the flag.
 
 #include <gmock/gmock.h>

@@ -1,4 +1,4 @@
-// Emulator combining characters (spec §9.3): appended to the last printed
+// Emulator combining characters (docs/protocol.md §12.3): appended to the last printed
 // cell, fallback cells, the 32-byte limit, wide characters.
 
 #include <gmock/gmock.h>

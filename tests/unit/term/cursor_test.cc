@@ -1,5 +1,5 @@
 // Emulator cursor movement: relative and absolute moves, clamping, origin
-// mode, save/restore (spec §9.2).
+// mode, save/restore (docs/protocol.md §12.2).
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Display diff: golden output in server mode (spec §9.4 examples and
+// Display diff: golden output in server mode (docs/protocol.md §12.4 examples and
 // rules), client-mode capabilities, and the property that applying a diff
 // to a replica emulator reproduces the target screen.
 
@@ -34,7 +34,7 @@ EmulatorOptions ReplicaOptions() {
   return options;
 }
 
-// Spec §9.4 subset: every escape sequence the server may send.
+// docs/protocol.md §12.4 subset: every escape sequence the server may send.
 // Returns "" when `bytes` uses only those, else the first offender.
 std::string FirstForeignSequence(const std::string& bytes) {
   size_t i = 0;
@@ -112,7 +112,7 @@ void StripLinksAndAlternateScroll(Framebuffer* fb) {
   }
 }
 
-// ---- Golden output (spec §9.4 examples) ----
+// ---- Golden output (docs/protocol.md §12.4 examples) ----
 
 TEST(DisplayGoldenTest, FirstPrompt) {
   Framebuffer a(80, 24);

@@ -1,4 +1,4 @@
-// Emulator erasing: ED, EL, ECH and background colour erase (spec §9.3).
+// Emulator erasing: ED, EL, ECH and background colour erase (docs/protocol.md §12.3).
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Framebuffer: copy-on-write rows shared between copies, spec §8.2
+// Framebuffer: copy-on-write rows shared between copies, docs/protocol.md §7.1
 // equality, ring scrolling keeping row identity.
 
 #include "term/framebuffer.h"

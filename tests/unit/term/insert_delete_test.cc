@@ -1,4 +1,4 @@
-// Emulator insert/delete of cells and lines, and insert mode (spec §9.2):
+// Emulator insert/delete of cells and lines, and insert mode (docs/protocol.md §12.2):
 // IL/DL act inside the region and move the cursor to column 0.
 
 #include <gmock/gmock.h>

@@ -15,7 +15,7 @@
 //   * Mouse events and key encoding (t/17 MOUSE, t/25 INCHAR/INKEY) belong
 //     to the client's terminal, not to this emulator: only the mode state,
 //     its DECRQM reports, and the ESC O rewrite of TranslateUserInput
-//     (spec §8.4) are checked.
+//     (docs/protocol.md §6.2) are checked.
 //   * Title/termprop callbacks become framebuffer state (title, cursor
 //     visibility, cursor shape).
 //   * OSC 52 data is stored verbatim (still base64) with its selection,

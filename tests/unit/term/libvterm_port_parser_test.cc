@@ -3,7 +3,7 @@
 // parser actions (a recording handler on term::Parser), against the
 // emulator's screen, and against the UTF-8 decoder.
 //
-// roam's parser is the DEC/ANSI state machine that Mosh uses (spec §9.1)
+// roam's parser is the DEC/ANSI state machine that Mosh uses (docs/protocol.md §12.1)
 // and always decodes UTF-8 before parsing, so some libvterm expectations
 // differ on purpose:
 //   * Raw 8-bit C1 bytes and raw high bytes (libvterm's "UTF8 0" mode) are

@@ -8,7 +8,7 @@
 //     palette 0-7 (libvterm reports the bright index 8-15).
 //   * Alternative fonts (SGR 10-19) and super/subscript (SGR 73-75) are
 //     not implemented: the pen is unchanged.
-//   * Erasing uses the background colour only (BCE, spec §9.3): EL with a
+//   * Erasing uses the background colour only (BCE, docs/protocol.md §12.3): EL with a
 //     reverse, coloured pen leaves cells with that background and no
 //     reverse or foreground (libvterm copies the whole pen).
 //   * DECSCNM is a screen flag; cell renditions are not flipped.

@@ -6,7 +6,7 @@
 // cells, cursor and scrollback, on an 80x25 screen.
 //
 // Where Mosh's semantics differ, Mosh wins and the case says so:
-//   * Resize (spec §9.3) truncates or pads rows at the bottom and clamps
+//   * Resize (docs/protocol.md §12.3) truncates or pads rows at the bottom and clamps
 //     the cursor; it never scrolls content into the scrollback when the
 //     screen shrinks, nor pulls it back when it grows (libvterm does both).
 //   * Damage and moverect callbacks (t/42, t/62) have no counterpart (the

@@ -1,5 +1,6 @@
-// Emulator modes: DECSET/DECRST list of spec §9.2, SM/RM insert mode,
-// soft and full reset, keypad and the DECCKM input rewrite of §8.4.
+// Emulator modes: DECSET/DECRST list of docs/protocol.md §12.2, SM/RM insert mode,
+// soft and full reset, keypad and the DECCKM input rewrite of
+// docs/protocol.md §6.2.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Parser: the DEC ANSI state machine of spec §9.1, observed through a
+// Parser: the DEC ANSI state machine of docs/protocol.md §12.1, observed through a
 // handler that records every action as text.
 
 #include "term/parser.h"

@@ -1,4 +1,4 @@
-// Emulator resize (spec §9.3): truncate/pad at bottom and right with the
+// Emulator resize (docs/protocol.md §12.3): truncate/pad at bottom and right with the
 // background colour, wrap marks cleared on width change, region reset,
 // cursor clamped, combining cell invalidated; bad sizes rejected.
 

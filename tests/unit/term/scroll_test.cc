@@ -1,5 +1,5 @@
 // Emulator scrolling: LF/RI at the margins, scroll regions, SU/SD, new
-// lines taking the background colour (spec §9.2).
+// lines taking the background colour (docs/protocol.md §12.2).
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Emulator tab stops: defaults every 8 columns, HTS/TBC, CHT/CBT, and
-// extension on resize unless cleared (spec §9.2, §9.3).
+// extension on resize unless cleared (docs/protocol.md §12.2, §12.3).
 
 #include <gtest/gtest.h>
 

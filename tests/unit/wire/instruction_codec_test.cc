@@ -1,5 +1,5 @@
 // Golden byte tests for the Mosh-compatible protobuf schemas: known-answer
-// vectors from a real Mosh 1.4 capture (spec §6.1, §15) must parse, and
+// vectors from a real Mosh 1.4 capture (docs/protocol.md §5.1, §15) must parse, and
 // re-serialize to the identical bytes.
 
 #include "wire/instruction_codec.h"
