@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import pty
+import pwd
 import re
 import select
 import shlex
@@ -1335,6 +1336,27 @@ def measure_ssh_cat(ctx, profile, path, size, timeout, link_args=()):
     return out
 
 
+def remote_shell_start(net, reps):
+    """What every remote command pays before it runs, over ssh and roam
+    alike: the user's shell started as sshd starts it (`$SHELL -c true`
+    with SSH_CLIENT set, so bash reads ~/.bashrc), on the server's side.
+    The warm rows minus this are what the tools themselves add."""
+    shell = pwd.getpwuid(os.getuid()).pw_shell or "/bin/sh"
+    # A top-level shell (no SHLVL), as under sshd.
+    argv = ["env", "-u", "SHLVL", "SSH_CLIENT=198.18.0.1 50000 22", shell, "-c", "true"]
+    if net.link:
+        argv = net.link.in_server(argv)
+    times = []
+    for _ in range(reps):
+        started = now()
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=60)
+        if r.returncode == 0:
+            times.append(now() - started)
+    return {"times_s": times, "median_s": statistics.median(times) if times else None,
+            "shell": shell}
+
+
 def measure_channels(ctx, profile, path, size, timeout, reps):
     """Channels against ssh on one link (the same run, the same file):
     `roam host -- cat` vs `ssh host cat`, the same over the ssh stream
@@ -1404,6 +1426,7 @@ def measure_channels(ctx, profile, path, size, timeout, reps):
                 n.endswith(".sock") for n in os.listdir(sockets))):
             time.sleep(0.05)
         out["true_roam_warm"] = median_of(roam + [host, "--", "true"])
+        out["remote_shell_start"] = remote_shell_start(net, reps)
         end_pid(master.pid)
         master.wait(10)
         master = None
@@ -1954,6 +1977,12 @@ def build_rows(raw, profiles, systems):
                 return f"failed (exit {v.get('status')})" if "status" in v else "failed"
             return v[key]
 
+        def ms(v):
+            return v * 1000 if isinstance(v, float) else v
+
+        def minus(a, b):
+            return a - b if isinstance(a, float) and isinstance(b, float) else a
+
         return [
             (f"[{profile}] one channel: host -- cat {mb:.0f} MB", "s",
              {"roam": t("cat_roam"), "ssh": t("cat_ssh")}),
@@ -1970,6 +1999,14 @@ def build_rows(raw, profiles, systems):
                  t("true_roam_warm", "median_s")),
               "ssh": (lambda v: v * 1000 if isinstance(v, float) else v)(
                  t("true_ssh_persist", "median_s"))}),
+            (f"[{profile}] the remote shell's own start ($SHELL -c true), in both", "ms",
+             {"roam": ms(t("remote_shell_start", "median_s")),
+              "ssh": ms(t("remote_shell_start", "median_s"))}),
+            (f"[{profile}] host -- true, warm, minus the remote shell's start", "ms",
+             {"roam": ms(minus(t("true_roam_warm", "median_s"),
+                               t("remote_shell_start", "median_s"))),
+              "ssh": ms(minus(t("true_ssh_persist", "median_s"),
+                              t("remote_shell_start", "median_s")))}),
             (f"[{profile}] host -- true with UDP blocked (falls back)", "s",
              {"roam": t("fallback_true", "median_s"), "ssh": t("true_ssh_cold", "median_s")}),
         ]
