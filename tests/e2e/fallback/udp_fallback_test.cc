@@ -64,6 +64,21 @@ class UdpFallbackTest : public ::testing::Test {
                                 ShellQuote(remote) + " 2>" + ShellQuote(err_path_)});
   }
 
+  // Types the first line and waits (bounded) for `cat` to send it back: the
+  // session is up, so a network change from here on hits the session, not
+  // the ssh connection that starts it (which it would cut, as it would cut
+  // ssh itself).
+  void WaitForSession(Subprocess* roam, std::string* typed, int* line,
+                      const std::string& prefix = "line ") {
+    const std::string l = prefix + std::to_string((*line)++) + "\n";
+    *typed += l;
+    ASSERT_TRUE(roam->WriteStdin(l));
+    ASSERT_TRUE(
+        roam->ReadUntil([&](const std::string& out) { return out == *typed; }, milliseconds(60000)))
+        << "the session never started:\n"
+        << ReadFileBytes(err_path_);
+  }
+
   void TearDown() override {
     if (sshd_) {
       EXPECT_TRUE(PollUntil([&] { return sshd_->RemoteProcesses().empty(); }, milliseconds(20000)))
@@ -116,6 +131,7 @@ TEST_F(UdpFallbackTest, UdpBlockedMidSessionAndBackLosesAndDoublesNothing) {
       roam.ReadUntil([](const std::string&) { return false; }, milliseconds(100));
     }
   };
+  ASSERT_NO_FATAL_FAILURE(WaitForSession(&roam, &typed, &line));
   type_for(seconds(10));
   ASSERT_EQ(link_->Control("block udp"), "NETSIM OK block udp");
   type_for(seconds(20));
@@ -160,6 +176,7 @@ TEST_F(UdpFallbackTest, TcpStreamResumesAfterAnAddressChangeAndAnOutage) {
       roam.ReadUntil([](const std::string&) { return false; }, milliseconds(100));
     }
   };
+  ASSERT_NO_FATAL_FAILURE(WaitForSession(&roam, &typed, &line, "tcp line "));
   type_for(seconds(5));
   EXPECT_NE(link_->Control("move").find("NETSIM OK move"), std::string::npos);
   type_for(seconds(3));
