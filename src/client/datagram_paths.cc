@@ -113,9 +113,15 @@ Status DatagramPaths::Flush(TimePoint now) {
   bool probe = !datagrams.empty() && selector_.TakeUdpProbe(now);
   for (net::OutgoingDatagram& d : datagrams) {
     if (path == PathSelector::Path::kStream && stream_) {
-      (void)stream_->link->Send(d.bytes);  // a full stream drops, like a full queue
-      if (!probe) continue;
-      probe = false;  // one copy over UDP: if it answers, UDP is back
+      if (!probe) {
+        (void)stream_->link->Send(d.bytes);  // a full stream drops, like a full queue
+        continue;
+      }
+      // The probe: this datagram goes over UDP instead. Not a copy: the
+      // server follows the newest datagram, and a copy that came second
+      // (after the stream's) would be a replay, dropped, and never move it.
+      // While UDP is still blocked the datagram is lost and resent.
+      probe = false;
     }
     Status s = udp_->Send(d);
     if (s.ok()) continue;

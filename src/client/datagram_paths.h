@@ -5,8 +5,8 @@
 // It reads every UDP socket of the core's connection and the stream (if
 // any), hands authentic datagrams to the core and tells the PathSelector
 // which way they came; it sends what the core has due the way the selector
-// says, copying one datagram to UDP now and then as a probe while on the
-// stream. It opens a stream (through `opener`) when the selector wants one,
+// says, sending one datagram by UDP instead now and then as a probe while
+// on the stream. It opens a stream (through `opener`) when the selector wants one,
 // with a growing pause between failed attempts, and closes it once UDP has
 // worked for kStreamIdleClose.
 

@@ -7,7 +7,8 @@
 // kAuto starts on UDP. Nothing heard over UDP within kFallbackAfter of the
 // start, or for kUdpSilence once it worked, means UDP is blocked: the
 // client wants a stream and sends on it while it is up. On a stream it
-// probes UDP every kProbeInterval by sending one datagram that way too; the
+// probes UDP every kProbeInterval by sending one datagram that way instead
+// (a copy would be a replay to a server that got the stream's first); the
 // server follows the client to whichever address brought its newest
 // datagram, so if UDP works again replies come back over UDP, and the first
 // one moves the client back. kUdp, kTcp and kSsh stay on one path.
@@ -52,7 +53,7 @@ class PathSelector {
   Path SendPath(TimePoint now) const;
   // Whether the adapter should have a stream (opening one if it has none).
   bool WantStream(TimePoint now) const;
-  // While on the stream: true when a datagram should also go over UDP now
+  // While on the stream: true when a datagram should go over UDP instead now
   // (at most once per kProbeInterval); then the probe counts as sent.
   bool TakeUdpProbe(TimePoint now);
   // When a decision may change without new events.
