@@ -61,7 +61,6 @@ struct ClientSession::Impl {
   SystemRandom random;
   TerminalCapabilities caps;
   std::unique_ptr<RawTerminal> raw;
-  std::unique_ptr<WinchPipe> winch;
   std::unique_ptr<SignalPipe> signals;
   std::unique_ptr<ClientCore> core;
   std::unique_ptr<ClientForwarding> forwarding;
@@ -118,10 +117,8 @@ int ClientSession::Impl::Run() {
     return 1;
   }
   raw = std::move(*entered);
-  Result<std::unique_ptr<WinchPipe>> w = WinchPipe::Install();
-  if (w.ok()) winch = std::move(*w);
   Result<std::unique_ptr<SignalPipe>> installed =
-      SignalPipe::Install({SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT});
+      SignalPipe::Install({SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT, SIGWINCH});
   if (!installed.ok()) {
     std::fprintf(stderr, "%s: %s\n", config.program.c_str(), installed.status().message().c_str());
     return 1;
@@ -166,7 +163,6 @@ int ClientSession::Impl::Run() {
     pump.AddPollFds(&fds);
     const size_t first_local = fds.size();
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
-    fds.push_back(pollfd{winch ? winch->read_fd() : -1, POLLIN, 0});
     fds.push_back(pollfd{stdin_open ? STDIN_FILENO : -1, POLLIN, 0});
     forwarding->AddPollFds(&fds);
     const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
@@ -175,14 +171,23 @@ int ClientSession::Impl::Run() {
 
     pump.OnPolled(fds, now);
     if (fds[first_local].revents & POLLIN) {
-      for (int sig : signals->Drain()) core->OnSignal(sig, now);
-    }
-    if (winch && (fds[first_local + 1].revents & POLLIN) && winch->Drain()) {
-      if (Result<WindowSize> ws = QueryWindowSize(STDOUT_FILENO); ws.ok()) {
-        core->OnWindowSize(ws->cols, ws->rows, now);
+      // The window size is read once however many SIGWINCHs arrived, after
+      // the other signals.
+      bool resized = false;
+      for (int sig : signals->Drain()) {
+        if (sig == SIGWINCH) {
+          resized = true;
+        } else {
+          core->OnSignal(sig, now);
+        }
+      }
+      if (resized) {
+        if (Result<WindowSize> ws = QueryWindowSize(STDOUT_FILENO); ws.ok()) {
+          core->OnWindowSize(ws->cols, ws->rows, now);
+        }
       }
     }
-    if (fds[first_local + 2].revents & (POLLIN | POLLHUP | POLLERR)) ReadInput(now);
+    if (fds[first_local + 1].revents & (POLLIN | POLLHUP | POLLERR)) ReadInput(now);
     if (core->TakeSuspendRequest()) Suspend(now);
 
     forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
