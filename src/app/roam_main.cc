@@ -53,20 +53,6 @@ std::optional<std::string> EnvValue(const std::string& name) {
   return std::string(v);
 }
 
-roam::predict::DisplayMode ToDisplayMode(roam::client::PredictMode m) {
-  switch (m) {
-    case roam::client::PredictMode::kAlways:
-      return roam::predict::DisplayMode::kAlways;
-    case roam::client::PredictMode::kNever:
-      return roam::predict::DisplayMode::kNever;
-    case roam::client::PredictMode::kExperimental:
-      return roam::predict::DisplayMode::kExperimental;
-    case roam::client::PredictMode::kAdaptive:
-      break;
-  }
-  return roam::predict::DisplayMode::kAdaptive;
-}
-
 std::string SelfPath(const char* argv0) {
   char buf[4096];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -365,7 +351,7 @@ int Main(int argc, char** argv) {
   config.stream_opener = stream_opener;
   config.initial_stream = std::move(initial_stream);
   config.forwarding = forwarding;
-  config.predict_mode = ToDisplayMode(options.predict);
+  config.predict_mode = options.predict_mode;
   if (auto o = EnvValue("MOSH_PREDICTION_OVERWRITE")) {
     config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);
   }

@@ -62,13 +62,13 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
     out->port = value;
   } else if (name == "predict") {
     if (value == "adaptive") {
-      out->predict = PredictMode::kAdaptive;
+      out->predict_mode = predict::DisplayMode::kAdaptive;
     } else if (value == "always") {
-      out->predict = PredictMode::kAlways;
+      out->predict_mode = predict::DisplayMode::kAlways;
     } else if (value == "never") {
-      out->predict = PredictMode::kNever;
+      out->predict_mode = predict::DisplayMode::kNever;
     } else if (value == "experimental") {
-      out->predict = PredictMode::kExperimental;
+      out->predict_mode = predict::DisplayMode::kExperimental;
     } else {
       return InvalidArgument("unknown --predict value \"" + value +
                              "\" (use adaptive, always, never or experimental)");
@@ -210,20 +210,6 @@ Status ValidateDestination(std::string_view destination) {
   return ValidateHostName(destination.substr(at + 1));
 }
 
-std::string_view PredictModeName(PredictMode mode) {
-  switch (mode) {
-    case PredictMode::kAdaptive:
-      return "adaptive";
-    case PredictMode::kAlways:
-      return "always";
-    case PredictMode::kNever:
-      return "never";
-    case PredictMode::kExperimental:
-      return "experimental";
-  }
-  return "adaptive";
-}
-
 std::string_view AddressFamilyName(AddressFamily family) {
   switch (family) {
     case AddressFamily::kInet:
@@ -344,10 +330,10 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
         }
         switch (c) {
           case 'a':
-            out.predict = PredictMode::kAlways;
+            out.predict_mode = predict::DisplayMode::kAlways;
             break;
           case 'n':
-            out.predict = PredictMode::kNever;
+            out.predict_mode = predict::DisplayMode::kNever;
             break;
           case '4':
             out.family = AddressFamily::kInet;

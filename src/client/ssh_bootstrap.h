@@ -55,16 +55,14 @@
 
 #include "base/status.h"
 #include "client/path_selector.h"
+#include "predict/prediction_engine.h"
 #include "service/forward_spec.h"
 
 namespace roam::client {
 
-enum class PredictMode { kAdaptive, kAlways, kNever, kExperimental };
 enum class AddressFamily { kInet, kInet6, kAuto, kPreferInet, kPreferInet6 };
 enum class BindServer { kSsh, kAny, kIp };
 
-// "adaptive", "always", "never", "experimental" (MOSH_PREDICTION_DISPLAY).
-std::string_view PredictModeName(PredictMode mode);
 // "inet", "inet6", "auto", "prefer-inet", "prefer-inet6".
 std::string_view AddressFamilyName(AddressFamily family);
 
@@ -74,7 +72,7 @@ struct RoamOptions {
   std::vector<std::string> ssh = {"ssh"};  // --ssh, split shell-style
   std::optional<std::string> server;       // --server: remote server command
   std::string port;                        // -p/--port as given, validated; empty if none
-  PredictMode predict = PredictMode::kAdaptive;
+  predict::DisplayMode predict_mode = predict::DisplayMode::kAdaptive;
   AddressFamily family = AddressFamily::kPreferInet;
   BindServer bind = BindServer::kSsh;
   std::string bind_ip;                         // for BindServer::kIp
