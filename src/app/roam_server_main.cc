@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/logging.h"
+#include "base/write_all.h"
 #include "crypto/key.h"
 #include "crypto/secret_hygiene.h"
 #include "net/port_range.h"
@@ -158,12 +159,7 @@ int Main(int argc, char** argv) {
     std::string line =
         roam::session::FormatConnectLine(local->port(), key_text, isatty(STDIN_FILENO) != 0);
     std::fflush(stdout);
-    for (size_t done = 0; done < line.size();) {
-      ssize_t n = write(STDOUT_FILENO, line.data() + done, line.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
+    roam::WriteAll(STDOUT_FILENO, line);
     roam::crypto::WipeString(&line);
     roam::crypto::WipeString(&key_text);
   }

@@ -16,6 +16,7 @@
 #include "base/poll_wait.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
+#include "base/write_all.h"
 #include "client/client_core.h"
 #include "client/datagram_paths.h"
 #include "client/raw_terminal.h"
@@ -28,23 +29,6 @@ namespace {
 
 constexpr Duration kPollCap = std::chrono::milliseconds(1000);
 constexpr size_t kReadChunk = 16384;
-
-bool WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        pollfd p{fd, POLLOUT, 0};
-        poll(&p, 1, 100);
-        continue;
-      }
-      return false;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 
