@@ -58,7 +58,6 @@ class PathSelector {
   // When a decision may change without new events.
   TimePoint NextWakeup(TimePoint now) const;
 
-  bool stream_up() const { return stream_up_; }
   TransportMode mode() const { return mode_; }
   // "UDP", or the stream kind ("TCP", "ssh") while datagrams go that way.
   std::string_view Describe(TimePoint now) const;

@@ -223,7 +223,6 @@ class PredictionEngine {
 
   explicit PredictionEngine(DisplayMode mode = DisplayMode::kAdaptive, bool overwrite = false);
 
-  DisplayMode display_mode() const { return mode_; }
   // Changing the mode drops every prediction.
   void set_display_mode(DisplayMode mode);
   bool overwrite() const { return overwrite_; }
