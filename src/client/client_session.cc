@@ -177,7 +177,8 @@ int ClientSession::Impl::Run() {
     forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
     for (const std::string& m : forwarding->TakeMessages()) core->Notify(m, now);
     Status flushed = pump.Flush(now);
-    core->OnSendStatus(pump.send_errors() > 0 ? pump.last_send_error() : Status::Ok(), now);
+    core->OnSendStatus(pump.datagram_send_failures() > 0 ? pump.last_send_error() : Status::Ok(),
+                       now);
     if (pump.Describe(now) != path_shown) {
       path_shown = pump.Describe(now);
       core->Notify(path_shown == "UDP"

@@ -99,7 +99,7 @@ class NotificationBar {
   // The server acknowledged a client state that was sent at `sent_at`.
   void ServerAcked(TimePoint sent_at);
 
-  bool ServerLate(TimePoint now) const { return now - last_heard_ > kServerLate; }
+  bool ServerLate(TimePoint now) const { return now - last_state_at_ > kServerLate; }
   bool ReplyLate(TimePoint now) const { return now - last_acked_ > kReplyLate; }
 
   // The bar's text at `now` and when to render again.
@@ -115,7 +115,7 @@ class NotificationBar {
   bool message_permanent_ = false;
   bool message_with_hint_ = true;
   TimePoint message_expiry_{};
-  TimePoint last_heard_;
+  TimePoint last_state_at_;
   TimePoint last_acked_;
 };
 
