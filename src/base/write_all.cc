@@ -4,17 +4,20 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <chrono>
+
 namespace roam {
 
 bool WriteAll(int fd, std::string_view bytes) {
-  constexpr int kFullWaitMs = 100;  // poll(2) step while a non-blocking fd is full
+  // poll(2)'s step while a non-blocking descriptor is full.
+  constexpr std::chrono::milliseconds kFullWait(100);
   while (!bytes.empty()) {
     ssize_t n = write(fd, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
         pollfd p{fd, POLLOUT, 0};
-        poll(&p, 1, kFullWaitMs);
+        poll(&p, 1, static_cast<int>(kFullWait.count()));
         continue;
       }
       return false;

@@ -27,7 +27,7 @@ namespace roam::client {
 
 namespace {
 
-constexpr Duration kPollCap = std::chrono::milliseconds(1000);
+constexpr Duration kPollCap = std::chrono::seconds(1);
 constexpr size_t kReadChunk = 16384;
 
 }  // namespace

@@ -17,6 +17,9 @@ namespace roam::client {
 
 namespace {
 
+// How long one wait for ssh's output lasts before the deadline is checked.
+constexpr std::chrono::milliseconds kOutputPollStep(200);
+
 void ApplyEnv(const EnvChanges& env) {
   for (const auto& [name, value] : env) {
     if (value) {
@@ -104,7 +107,7 @@ Launched Launch(const LaunchOptions& options) {
   bool err_open = options.keep_stream;
   while (!scanner.done() && out_open && std::chrono::steady_clock::now() < deadline) {
     pollfd fds[2] = {{out[0], POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
-    if (poll(fds, 2, 200) <= 0) continue;
+    if (poll(fds, 2, static_cast<int>(kOutputPollStep.count())) <= 0) continue;
     if (fds[1].revents & (POLLIN | POLLHUP)) {
       ssize_t n = read(err[0], buf, sizeof buf);
       if (n > 0) {

@@ -67,7 +67,7 @@ Result<StreamProcess> StartStreamProcess(const std::vector<std::string>& argv,
 
 // Ends a process this program started: SIGTERM, then SIGKILL if it has not
 // gone within `grace`; reaps it.
-void EndProcess(pid_t pid, std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
+void EndProcess(pid_t pid, std::chrono::milliseconds grace = std::chrono::seconds(1));
 
 }  // namespace roam::client
 

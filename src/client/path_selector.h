@@ -37,8 +37,8 @@ class PathSelector {
   static constexpr Duration kFallbackAfter = std::chrono::milliseconds(1500);
   // ... and this long of silence once it worked (the peers' heartbeats come
   // every 3 s).
-  static constexpr Duration kUdpSilence = std::chrono::milliseconds(7000);
-  static constexpr Duration kProbeInterval = std::chrono::milliseconds(2000);
+  static constexpr Duration kUdpSilence = std::chrono::seconds(7);
+  static constexpr Duration kProbeInterval = std::chrono::seconds(2);
 
   PathSelector(TransportMode mode, TimePoint start) : mode_(mode), start_(start) {}
 

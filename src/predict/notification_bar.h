@@ -38,11 +38,11 @@ namespace roam::predict {
 inline constexpr auto kServerLate =
     std::chrono::milliseconds(6500);  // no server state for longer: stale
 inline constexpr auto kReplyLate =
-    std::chrono::milliseconds(10000);  // no ack of our states for longer: stale
-inline constexpr auto kMessageLifetime = std::chrono::milliseconds(1000);  // ordinary messages
+    std::chrono::seconds(10);  // no ack of our states for longer: stale
+inline constexpr auto kMessageLifetime = std::chrono::seconds(1);  // ordinary messages
 inline constexpr auto kNetworkErrorLifetime = std::chrono::milliseconds(3100);
 inline constexpr auto kNetworkErrorClearWithin =
-    std::chrono::milliseconds(1000);  // after a successful send
+    std::chrono::seconds(1);  // after a successful send
 inline constexpr auto kStaleRefresh = std::chrono::seconds(1);
 inline constexpr auto kLongStaleRefresh = std::chrono::seconds(3);
 inline constexpr auto kLongStaleAfter = std::chrono::seconds(60);
