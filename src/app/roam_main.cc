@@ -23,14 +23,18 @@
 #include <string>
 #include <vector>
 
+#include "client/bootstrap_messages.h"
+#include "client/bootstrap_outcome.h"
 #include "client/channel_session.h"
 #include "client/client_session.h"
 #include "client/control_client.h"
 #include "client/control_socket.h"
 #include "client/fake_proxy.h"
 #include "client/launcher.h"
+#include "client/roam_options.h"
 #include "client/server_install.h"
-#include "client/ssh_bootstrap.h"
+#include "client/shell_words.h"
+#include "client/ssh_argv.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
 #include "crypto/secret_hygiene.h"

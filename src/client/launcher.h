@@ -24,7 +24,7 @@
 
 #include "base/status.h"
 #include "base/unique_fd.h"
-#include "client/ssh_bootstrap.h"
+#include "client/bootstrap_outcome.h"
 #include "session/connect_line.h"
 
 namespace roam::client {

@@ -1,4 +1,8 @@
-#include "client/ssh_bootstrap.h"
+#include "client/bootstrap_messages.h"
+#include "client/bootstrap_outcome.h"
+#include "client/roam_options.h"
+#include "client/shell_words.h"
+#include "client/ssh_argv.h"
 
 #include <gtest/gtest.h>
 

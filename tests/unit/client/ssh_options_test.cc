@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "client/ssh_bootstrap.h"
+#include "client/roam_options.h"
 
 namespace roam::client {
 namespace {
