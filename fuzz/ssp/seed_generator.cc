@@ -12,8 +12,8 @@
 #include "ssp/compressor.h"
 #include "ssp/fragment.h"
 #include "ssp/fuzz_script.h"
-#include "state/complete_terminal.h"
 #include "state/host_bytes_state.h"
+#include "state/screen_state.h"
 #include "state/user_stream.h"
 #include "wire/instruction_codec.h"
 
@@ -171,18 +171,18 @@ void StateSeeds() {
   Write(host, "unknown_extension", FromHex("0a 03 a0 01 01 0a 05 12 03 22 01 7a"));
   Write(host, "malformed", FromHex("0a 09 12"));
 
-  // A roam server's states, as complete_terminal_apply's replica (20x6,
+  // A roam server's states, as screen_state_apply's replica (20x6,
   // echo ack 5, canonical mode with echo) receives them.
-  const std::string complete = "state/corpus/complete_terminal_apply";
-  roam::state::CompleteTerminal blank(20, 6);
-  roam::state::CompleteTerminal hinted = blank;
+  const std::string complete = "state/corpus/screen_state_apply";
+  roam::state::ScreenState blank(20, 6);
+  roam::state::ScreenState hinted = blank;
   hinted.SetEchoHint({false, true, 42});  // a password prompt's
   Write(complete, "echo_hint_echo_off", hinted.DiffFrom(blank));
-  roam::state::CompleteTerminal raw = blank;
+  roam::state::ScreenState raw = blank;
   raw.SetEchoHint({false, false, 7});
   raw.SetEchoAck(9);
   Write(complete, "echo_ack_and_raw_mode_hint", raw.DiffFrom(blank));
-  roam::state::CompleteTerminal roam_extras = blank;
+  roam::state::ScreenState roam_extras = blank;
   roam::state::RoamHello welcome;
   welcome.version = 1;
   welcome.features = 3;
