@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "bootstrap/locale.h"
 #include "client/client_session.h"
 #include "client/escape_key.h"
 #include "client/terminal_sequences.h"
@@ -19,7 +20,6 @@
 #include "crypto/secret_hygiene.h"
 #include "net/address.h"
 #include "predict/prediction_engine.h"
-#include "session/locale.h"
 #include "state/history_state.h"
 
 namespace {
@@ -125,11 +125,11 @@ int Main(int argc, char** argv) {
   config.term = term ? term : "";
 
   // A UTF-8 locale is needed to talk to the terminal; fall back, don't refuse.
-  roam::Result<roam::session::LocaleChoice> locale = roam::session::ChooseClientLocale(
-      roam::session::CurrentEnvironment(), roam::session::ProbeLocale, kProgram);
+  roam::Result<roam::bootstrap::LocaleChoice> locale = roam::bootstrap::ChooseClientLocale(
+      roam::bootstrap::CurrentEnvironment(), roam::bootstrap::ProbeLocale, kProgram);
   if (locale.ok()) {
     if (!locale->warning.empty()) std::fprintf(stderr, "%s\n", locale->warning.c_str());
-    (void)roam::session::ApplyLocaleChoice(*locale);
+    (void)roam::bootstrap::ApplyLocaleChoice(*locale);
   }
 
   roam::client::ClientSession session(std::move(*key), std::move(config));

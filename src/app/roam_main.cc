@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "bootstrap/connect_line.h"
+#include "bootstrap/locale.h"
 #include "client/bootstrap_messages.h"
 #include "client/bootstrap_outcome.h"
 #include "client/channel_session.h"
@@ -41,8 +43,6 @@
 #include "net/address.h"
 #include "net/stream_link.h"
 #include "service/sockets.h"
-#include "session/connect_line.h"
-#include "session/locale.h"
 #include "state/history_state.h"
 
 extern char** environ;
@@ -372,11 +372,11 @@ int Main(int argc, char** argv) {
   config.connect_failure_message = roam::client::UdpUnreachableMessage(
       options.local ? "localhost" : host, *launched.ip, launched.connect->port);
 
-  roam::Result<roam::session::LocaleChoice> locale = roam::session::ChooseClientLocale(
-      roam::session::CurrentEnvironment(), roam::session::ProbeLocale, "roam");
+  roam::Result<roam::bootstrap::LocaleChoice> locale = roam::bootstrap::ChooseClientLocale(
+      roam::bootstrap::CurrentEnvironment(), roam::bootstrap::ProbeLocale, "roam");
   if (locale.ok()) {
     if (!locale->warning.empty()) std::fprintf(stderr, "%s\n", locale->warning.c_str());
-    (void)roam::session::ApplyLocaleChoice(*locale);
+    (void)roam::bootstrap::ApplyLocaleChoice(*locale);
   }
 
   roam::client::ClientSession session(std::move(*key), std::move(config));

@@ -94,9 +94,9 @@ Launched Launch(const LaunchOptions& options) {
     close(err[1]);
     close(in[0]);
   }
-  session::ConnectLineScanner scanner;
+  bootstrap::ConnectLineScanner scanner;
   // With a separate stderr, the ProxyCommand's `MOSH IP` line comes there.
-  session::ConnectLineScanner err_scanner;
+  bootstrap::ConnectLineScanner err_scanner;
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   char buf[4096];
   auto show = [&](std::string_view text) {

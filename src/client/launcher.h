@@ -24,8 +24,8 @@
 
 #include "base/status.h"
 #include "base/unique_fd.h"
+#include "bootstrap/connect_line.h"
 #include "client/bootstrap_outcome.h"
-#include "session/connect_line.h"
 
 namespace roam::client {
 
@@ -51,7 +51,7 @@ struct StreamProcess {
 
 struct Launched {
   BootstrapOutcome outcome;
-  std::optional<session::ConnectInfo> connect;
+  std::optional<bootstrap::ConnectInfo> connect;
   std::optional<std::string> ip;
   std::optional<uint16_t> tcp_port;     // from `ROAM TCP <port>`
   std::vector<std::string> notes;       // from `ROAM NOTE <text>` lines

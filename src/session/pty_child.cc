@@ -150,10 +150,10 @@ LoginShell ChooseLoginShell(std::string_view shell_env, std::string_view passwd_
   return shell;
 }
 
-std::vector<std::string> BuildChildEnvironment(const Environment& parent,
+std::vector<std::string> BuildChildEnvironment(const bootstrap::Environment& parent,
                                                const PtyChildOptions& options,
                                                std::string_view home) {
-  Environment env = parent;
+  bootstrap::Environment env = parent;
   for (const std::string& name : options.env_unset) env.erase(name);
   for (const auto& [name, value] : options.env_set) env[name] = value;
   env["TERM"] = options.colors == 256 ? "xterm-256color" : "xterm";
@@ -180,7 +180,7 @@ std::vector<std::string> MotdFiles(std::string_view home) {
 
 Result<std::unique_ptr<PtyChild>> PtyChild::Start(const PtyChildOptions& options) {
   // Everything the child needs is prepared here, before fork.
-  Environment parent_env = CurrentEnvironment();
+  bootstrap::Environment parent_env = bootstrap::CurrentEnvironment();
   for (const std::string& name : options.env_unset) parent_env.erase(name);
   for (const auto& [name, value] : options.env_set) parent_env[name] = value;
 
