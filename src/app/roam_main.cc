@@ -28,6 +28,7 @@
 #include "client/bootstrap_messages.h"
 #include "client/bootstrap_outcome.h"
 #include "client/channel_session.h"
+#include "client/client_environment.h"
 #include "client/client_session.h"
 #include "client/control_client.h"
 #include "client/control_socket.h"
@@ -356,19 +357,10 @@ int Main(int argc, char** argv) {
   config.initial_stream = std::move(initial_stream);
   config.forwarding = forwarding;
   config.predict_mode = options.predict_mode;
-  if (auto o = EnvValue("MOSH_PREDICTION_OVERWRITE")) {
-    config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);
-  }
-  auto escape_env = EnvValue("MOSH_ESCAPE_KEY");
-  config.escape = roam::client::EscapeKeyConfig::FromEnv(
-      escape_env ? std::optional<std::string_view>(*escape_env) : std::nullopt);
-  auto nopref = EnvValue("MOSH_TITLE_NOPREFIX");
-  config.title_prefix =
-      roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
-  config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
+  roam::client::ApplyClientEnvironment(EnvValue, &config);
+  if (options.no_init) config.no_term_init = true;
   if (options.scrollback) config.scrollback_lines = *options.scrollback;
-  config.clipboard_writes = !options.no_clipboard && !EnvValue("ROAM_NO_CLIPBOARD").has_value();
-  config.term = term;
+  if (options.no_clipboard) config.clipboard_writes = false;
   config.connect_failure_message = roam::client::UdpUnreachableMessage(
       options.local ? "localhost" : host, *launched.ip, launched.connect->port);
 
