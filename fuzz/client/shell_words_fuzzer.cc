@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/check.h"
-#include "client/ssh_bootstrap.h"
+#include "client/shell_words.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

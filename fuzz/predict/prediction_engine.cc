@@ -149,7 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 'A': {
         uint64_t n = script.U8();
         engine.SetLocalFrameAcked(n);
-        engine.SetLocalFrameLateAcked(n);
+        engine.SetEchoAck(n);
         engine.Cull(host.fb(), now);
         seen_width = host.fb().width();
         seen_height = host.fb().height();

@@ -12,9 +12,9 @@
 #include "ssp/compressor.h"
 #include "ssp/fragment.h"
 #include "ssp/fuzz_script.h"
-#include "state/complete_terminal.h"
-#include "state/host_bytes_state.h"
+#include "state/screen_state.h"
 #include "state/user_stream.h"
+#include "support/host_bytes_state.h"
 #include "wire/instruction_codec.h"
 
 namespace {
@@ -143,7 +143,7 @@ void InstructionDecodeSeeds() {
   Write(dir, "zlib_bomb_over_4mib", Zlib(std::string(roam::ssp::kMaxDecompressedBytes + 1, 'a')));
 }
 
-// --- user_stream_apply / host_bytes_apply: one diff ---
+// --- user_stream_apply / screen_state_apply: one diff ---
 
 void StateSeeds() {
   const std::string user = "state/corpus/user_stream_apply";
@@ -159,30 +159,27 @@ void StateSeeds() {
   Write(user, "truncated_resize", FromHex("0a 06 1a 04 28"));
   Write(user, "empty_diff", "");
 
-  const std::string host = "state/corpus/host_bytes_apply";
+  // Plain HostMessages (EchoAck, Resize, HostBytes), as a stock
+  // mosh-server sends them.
   roam::state::HostBytesState h;
   h.SetEchoAck(7);
   h.SetSize({132, 43});
   h.AppendBytes("output\r\n");
-  Write(host, "echoack_resize_hostbytes", h.InitDiff());
   roam::state::HostBytesState low;
   low.SetEchoAck(2);
-  Write(host, "echo_ack_decreases", low.InitDiff());
-  Write(host, "unknown_extension", FromHex("0a 03 a0 01 01 0a 05 12 03 22 01 7a"));
-  Write(host, "malformed", FromHex("0a 09 12"));
 
-  // A roam server's states, as complete_terminal_apply's replica (20x6,
+  // A roam server's states, as screen_state_apply's replica (20x6,
   // echo ack 5, canonical mode with echo) receives them.
-  const std::string complete = "state/corpus/complete_terminal_apply";
-  roam::state::CompleteTerminal blank(20, 6);
-  roam::state::CompleteTerminal hinted = blank;
+  const std::string complete = "state/corpus/screen_state_apply";
+  roam::state::ScreenState blank(20, 6);
+  roam::state::ScreenState hinted = blank;
   hinted.SetEchoHint({false, true, 42});  // a password prompt's
   Write(complete, "echo_hint_echo_off", hinted.DiffFrom(blank));
-  roam::state::CompleteTerminal raw = blank;
+  roam::state::ScreenState raw = blank;
   raw.SetEchoHint({false, false, 7});
   raw.SetEchoAck(9);
   Write(complete, "echo_ack_and_raw_mode_hint", raw.DiffFrom(blank));
-  roam::state::CompleteTerminal roam_extras = blank;
+  roam::state::ScreenState roam_extras = blank;
   roam::state::RoamHello welcome;
   welcome.version = 1;
   welcome.features = 3;
@@ -195,6 +192,8 @@ void StateSeeds() {
   Write(complete, "echo_hint_truncated", FromHex("0a 0a 92 04 07 08 01 10 01 18 d2"));
   Write(complete, "echo_ack_decreases", low.InitDiff());
   Write(complete, "host_bytes_resize", h.InitDiff());
+  Write(complete, "unknown_extension", FromHex("0a 03 a0 01 01 0a 05 12 03 22 01 7a"));
+  Write(complete, "malformed", FromHex("0a 09 12"));
 }
 
 // --- transport: a script of TransportOp records ---

@@ -21,8 +21,8 @@
 #include "net/connection.h"
 #include "ssp/fuzz_script.h"
 #include "ssp/transport.h"
-#include "state/host_bytes_state.h"
 #include "state/user_stream.h"
+#include "support/host_bytes_state.h"
 
 namespace {
 

@@ -12,14 +12,14 @@
 #include <cstring>
 #include <string>
 
+#include "bootstrap/locale.h"
+#include "client/client_environment.h"
 #include "client/client_session.h"
-#include "client/escape_key.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
 #include "crypto/secret_hygiene.h"
 #include "net/address.h"
 #include "predict/prediction_engine.h"
-#include "session/locale.h"
 #include "state/history_state.h"
 
 namespace {
@@ -30,6 +30,12 @@ std::optional<std::string_view> Env(const char* name) {
   const char* v = std::getenv(name);
   if (!v) return std::nullopt;
   return std::string_view(v);
+}
+
+std::optional<std::string> EnvString(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
 }
 
 int Usage() {
@@ -97,6 +103,7 @@ int Main(int argc, char** argv) {
   roam::client::ClientSessionConfig config;
   config.server = *server;
   config.program = "roam";
+  roam::client::ApplyClientEnvironment(EnvString, &config);
   if (auto mode = Env("MOSH_PREDICTION_DISPLAY")) {
     roam::Result<roam::predict::DisplayMode> parsed = roam::predict::ParseDisplayMode(*mode);
     if (!parsed.ok()) {
@@ -105,13 +112,6 @@ int Main(int argc, char** argv) {
     }
     config.predict_mode = *parsed;
   }
-  if (auto o = Env("MOSH_PREDICTION_OVERWRITE")) {
-    config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);
-  }
-  config.escape = roam::client::EscapeKeyConfig::FromEnv(Env("MOSH_ESCAPE_KEY"));
-  config.title_prefix = roam::client::TitlePrefix(Env("MOSH_TITLE_NOPREFIX"));
-  config.no_term_init = Env("MOSH_NO_TERM_INIT").has_value();
-  config.clipboard_writes = !Env("ROAM_NO_CLIPBOARD").has_value();
   if (auto lines = Env(roam::state::kScrollbackEnv)) {
     roam::Result<size_t> n = roam::state::ParseScrollbackLines(*lines);
     if (!n.ok()) {
@@ -121,15 +121,13 @@ int Main(int argc, char** argv) {
     }
     config.scrollback_lines = *n;
   }
-  const char* term = std::getenv("TERM");
-  config.term = term ? term : "";
 
   // A UTF-8 locale is needed to talk to the terminal; fall back, don't refuse.
-  roam::Result<roam::session::LocaleChoice> locale = roam::session::ChooseClientLocale(
-      roam::session::CurrentEnvironment(), roam::session::ProbeLocale, kProgram);
+  roam::Result<roam::bootstrap::LocaleChoice> locale = roam::bootstrap::ChooseClientLocale(
+      roam::bootstrap::CurrentEnvironment(), roam::bootstrap::ProbeLocale, kProgram);
   if (locale.ok()) {
     if (!locale->warning.empty()) std::fprintf(stderr, "%s\n", locale->warning.c_str());
-    (void)roam::session::ApplyLocaleChoice(*locale);
+    (void)roam::bootstrap::ApplyLocaleChoice(*locale);
   }
 
   roam::client::ClientSession session(std::move(*key), std::move(config));

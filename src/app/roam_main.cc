@@ -23,22 +23,27 @@
 #include <string>
 #include <vector>
 
+#include "bootstrap/connect_line.h"
+#include "bootstrap/locale.h"
+#include "client/bootstrap_messages.h"
+#include "client/bootstrap_outcome.h"
 #include "client/channel_session.h"
+#include "client/client_environment.h"
 #include "client/client_session.h"
 #include "client/control_client.h"
 #include "client/control_socket.h"
 #include "client/fake_proxy.h"
 #include "client/launcher.h"
+#include "client/roam_options.h"
 #include "client/server_install.h"
-#include "client/ssh_bootstrap.h"
+#include "client/shell_words.h"
+#include "client/ssh_argv.h"
 #include "client/terminal_sequences.h"
 #include "crypto/key.h"
 #include "crypto/secret_hygiene.h"
 #include "net/address.h"
 #include "net/stream_link.h"
 #include "service/sockets.h"
-#include "session/connect_line.h"
-#include "session/locale.h"
 #include "state/history_state.h"
 
 extern char** environ;
@@ -51,20 +56,6 @@ std::optional<std::string> EnvValue(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (!v) return std::nullopt;
   return std::string(v);
-}
-
-roam::predict::DisplayMode ToDisplayMode(roam::client::PredictMode m) {
-  switch (m) {
-    case roam::client::PredictMode::kAlways:
-      return roam::predict::DisplayMode::kAlways;
-    case roam::client::PredictMode::kNever:
-      return roam::predict::DisplayMode::kNever;
-    case roam::client::PredictMode::kExperimental:
-      return roam::predict::DisplayMode::kExperimental;
-    case roam::client::PredictMode::kAdaptive:
-      break;
-  }
-  return roam::predict::DisplayMode::kAdaptive;
 }
 
 std::string SelfPath(const char* argv0) {
@@ -365,28 +356,19 @@ int Main(int argc, char** argv) {
   config.stream_opener = stream_opener;
   config.initial_stream = std::move(initial_stream);
   config.forwarding = forwarding;
-  config.predict_mode = ToDisplayMode(options.predict);
-  if (auto o = EnvValue("MOSH_PREDICTION_OVERWRITE")) {
-    config.predict_overwrite = roam::predict::ParseOverwriteMode(*o);
-  }
-  auto escape_env = EnvValue("MOSH_ESCAPE_KEY");
-  config.escape = roam::client::EscapeKeyConfig::FromEnv(
-      escape_env ? std::optional<std::string_view>(*escape_env) : std::nullopt);
-  auto nopref = EnvValue("MOSH_TITLE_NOPREFIX");
-  config.title_prefix =
-      roam::client::TitlePrefix(nopref ? std::optional<std::string_view>(*nopref) : std::nullopt);
-  config.no_term_init = options.no_init || EnvValue("MOSH_NO_TERM_INIT").has_value();
+  config.predict_mode = options.predict_mode;
+  roam::client::ApplyClientEnvironment(EnvValue, &config);
+  if (options.no_init) config.no_term_init = true;
   if (options.scrollback) config.scrollback_lines = *options.scrollback;
-  config.clipboard_writes = !options.no_clipboard && !EnvValue("ROAM_NO_CLIPBOARD").has_value();
-  config.term = term;
+  if (options.no_clipboard) config.clipboard_writes = false;
   config.connect_failure_message = roam::client::UdpUnreachableMessage(
       options.local ? "localhost" : host, *launched.ip, launched.connect->port);
 
-  roam::Result<roam::session::LocaleChoice> locale = roam::session::ChooseClientLocale(
-      roam::session::CurrentEnvironment(), roam::session::ProbeLocale, "roam");
+  roam::Result<roam::bootstrap::LocaleChoice> locale = roam::bootstrap::ChooseClientLocale(
+      roam::bootstrap::CurrentEnvironment(), roam::bootstrap::ProbeLocale, "roam");
   if (locale.ok()) {
     if (!locale->warning.empty()) std::fprintf(stderr, "%s\n", locale->warning.c_str());
-    (void)roam::session::ApplyLocaleChoice(*locale);
+    (void)roam::bootstrap::ApplyLocaleChoice(*locale);
   }
 
   roam::client::ClientSession session(std::move(*key), std::move(config));

@@ -21,13 +21,14 @@
 #include <vector>
 
 #include "base/logging.h"
+#include "base/write_all.h"
+#include "bootstrap/connect_line.h"
+#include "bootstrap/locale.h"
 #include "crypto/key.h"
 #include "crypto/secret_hygiene.h"
 #include "net/port_range.h"
 #include "net/udp_endpoint.h"
 #include "service/sockets.h"
-#include "session/connect_line.h"
-#include "session/locale.h"
 #include "session/server_options.h"
 #include "session/server_session.h"
 #include "session/server_timeouts.h"
@@ -90,15 +91,15 @@ int Main(int argc, char** argv) {
   if (options.verbose) roam::SetLogLevel(roam::LogLevel::kInfo);
 
   // Locale: never refuse to start; fall back and say so.
-  roam::Result<roam::session::LocaleChoice> locale =
-      roam::session::ChooseServerLocale(roam::session::CurrentEnvironment(), options.locale_vars,
-                                        roam::session::ProbeLocale, kProgram);
+  roam::Result<roam::bootstrap::LocaleChoice> locale = roam::bootstrap::ChooseServerLocale(
+      roam::bootstrap::CurrentEnvironment(), options.locale_vars, roam::bootstrap::ProbeLocale,
+      kProgram);
   if (!locale.ok()) {
     std::fprintf(stderr, "%s: %s\n", kProgram, locale.status().message().c_str());
     return 1;
   }
   if (!locale->warning.empty()) std::fprintf(stderr, "%s\n", locale->warning.c_str());
-  (void)roam::session::ApplyLocaleChoice(*locale);
+  (void)roam::bootstrap::ApplyLocaleChoice(*locale);
 
   // Where to listen.
   std::string bind_ip = options.bind_ip.value_or("");
@@ -156,14 +157,9 @@ int Main(int argc, char** argv) {
     // key text; both strings are wiped once the line is out.
     std::string key_text = key.ToBase64();
     std::string line =
-        roam::session::FormatConnectLine(local->port(), key_text, isatty(STDIN_FILENO) != 0);
+        roam::bootstrap::FormatConnectLine(local->port(), key_text, isatty(STDIN_FILENO) != 0);
     std::fflush(stdout);
-    for (size_t done = 0; done < line.size();) {
-      ssize_t n = write(STDOUT_FILENO, line.data() + done, line.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
+    roam::WriteAll(STDOUT_FILENO, line);
     roam::crypto::WipeString(&line);
     roam::crypto::WipeString(&key_text);
   }

@@ -33,7 +33,7 @@ namespace roam::channel {
 inline constexpr uint64_t kPacketThreshold = 3;
 // The probe timeout never grows beyond this, however many probes went
 // unanswered.
-inline constexpr Duration kMaxProbeTimeout = std::chrono::milliseconds(1000);
+inline constexpr Duration kMaxProbeTimeout = std::chrono::seconds(1);
 // Packets remembered at most. Beyond this (a peer that stopped acknowledging
 // for hours while probes went out), the oldest is declared lost.
 inline constexpr size_t kMaxTrackedPackets = 1 << 16;

@@ -35,7 +35,6 @@ class SendStream {
   // No more data will be written: a FIN follows the last byte.
   void Finish() { fin_requested_ = true; }
   size_t writable() const;
-  bool finish_requested() const { return fin_requested_; }
 
   // The peer raised its window (MAX_STREAM_DATA). Lower values are ignored.
   void OnPeerLimit(uint64_t limit) { peer_limit_ = std::max(peer_limit_, limit); }

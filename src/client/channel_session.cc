@@ -28,7 +28,7 @@ namespace roam::client {
 
 namespace {
 
-constexpr int kPollCapMs = 1000;
+constexpr Millis kPollCap = std::chrono::seconds(1);
 
 // A channel of this process's session as StdioPump's stream.
 class MuxStream final : public ByteStream {
@@ -208,7 +208,7 @@ int ChannelSession::Impl::Run() {
     forwarding->AddPollFds(&fds);
     const TimePoint wake = std::min(core->NextWakeup(now), paths.NextWakeup(now));
     const int timeout_ms = static_cast<int>(
-        std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCapMs));
+        std::clamp<int64_t>(std::chrono::ceil<Millis>(wake - now).count(), 0, kPollCap.count()));
     poll(fds.data(), fds.size(), timeout_ms);
     now = clock.Now();
 

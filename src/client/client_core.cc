@@ -53,7 +53,7 @@ ClientCore::ClientCore(crypto::Key key, ClientCoreConfig config, Random* random,
     : config_(std::move(config)),
       transport_(std::make_unique<ClientTransport>(
           net::Connection::Client(std::move(key), config_.server), state::UserStream(),
-          state::CompleteTerminal(config_.cols, config_.rows), random, now)),
+          state::ScreenState(config_.cols, config_.rows), random, now)),
       pieces_(std::make_unique<Pieces>(config_, now)),
       screen_(std::make_unique<LocalScreen>(
           LocalScreenConfig{config_.roam_extensions ? config_.scrollback_lines : 0,
@@ -112,10 +112,10 @@ void ClientCore::HandleRemoteState(TimePoint now) {
   // received" message (shown when the reply takes over 250 ms) must go.
   if (!ever_connected_) pieces_->bar.ClearMessage();
   ever_connected_ = true;
-  pieces_->bar.ServerHeard(transport_->last_heard());
-  const state::CompleteTerminal& remote = transport_->latest_remote_state();
+  pieces_->bar.ServerHeard(transport_->last_new_state_at());
+  const state::ScreenState& remote = transport_->latest_remote_state();
   prediction_.SetLocalFrameAcked(transport_->acked_state_num());
-  prediction_.SetLocalFrameLateAcked(remote.echo_ack());
+  prediction_.SetEchoAck(remote.echo_ack());
   // A roam server's view of its pty (docs/protocol.md §8.4).
   if (const std::optional<state::EchoHint>& hint = remote.echo_hint()) {
     prediction_.SetTtyHint(predict::TtyHint{hint->echo, hint->canonical, hint->foreground});

@@ -3,7 +3,7 @@
 // signals in, with `now`; datagrams and the bytes that draw the user's
 // terminal out; a deadline for the next call).
 //
-// It owns the SSP transport (a UserStream out, a CompleteTerminal in), the
+// It owns the SSP transport (a UserStream out, a ScreenState in), the
 // escape key, the prediction engine, the notification bar, the connect
 // phase, the display diff from the last drawn frame, the roam handshake
 // and, once the server welcomed us, the channel multiplexer. It never
@@ -35,14 +35,14 @@
 #include "net/connection.h"
 #include "predict/prediction_engine.h"
 #include "ssp/transport.h"
-#include "state/complete_terminal.h"
+#include "state/screen_state.h"
 #include "state/user_stream.h"
 #include "term/display.h"
 #include "wire/channel_open.pb.h"
 
 namespace roam::client {
 
-using ClientTransport = ssp::Transport<state::UserStream, state::CompleteTerminal>;
+using ClientTransport = ssp::Transport<state::UserStream, state::ScreenState>;
 
 struct ClientCoreConfig {
   net::Address server;

@@ -16,6 +16,7 @@
 #include "base/poll_wait.h"
 #include "base/random.h"
 #include "base/signal_pipe.h"
+#include "base/write_all.h"
 #include "client/client_core.h"
 #include "client/datagram_paths.h"
 #include "client/raw_terminal.h"
@@ -26,25 +27,8 @@ namespace roam::client {
 
 namespace {
 
-constexpr Duration kPollCap = std::chrono::milliseconds(1000);
+constexpr Duration kPollCap = std::chrono::seconds(1);
 constexpr size_t kReadChunk = 16384;
-
-bool WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        pollfd p{fd, POLLOUT, 0};
-        poll(&p, 1, 100);
-        continue;
-      }
-      return false;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -61,7 +45,6 @@ struct ClientSession::Impl {
   SystemRandom random;
   TerminalCapabilities caps;
   std::unique_ptr<RawTerminal> raw;
-  std::unique_ptr<WinchPipe> winch;
   std::unique_ptr<SignalPipe> signals;
   std::unique_ptr<ClientCore> core;
   std::unique_ptr<ClientForwarding> forwarding;
@@ -118,10 +101,8 @@ int ClientSession::Impl::Run() {
     return 1;
   }
   raw = std::move(*entered);
-  Result<std::unique_ptr<WinchPipe>> w = WinchPipe::Install();
-  if (w.ok()) winch = std::move(*w);
   Result<std::unique_ptr<SignalPipe>> installed =
-      SignalPipe::Install({SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT});
+      SignalPipe::Install({SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT, SIGWINCH});
   if (!installed.ok()) {
     std::fprintf(stderr, "%s: %s\n", config.program.c_str(), installed.status().message().c_str());
     return 1;
@@ -166,7 +147,6 @@ int ClientSession::Impl::Run() {
     pump.AddPollFds(&fds);
     const size_t first_local = fds.size();
     fds.push_back(pollfd{signals->read_fd(), POLLIN, 0});
-    fds.push_back(pollfd{winch ? winch->read_fd() : -1, POLLIN, 0});
     fds.push_back(pollfd{stdin_open ? STDIN_FILENO : -1, POLLIN, 0});
     forwarding->AddPollFds(&fds);
     const TimePoint wake = std::min(core->NextWakeup(now), pump.NextWakeup(now));
@@ -175,20 +155,30 @@ int ClientSession::Impl::Run() {
 
     pump.OnPolled(fds, now);
     if (fds[first_local].revents & POLLIN) {
-      for (int sig : signals->Drain()) core->OnSignal(sig, now);
-    }
-    if (winch && (fds[first_local + 1].revents & POLLIN) && winch->Drain()) {
-      if (Result<WindowSize> ws = QueryWindowSize(STDOUT_FILENO); ws.ok()) {
-        core->OnWindowSize(ws->cols, ws->rows, now);
+      // The window size is read once however many SIGWINCHs arrived, after
+      // the other signals.
+      bool resized = false;
+      for (int sig : signals->Drain()) {
+        if (sig == SIGWINCH) {
+          resized = true;
+        } else {
+          core->OnSignal(sig, now);
+        }
+      }
+      if (resized) {
+        if (Result<WindowSize> ws = QueryWindowSize(STDOUT_FILENO); ws.ok()) {
+          core->OnWindowSize(ws->cols, ws->rows, now);
+        }
       }
     }
-    if (fds[first_local + 2].revents & (POLLIN | POLLHUP | POLLERR)) ReadInput(now);
+    if (fds[first_local + 1].revents & (POLLIN | POLLHUP | POLLERR)) ReadInput(now);
     if (core->TakeSuspendRequest()) Suspend(now);
 
     forwarding->Run(core->mux(), core->TakeIncomingChannels(), fds, now);
     for (const std::string& m : forwarding->TakeMessages()) core->Notify(m, now);
     Status flushed = pump.Flush(now);
-    core->OnSendStatus(pump.send_errors() > 0 ? pump.last_send_error() : Status::Ok(), now);
+    core->OnSendStatus(pump.datagram_send_failures() > 0 ? pump.last_send_error() : Status::Ok(),
+                       now);
     if (pump.Describe(now) != path_shown) {
       path_shown = pump.Describe(now);
       core->Notify(path_shown == "UDP"

@@ -2,7 +2,7 @@
 // server has been started).
 //
 // It joins the client side: the raw terminal, the escape key, the SSP
-// transport (a UserStream out, a CompleteTerminal in) over a UDP endpoint,
+// transport (a UserStream out, a ScreenState in) over a UDP endpoint,
 // the prediction engine and the notification bar, and draws
 // (remote screen + predictions + bar) on the user's terminal with the
 // display diff in client mode. It ends on a clean shutdown handshake (exit

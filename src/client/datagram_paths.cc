@@ -125,7 +125,7 @@ Status DatagramPaths::Flush(TimePoint now) {
     }
     Status s = udp_->Send(d);
     if (s.ok()) continue;
-    ++send_errors_;
+    ++datagram_send_failures_;
     last_send_error_ = s;
     if (s.code() == StatusCode::kOutOfRange) {
       core_->connection().OnMessageTooBig();

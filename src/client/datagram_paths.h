@@ -61,7 +61,7 @@ class DatagramPaths {
   Status Flush(TimePoint now);
   TimePoint NextWakeup(TimePoint now) const;
 
-  uint64_t send_errors() const { return send_errors_; }
+  uint64_t datagram_send_failures() const { return datagram_send_failures_; }
   const Status& last_send_error() const { return last_send_error_; }
   // "UDP", "ssh" or "TCP": where datagrams go now.
   std::string_view Describe(TimePoint now) const { return selector_.Describe(now); }
@@ -85,7 +85,7 @@ class DatagramPaths {
   std::optional<TimePoint> udp_since_;  // UDP carried the session since, with a stream up
   TimePoint stream_heard_{};
   std::vector<std::string> events_;  // the stream last brought a datagram (or opened)
-  uint64_t send_errors_ = 0;
+  uint64_t datagram_send_failures_ = 0;
   Status last_send_error_;
 };
 

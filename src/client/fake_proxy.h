@@ -12,7 +12,7 @@
 
 #include <string>
 
-#include "client/ssh_bootstrap.h"
+#include "client/roam_options.h"
 
 namespace roam::client {
 

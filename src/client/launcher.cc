@@ -17,6 +17,9 @@ namespace roam::client {
 
 namespace {
 
+// How long one wait for ssh's output lasts before the deadline is checked.
+constexpr std::chrono::milliseconds kOutputPollStep(200);
+
 void ApplyEnv(const EnvChanges& env) {
   for (const auto& [name, value] : env) {
     if (value) {
@@ -91,9 +94,9 @@ Launched Launch(const LaunchOptions& options) {
     close(err[1]);
     close(in[0]);
   }
-  session::ConnectLineScanner scanner;
+  bootstrap::ConnectLineScanner scanner;
   // With a separate stderr, the ProxyCommand's `MOSH IP` line comes there.
-  session::ConnectLineScanner err_scanner;
+  bootstrap::ConnectLineScanner err_scanner;
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   char buf[4096];
   auto show = [&](std::string_view text) {
@@ -104,7 +107,7 @@ Launched Launch(const LaunchOptions& options) {
   bool err_open = options.keep_stream;
   while (!scanner.done() && out_open && std::chrono::steady_clock::now() < deadline) {
     pollfd fds[2] = {{out[0], POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
-    if (poll(fds, 2, 200) <= 0) continue;
+    if (poll(fds, 2, static_cast<int>(kOutputPollStep.count())) <= 0) continue;
     if (fds[1].revents & (POLLIN | POLLHUP)) {
       ssize_t n = read(err[0], buf, sizeof buf);
       if (n > 0) {

@@ -24,8 +24,8 @@
 
 #include "base/status.h"
 #include "base/unique_fd.h"
-#include "client/ssh_bootstrap.h"
-#include "session/connect_line.h"
+#include "bootstrap/connect_line.h"
+#include "client/bootstrap_outcome.h"
 
 namespace roam::client {
 
@@ -51,7 +51,7 @@ struct StreamProcess {
 
 struct Launched {
   BootstrapOutcome outcome;
-  std::optional<session::ConnectInfo> connect;
+  std::optional<bootstrap::ConnectInfo> connect;
   std::optional<std::string> ip;
   std::optional<uint16_t> tcp_port;     // from `ROAM TCP <port>`
   std::vector<std::string> notes;       // from `ROAM NOTE <text>` lines
@@ -67,7 +67,7 @@ Result<StreamProcess> StartStreamProcess(const std::vector<std::string>& argv,
 
 // Ends a process this program started: SIGTERM, then SIGKILL if it has not
 // gone within `grace`; reaps it.
-void EndProcess(pid_t pid, std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
+void EndProcess(pid_t pid, std::chrono::milliseconds grace = std::chrono::seconds(1));
 
 }  // namespace roam::client
 

@@ -36,7 +36,7 @@ LocalScreen::LocalScreen(LocalScreenConfig config, int cols, int rows)
       cols_(term::Emulator::ClampDimension(cols)),
       rows_(term::Emulator::ClampDimension(rows)) {}
 
-void LocalScreen::OnRemoteState(const state::CompleteTerminal& remote, TimePoint now) {
+void LocalScreen::OnRemoteState(const state::ScreenState& remote, TimePoint now) {
   const state::RoamHello& welcome = remote.welcome();
   welcome_history_ = config_.scrollback_lines > 0 && welcome.valid() &&
                      welcome.has(state::kFeatureHistory) && welcome.has(state::kFeatureChannels);

@@ -34,7 +34,7 @@
 #include "base/clock.h"
 #include "channel/mux.h"
 #include "client/history_sync.h"
-#include "state/complete_terminal.h"
+#include "state/screen_state.h"
 #include "term/display.h"
 #include "term/framebuffer.h"
 
@@ -66,7 +66,7 @@ class LocalScreen {
   // ---- events ----
 
   // A new server state (its Welcome and its history).
-  void OnRemoteState(const state::CompleteTerminal& remote, TimePoint now);
+  void OnRemoteState(const state::ScreenState& remote, TimePoint now);
   // The terminal is now `cols` x `rows`; `drawn` is what it showed before.
   void OnWindowSize(int cols, int rows, const std::optional<term::Framebuffer>& drawn);
   // The terminal was given back and taken again (suspend).

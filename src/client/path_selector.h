@@ -38,8 +38,8 @@ class PathSelector {
   static constexpr Duration kFallbackAfter = std::chrono::milliseconds(1500);
   // ... and this long of silence once it worked (the peers' heartbeats come
   // every 3 s).
-  static constexpr Duration kUdpSilence = std::chrono::milliseconds(7000);
-  static constexpr Duration kProbeInterval = std::chrono::milliseconds(2000);
+  static constexpr Duration kUdpSilence = std::chrono::seconds(7);
+  static constexpr Duration kProbeInterval = std::chrono::seconds(2);
 
   PathSelector(TransportMode mode, TimePoint start) : mode_(mode), start_(start) {}
 
@@ -59,7 +59,6 @@ class PathSelector {
   // When a decision may change without new events.
   TimePoint NextWakeup(TimePoint now) const;
 
-  bool stream_up() const { return stream_up_; }
   TransportMode mode() const { return mode_; }
   // "UDP", or the stream kind ("TCP", "ssh") while datagrams go that way.
   std::string_view Describe(TimePoint now) const;

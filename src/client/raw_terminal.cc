@@ -1,4 +1,4 @@
-// Raw mode with restoration on every exit path; window size; SIGWINCH pipe.
+// Raw mode with restoration on every exit path; window size.
 
 #include "client/raw_terminal.h"
 
@@ -85,19 +85,6 @@ void RemoveHandlers() {
   g_handled_count = 0;
 }
 
-// The WinchPipe's write end, for the handler.
-volatile sig_atomic_t g_winch_fd = -1;
-
-void OnWinch(int) {
-  int saved_errno = errno;
-  if (g_winch_fd >= 0) {
-    const char b = 'w';
-    ssize_t ignored = write(g_winch_fd, &b, 1);  // full pipe: a wakeup is pending anyway
-    (void)ignored;
-  }
-  errno = saved_errno;
-}
-
 }  // namespace
 
 struct termios MakeRawTermios(const struct termios& original) {
@@ -166,46 +153,6 @@ Result<WindowSize> QueryWindowSize(int fd) {
     return n == 0 ? uint16_t{0} : static_cast<uint16_t>(term::Emulator::ClampDimension(n));
   };
   return WindowSize{clamp(ws.ws_col), clamp(ws.ws_row)};
-}
-
-Result<std::unique_ptr<WinchPipe>> WinchPipe::Install() {
-  ROAM_CHECK(g_winch_fd < 0);
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return IoError(ErrnoText("pipe2"));
-  UniqueFd read_end(fds[0]);
-  UniqueFd write_end(fds[1]);
-  g_winch_fd = write_end.get();
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = &OnWinch;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  struct sigaction old;
-  if (sigaction(SIGWINCH, &sa, &old) != 0) {
-    g_winch_fd = -1;
-    return IoError(ErrnoText("sigaction(SIGWINCH)"));
-  }
-  return std::unique_ptr<WinchPipe>(new WinchPipe(std::move(read_end), std::move(write_end), old));
-}
-
-WinchPipe::~WinchPipe() {
-  sigaction(SIGWINCH, &old_, nullptr);
-  g_winch_fd = -1;
-}
-
-bool WinchPipe::Drain() {
-  bool any = false;
-  char buf[64];
-  for (int i = 0; i < 1024; ++i) {  // the pipe holds at most 64 KiB
-    ssize_t n = read(read_.get(), buf, sizeof buf);
-    if (n > 0) {
-      any = true;
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;  // EAGAIN: empty
-  }
-  return any;
 }
 
 }  // namespace roam::client

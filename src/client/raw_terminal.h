@@ -16,8 +16,8 @@
 // the signal with its default action. Only one RawTerminal may exist at a
 // time.
 //
-// Also here: the terminal's size (TIOCGWINSZ) and WinchPipe, which turns
-// SIGWINCH into a readable byte on a pipe for the client's poll loop.
+// Also here: the terminal's size (TIOCGWINSZ). SIGWINCH reaches the
+// client's poll loop through its SignalPipe (base/signal_pipe.h).
 
 #ifndef ROAM_CLIENT_RAW_TERMINAL_H_
 #define ROAM_CLIENT_RAW_TERMINAL_H_
@@ -79,30 +79,6 @@ struct WindowSize {
 // the rest stays blank); 0 (size unknown) stays 0.
 // Errors: IoError if it is not a terminal.
 Result<WindowSize> QueryWindowSize(int fd);
-
-// Turns SIGWINCH into a byte on a non-blocking pipe. Only one may exist at a
-// time; the previous SIGWINCH action is restored on destruction.
-class WinchPipe {
- public:
-  // Errors: IoError if the pipe or sigaction fails.
-  static Result<std::unique_ptr<WinchPipe>> Install();
-  ~WinchPipe();
-  WinchPipe(const WinchPipe&) = delete;
-  WinchPipe& operator=(const WinchPipe&) = delete;
-
-  // Poll this for POLLIN.
-  int read_fd() const { return read_.get(); }
-  // Empties the pipe. Returns whether at least one SIGWINCH had arrived.
-  bool Drain();
-
- private:
-  WinchPipe(UniqueFd read, UniqueFd write, const struct sigaction& old)
-      : read_(std::move(read)), write_(std::move(write)), old_(old) {}
-
-  UniqueFd read_;
-  UniqueFd write_;
-  struct sigaction old_;
-};
 
 }  // namespace roam::client
 

@@ -16,7 +16,8 @@
 #include <memory>
 
 #include "base/unique_fd.h"
-#include "client/ssh_bootstrap.h"
+#include "client/roam_options.h"
+#include "client/shell_words.h"
 
 extern char** environ;
 

@@ -37,7 +37,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "client/ssh_bootstrap.h"
+#include "client/roam_options.h"
 
 namespace roam::client {
 

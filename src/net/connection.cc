@@ -44,7 +44,7 @@ struct Connection::Impl {
   RttEstimator rtt;
   double peer_loss = 0;         // see Connection::peer_loss()
   bool heard_in_order = false;  // an in-order datagram has arrived
-  TimePoint last_heard{};
+  TimePoint last_datagram_at{};
   TimePoint last_roundtrip_success{};
 
   // Client sockets: ids in opening order; the last is the current one.
@@ -159,7 +159,7 @@ Result<OutgoingDatagram> Connection::Seal(std::string_view payload, TimePoint no
   if (c.role == Role::kServer) {
     // After each send: a client silent for too long is forgotten; nothing is
     // sent until it is heard from again.
-    if (now - c.last_heard > kAssociationTimeout) c.remote.reset();
+    if (now - c.last_datagram_at > kAssociationTimeout) c.remote.reset();
   } else {
     if (!c.last_port_choice) c.last_port_choice = now;
     c.MaybeHopPort(now);
@@ -237,7 +237,7 @@ std::optional<std::string> Connection::Receive(std::string_view datagram, const 
   if (plain->timestamp_reply != kTimestampNone) {
     c.rtt.AddSample(TimestampDiff(Timestamp16(now), plain->timestamp_reply));
   }
-  c.last_heard = now;
+  c.last_datagram_at = now;
 
   // Only now, for an authentic, in-order datagram in the right direction, may
   // the server follow the client to a new address. The client never changes
@@ -271,7 +271,7 @@ const RttEstimator& Connection::rtt() const { return impl_->rtt; }
 
 double Connection::peer_loss() const { return impl_->peer_loss; }
 
-TimePoint Connection::last_heard() const { return impl_->last_heard; }
+TimePoint Connection::last_datagram_at() const { return impl_->last_datagram_at; }
 
 void Connection::set_last_roundtrip_success(TimePoint t) { impl_->last_roundtrip_success = t; }
 

@@ -158,7 +158,7 @@ class Connection {
   double peer_loss() const;
 
   // Local time of the last in-order authentic datagram (or TimePoint{} if none).
-  TimePoint last_heard() const;
+  TimePoint last_datagram_at() const;
   // The SSP layer reports the send time of its newest acknowledged state;
   // the client's port-hop rule uses it (docs/protocol.md §2.4).
   void set_last_roundtrip_success(TimePoint t);

@@ -41,7 +41,7 @@ std::string FormatElapsedShort(Duration elapsed) {
 }
 
 NotificationBar::NotificationBar(TimePoint now, std::string prefix)
-    : prefix_(std::move(prefix)), last_heard_(now), last_acked_(now) {}
+    : prefix_(std::move(prefix)), last_state_at_(now), last_acked_(now) {}
 
 void NotificationBar::SetMessage(std::string message, TimePoint now, bool permanent,
                                  bool with_quit_hint) {
@@ -71,7 +71,9 @@ void NotificationBar::NoteSendSucceeded(TimePoint now) {
   }
 }
 
-void NotificationBar::ServerHeard(TimePoint when) { last_heard_ = std::max(last_heard_, when); }
+void NotificationBar::ServerHeard(TimePoint when) {
+  last_state_at_ = std::max(last_state_at_, when);
+}
 
 void NotificationBar::ServerAcked(TimePoint sent_at) {
   last_acked_ = std::max(last_acked_, sent_at);
@@ -92,12 +94,12 @@ BarRender NotificationBar::Render(TimePoint now) const {
   TimePoint next = kNever;
   if (showing && !message_permanent_) next = message_expiry_;
   if (stale) {
-    Duration since_contact = now - last_heard_;
+    Duration since_contact = now - last_state_at_;
     next = std::min(next, now + (since_contact > kLongStaleAfter ? Duration(kLongStaleRefresh)
                                                                  : Duration(kStaleRefresh)));
   } else {
     // Turns stale just after these (the thresholds are "more than").
-    next = std::min(next, last_heard_ + kServerLate + 1ms);
+    next = std::min(next, last_state_at_ + kServerLate + 1ms);
     next = std::min(next, last_acked_ + kReplyLate + 1ms);
   }
   out.next_update = next;
@@ -105,7 +107,7 @@ BarRender NotificationBar::Render(TimePoint now) const {
   if (!showing && !stale) return out;
 
   const std::string_view what = server_late ? "contact" : "reply";
-  const Duration since = server_late ? now - last_heard_ : now - last_acked_;
+  const Duration since = server_late ? now - last_state_at_ : now - last_acked_;
   std::string text = prefix_;
   if (!showing) {
     text += "Last " + std::string(what) + " " + FormatElapsed(since) + " ago.";

@@ -38,11 +38,11 @@ namespace roam::predict {
 inline constexpr auto kServerLate =
     std::chrono::milliseconds(6500);  // no server state for longer: stale
 inline constexpr auto kReplyLate =
-    std::chrono::milliseconds(10000);  // no ack of our states for longer: stale
-inline constexpr auto kMessageLifetime = std::chrono::milliseconds(1000);  // ordinary messages
+    std::chrono::seconds(10);  // no ack of our states for longer: stale
+inline constexpr auto kMessageLifetime = std::chrono::seconds(1);  // ordinary messages
 inline constexpr auto kNetworkErrorLifetime = std::chrono::milliseconds(3100);
 inline constexpr auto kNetworkErrorClearWithin =
-    std::chrono::milliseconds(1000);  // after a successful send
+    std::chrono::seconds(1);  // after a successful send
 inline constexpr auto kStaleRefresh = std::chrono::seconds(1);
 inline constexpr auto kLongStaleRefresh = std::chrono::seconds(3);
 inline constexpr auto kLongStaleAfter = std::chrono::seconds(60);
@@ -99,7 +99,7 @@ class NotificationBar {
   // The server acknowledged a client state that was sent at `sent_at`.
   void ServerAcked(TimePoint sent_at);
 
-  bool ServerLate(TimePoint now) const { return now - last_heard_ > kServerLate; }
+  bool ServerLate(TimePoint now) const { return now - last_state_at_ > kServerLate; }
   bool ReplyLate(TimePoint now) const { return now - last_acked_ > kReplyLate; }
 
   // The bar's text at `now` and when to render again.
@@ -115,7 +115,7 @@ class NotificationBar {
   bool message_permanent_ = false;
   bool message_with_hint_ = true;
   TimePoint message_expiry_{};
-  TimePoint last_heard_;
+  TimePoint last_state_at_;
   TimePoint last_acked_;
 };
 

@@ -118,9 +118,7 @@ void PredictionEngine::set_display_mode(DisplayMode mode) {
   Reset();
 }
 
-void PredictionEngine::SetLocalFrameLateAcked(uint64_t echo_ack) {
-  local_frame_late_acked_ = std::max(local_frame_late_acked_, echo_ack);
-}
+void PredictionEngine::SetEchoAck(uint64_t echo_ack) { echo_ack_ = std::max(echo_ack_, echo_ack); }
 
 // ---------------------------------------------------------------------------
 // Input
@@ -142,7 +140,7 @@ void PredictionEngine::NewUserBytes(std::string_view bytes, const Framebuffer& s
   if (mode_ == DisplayMode::kExperimental) prediction_epoch_ = confirmed_epoch_;
   // Everything typed before this read has been answered: the server
   // screen and hint are the ones its first key will meet.
-  view_current_ = local_frame_late_acked_ >= last_input_frame_ && !Blind();
+  view_current_ = echo_ack_ >= last_input_frame_ && !Blind();
   last_input_frame_ = local_frame_sent_ + 1;
   if (Blind()) {
     stats_.blind_bytes += bytes.size();
@@ -283,7 +281,7 @@ void PredictionEngine::ReplayBlindLog(const Framebuffer& fb, TimePoint now) {
   if (blind_log_.empty()) return;
   std::vector<BlindEvent> log;
   log.swap(blind_log_);
-  // The server screen answers everything up to late_ack, so the events
+  // The server screen answers everything up to echo_ack, so the events
   // after it are guessed from there, in a fresh tentative epoch, each with
   // the expiration frame it had when typed.
   BecomeTentative();
@@ -291,7 +289,7 @@ void PredictionEngine::ReplayBlindLog(const Framebuffer& fb, TimePoint now) {
   const EscState esc_state = esc_state_;  // a sequence may be half typed
   esc_state_ = EscState::kGround;
   for (const BlindEvent& e : log) {
-    if (e.frame <= local_frame_late_acked_) continue;  // already answered
+    if (e.frame <= echo_ack_) continue;  // already answered
     local_frame_sent_ = e.frame - 1;
     switch (e.kind) {
       case BlindEvent::kCodePoint:
@@ -604,7 +602,7 @@ void PredictionEngine::Reset() {
 PredictionEngine::Validity PredictionEngine::Judge(const CellGuess& g, const Framebuffer& fb,
                                                    int row, int col) const {
   if (row >= fb.height() || col >= fb.width()) return Validity::kWrong;
-  if (local_frame_late_acked_ < g.expiration_frame) return Validity::kPending;
+  if (echo_ack_ < g.expiration_frame) return Validity::kPending;
   if (g.unknown) return Validity::kCorrectNoCredit;
   const char32_t have = KeyOf(fb.row(row).cell(col));
   const char32_t want = KeyOf(g.replacement);
@@ -727,7 +725,7 @@ void PredictionEngine::RetireCell(CellGuess* g) {
 void PredictionEngine::CullCursors(const Framebuffer& fb) {
   if (cursors_.empty()) return;
   const CursorGuess& newest = cursors_.back();
-  if (local_frame_late_acked_ >= newest.expiration_frame) {
+  if (echo_ack_ >= newest.expiration_frame) {
     if (!CursorAgrees(newest, fb)) {
       if (mode_ == DisplayMode::kExperimental) {
         cursors_.clear();
@@ -740,9 +738,7 @@ void PredictionEngine::CullCursors(const Framebuffer& fb) {
     return;
   }
   // Older guesses already judged are superseded by the newer pending one.
-  std::erase_if(cursors_, [&](const CursorGuess& c) {
-    return c.expiration_frame <= local_frame_late_acked_;
-  });
+  std::erase_if(cursors_, [&](const CursorGuess& c) { return c.expiration_frame <= echo_ack_; });
 }
 
 void PredictionEngine::UpdateTriggers() {

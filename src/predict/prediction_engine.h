@@ -15,7 +15,7 @@
 // kills its epoch; a wrong drawn guess drops everything (experimental mode:
 // only that cell).
 //
-// Each guess is judged once late_ack (the newest server echo_ack) reaches
+// Each guess is judged once echo_ack (of the newest server state) reaches
 // its expiration frame: the client state that carries the keystroke
 // (local_frame_sent + 1 when it was typed). The server screen sent with
 // that echo_ack shows whether the host echoed it.
@@ -55,7 +55,7 @@
 //     is still unjudged, the server cursor lags behind that input, so a
 //     guess made from it would land in the wrong cell and could even be
 //     "confirmed" by a repeated letter (after a tab completion, "foo b"
-//     would be drawn as "fo b"). Until late_ack covers the input typed
+//     would be drawn as "fo b"). Until echo_ack covers the input typed
 //     before the drop, nothing is predicted ("blind"). Input typed while
 //     blind is logged with its expiration frame instead (at most
 //     kMaxBlindLog decoded events; beyond that the engine stays blind
@@ -88,7 +88,7 @@
 //   * Canonical mode with ECHO: the kernel echoes every key where the cursor
 //     is, so a new epoch is confirmed at once, provided the client's view
 //     is current: everything typed before this key has been answered
-//     (late_ack covers it), so the screen and the hint are the ones the key
+//     (echo_ack covers it), so the screen and the hint are the ones the key
 //     will meet. A typed character is guessed over the cell at the cursor,
 //     never inserted, and escape sequences are not predicted (the kernel
 //     echoes an arrow as ^[[C).
@@ -223,7 +223,6 @@ class PredictionEngine {
 
   explicit PredictionEngine(DisplayMode mode = DisplayMode::kAdaptive, bool overwrite = false);
 
-  DisplayMode display_mode() const { return mode_; }
   // Changing the mode drops every prediction.
   void set_display_mode(DisplayMode mode);
   bool overwrite() const { return overwrite_; }
@@ -241,7 +240,7 @@ class PredictionEngine {
   // The newest client state number the server acknowledged.
   void SetLocalFrameAcked(uint64_t n) { local_frame_acked_ = n; }
   // The echo_ack of the newest server state. Decreases are ignored.
-  void SetLocalFrameLateAcked(uint64_t echo_ack);
+  void SetEchoAck(uint64_t echo_ack);
   // The transport's current send interval (docs/protocol.md §5.3).
   void SetSendInterval(Millis interval) { send_interval_ = interval; }
   // The echo hint of the newest server state; nullopt (the start) for a
@@ -352,7 +351,7 @@ class PredictionEngine {
   void DropAll();
   bool IsTentative(uint64_t epoch) const { return epoch > confirmed_epoch_; }
   // True while typed input is unjudged and the cursor guesses are lost.
-  bool Blind() const { return local_frame_late_acked_ < blind_until_; }
+  bool Blind() const { return echo_ack_ < blind_until_; }
   // True when moving left from (row, col) stays within text typed since
   // the last unguessable input (so never into a shell prompt).
   bool AboveFloor(int row, int col) const {
@@ -387,10 +386,10 @@ class PredictionEngine {
 
   uint64_t local_frame_sent_ = 0;
   uint64_t local_frame_acked_ = 0;
-  uint64_t local_frame_late_acked_ = 0;
+  uint64_t echo_ack_ = 0;
   uint64_t prediction_epoch_ = 1;
   uint64_t confirmed_epoch_ = 0;
-  // Expiration frame of the newest typed byte, and the frame late_ack must
+  // Expiration frame of the newest typed byte, and the frame echo_ack must
   // reach before guessing resumes after a drop.
   uint64_t last_input_frame_ = 0;
   uint64_t blind_until_ = 0;

@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <string_view>
+
+#include "base/write_all.h"
 
 namespace roam::session {
 
@@ -28,17 +31,7 @@ bool FileExists(const std::string& path) {
 std::string ErrnoText(const char* what) { return std::string(what) + ": " + strerror(errno); }
 
 // Async-signal-safe helpers for the child between fork and exec.
-void WriteAll(int fd, const char* data, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data += n;
-    len -= static_cast<size_t>(n);
-  }
-}
-
-void WriteString(int fd, const char* s) { WriteAll(fd, s, strlen(s)); }
+void WriteString(int fd, const char* s) { WriteAll(fd, std::string_view(s, strlen(s))); }
 
 void CopyFileTo(const char* path, int out_fd) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -48,7 +41,7 @@ void CopyFileTo(const char* path, int out_fd) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    WriteAll(out_fd, buf, static_cast<size_t>(n));
+    WriteAll(out_fd, std::string_view(buf, static_cast<size_t>(n)));
   }
   close(fd);
 }
@@ -102,7 +95,7 @@ struct ChildPlan {
   }
 
   for (const std::string& path : plan.motd) CopyFileTo(path.c_str(), STDOUT_FILENO);
-  WriteAll(STDOUT_FILENO, plan.notice.data(), plan.notice.size());
+  WriteAll(STDOUT_FILENO, plan.notice);
 
   // Block until released: one byte means go, EOF means the server gave up.
   char go = 0;
@@ -157,10 +150,10 @@ LoginShell ChooseLoginShell(std::string_view shell_env, std::string_view passwd_
   return shell;
 }
 
-std::vector<std::string> BuildChildEnvironment(const Environment& parent,
+std::vector<std::string> BuildChildEnvironment(const bootstrap::Environment& parent,
                                                const PtyChildOptions& options,
                                                std::string_view home) {
-  Environment env = parent;
+  bootstrap::Environment env = parent;
   for (const std::string& name : options.env_unset) env.erase(name);
   for (const auto& [name, value] : options.env_set) env[name] = value;
   env["TERM"] = options.colors == 256 ? "xterm-256color" : "xterm";
@@ -187,7 +180,7 @@ std::vector<std::string> MotdFiles(std::string_view home) {
 
 Result<std::unique_ptr<PtyChild>> PtyChild::Start(const PtyChildOptions& options) {
   // Everything the child needs is prepared here, before fork.
-  Environment parent_env = CurrentEnvironment();
+  bootstrap::Environment parent_env = bootstrap::CurrentEnvironment();
   for (const std::string& name : options.env_unset) parent_env.erase(name);
   for (const auto& [name, value] : options.env_set) parent_env[name] = value;
 

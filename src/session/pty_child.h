@@ -48,7 +48,7 @@
 
 #include "base/status.h"
 #include "base/unique_fd.h"
-#include "session/locale.h"
+#include "bootstrap/locale.h"
 
 namespace roam::session {
 
@@ -78,7 +78,7 @@ LoginShell ChooseLoginShell(std::string_view shell_env, std::string_view passwd_
 // The child's environment as "NAME=VALUE" strings: `parent` with the
 // options' unset/set applied, then TERM, NCURSES_NO_UTF8_ACS=1, PWD=`home`,
 // and STY removed.
-std::vector<std::string> BuildChildEnvironment(const Environment& parent,
+std::vector<std::string> BuildChildEnvironment(const bootstrap::Environment& parent,
                                                const PtyChildOptions& options,
                                                std::string_view home);
 

@@ -60,9 +60,9 @@ ServerCore::ServerCore(crypto::Key key, ServerCoreConfig config, Random* random,
     : config_(std::move(config)),
       emulator_(std::make_unique<term::Emulator>(config_.cols, config_.rows,
                                                  EmulatorOptions(config_.scrollback_lines))),
-      transport_(std::make_unique<ServerTransport>(
-          net::Connection::Server(std::move(key)),
-          state::CompleteTerminal(config_.cols, config_.rows), state::UserStream(), random, now)),
+      transport_(std::make_unique<ServerTransport>(net::Connection::Server(std::move(key)),
+                                                   state::ScreenState(config_.cols, config_.rows),
+                                                   state::UserStream(), random, now)),
       pieces_(std::make_unique<Pieces>(config_.timeouts, now)) {
   // The frame pacer already collects the program's output (a screen is
   // pushed once the output has been quiet for kSettle, or after one frame
@@ -191,7 +191,7 @@ void ServerCore::OnTtyModes(const state::EchoHint& modes, TimePoint) {
   // Into the synced state at once, not with the next frame: a hint must
   // never be older than the screen it travels with (a password prompt turns
   // echo off before it prints itself).
-  state::CompleteTerminal& synced = transport_->current_state();
+  state::ScreenState& synced = transport_->current_state();
   if (synced.welcome().has(state::kFeatureEchoHints) && !transport_->shutdown_in_progress()) {
     synced.SetEchoHint(modes);
   }
@@ -304,7 +304,7 @@ std::vector<net::OutgoingDatagram> ServerCore::Tick(TimePoint now) {
     if (pieces_->pacer.ShouldPush(now, interval) || (!pty_open_ && pieces_->pacer.dirty())) {
       transport_->current_state().SetFramebuffer(emulator_->fb());
       if (history_on_) {
-        state::CompleteTerminal& state = transport_->current_state();
+        state::ScreenState& state = transport_->current_state();
         state.SetHistory(HistorySnapshot(*emulator_, state.history()));
       }
       pieces_->pacer.OnPushed(now);

@@ -2,7 +2,7 @@
 // sans-I/O state machine (events and `now` in; datagrams, pty input, pty
 // resizes and the end of the session out; a deadline for the next call).
 //
-// It owns the SSP transport (a CompleteTerminal out, a UserStream in), the
+// It owns the SSP transport (a ScreenState out, a UserStream in), the
 // terminal emulator over the program's output, the echo-ack tracker, the
 // frame pacer, the server timeouts, the roam handshake and, once a roam
 // client said Hello, the channel multiplexer with its policy table and test
@@ -45,13 +45,13 @@
 #include "session/channel_policy.h"
 #include "session/server_timeouts.h"
 #include "ssp/transport.h"
-#include "state/complete_terminal.h"
+#include "state/screen_state.h"
 #include "state/user_stream.h"
 #include "term/emulator.h"
 
 namespace roam::session {
 
-using ServerTransport = ssp::Transport<state::CompleteTerminal, state::UserStream>;
+using ServerTransport = ssp::Transport<state::ScreenState, state::UserStream>;
 
 struct ServerCoreConfig {
   int cols = 80;

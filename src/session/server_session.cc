@@ -37,7 +37,7 @@ namespace {
 
 // Application output read per round before the loop turns to the network.
 constexpr size_t kMaxPtyReadPerRound = 256 * 1024;
-constexpr Duration kPollCap = std::chrono::milliseconds(1000);
+constexpr Duration kPollCap = std::chrono::seconds(1);
 // TCP streams carried at once (docs/protocol.md §10).
 constexpr size_t kMaxStreams = 4;
 // How long the TCP relays get, after the session ended, to pass on what the

@@ -1,7 +1,7 @@
 // ServerSession: the event loop of roam-server once it has detached.
 //
 // It joins the pieces of the server side: the UDP endpoint and the SSP
-// transport (a CompleteTerminal out, a UserStream in), the pty child running
+// transport (a ScreenState out, a UserStream in), the pty child running
 // the user's program, the terminal emulator over its output, the echo-ack
 // tracker, the frame pacer and the server timeouts. Per round it:
 //   * feeds datagrams to the transport; new user events go to the pty

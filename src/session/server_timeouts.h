@@ -30,7 +30,7 @@ inline constexpr auto kNoClientExitAfter =
     std::chrono::seconds(60);  // "No connection within 60 seconds."
 inline constexpr auto kUtmpDetachedAfter = std::chrono::seconds(30);  // back to "mosh [PID]"
 inline constexpr auto kPollCapWhileUnsettled =
-    std::chrono::milliseconds(5000);  // no client yet, or shutting down
+    std::chrono::seconds(5);  // no client yet, or shutting down
 
 struct ServerTimeoutConfig {
   std::optional<Duration> network_timeout;  // nullopt: never

@@ -46,11 +46,10 @@ void StreamRelay::AddPollFds(std::vector<pollfd>* fds) const {
   fds->push_back(pollfd{udp_.get(), POLLIN, 0});
 }
 
-void StreamRelay::OnPolled(const std::vector<pollfd>& fds, TimePoint now) {
+void StreamRelay::OnPolled(const std::vector<pollfd>& fds, TimePoint /*now*/) {
   if (!link_->up()) return;
   for (const std::string& d : link_->OnPolled(fds)) {
     (void)send(udp_.get(), d.data(), d.size(), 0);  // loss here is loss on a path
-    last_activity_ = now;
   }
   bool readable = false;
   for (const pollfd& p : fds) readable |= p.fd == udp_.get() && (p.revents & POLLIN);
@@ -64,7 +63,6 @@ void StreamRelay::OnPolled(const std::vector<pollfd>& fds, TimePoint now) {
       continue;
     }
     (void)link_->Send(std::string_view(buf, static_cast<size_t>(n)));
-    last_activity_ = now;
   }
 }
 

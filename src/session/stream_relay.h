@@ -41,8 +41,6 @@ class StreamRelay {
   void OnPolled(const std::vector<pollfd>& fds, TimePoint now);
   // The stream is still there.
   bool up() const { return link_->up(); }
-  // When the relay last moved a datagram either way.
-  TimePoint last_activity() const { return last_activity_; }
   const net::StreamLink& link() const { return *link_; }
 
  private:
@@ -51,7 +49,6 @@ class StreamRelay {
 
   std::unique_ptr<net::StreamLink> link_;
   UniqueFd udp_;  // connected to the session's port
-  TimePoint last_activity_{};
 };
 
 // Serves one stream on this process's stdin and stdout until it ends or

@@ -68,7 +68,7 @@ struct TransportStats {
   net::ConnectionStats connection;
   AssemblyStats assembly;
   ReceiverStats receiver;
-  uint64_t send_errors = 0;  // Instructions that could not be fragmented (a bug)
+  uint64_t unsplittable_instructions = 0;  // Instructions that could not be fragmented (a bug)
 
   // Everything from the peer that was not acted on, over all layers and
   // reasons (replays count where they end: out-of-order datagrams whose
@@ -143,7 +143,7 @@ class Transport {
     Result<std::vector<Fragment>> fragments =
         fragmenter_.Split(wire::Serialize(*instruction), connection_.mtu());
     if (!fragments.ok()) {
-      ++send_errors_;
+      ++unsplittable_instructions_;
       return out;
     }
     // A small Instruction on a lossy link goes out twice (the same
@@ -258,11 +258,12 @@ class Transport {
   const Status& fatal_error() const { return fatal_error_; }
 
   TransportStats stats() const {
-    return TransportStats{connection_.stats(), assembly_.stats(), receiver_stats_, send_errors_};
+    return TransportStats{connection_.stats(), assembly_.stats(), receiver_stats_,
+                          unsplittable_instructions_};
   }
 
   // Local time a new peer state was last accepted ({} if never).
-  TimePoint last_heard() const { return last_heard_; }
+  TimePoint last_new_state_at() const { return last_new_state_at_; }
   size_t received_states_size() const { return received_states_.size(); }
 
   const TransportSender<Local>& sender() const { return sender_; }
@@ -286,7 +287,7 @@ class Transport {
     const net::RttEstimator& rtt = connection_.rtt();
     return LinkTiming{rtt.rto(),
                       frame_interval(),
-                      last_heard_,
+                      last_new_state_at_,
                       connection_.has_remote(),
                       connection_.peer_loss(),
                       std::chrono::duration_cast<Duration>(
@@ -345,7 +346,7 @@ class Transport {
     }
     ++receiver_stats_.states_accepted;
     sender_.set_ack_num(new_num);
-    last_heard_ = now;
+    last_new_state_at_ = now;
     if (!instruction.diff().empty()) {
       sender_.SetDataAck(now, instruction.diff().size() <= kSmallDiffBytes);
     }
@@ -357,10 +358,10 @@ class Transport {
   FragmentAssembly assembly_;
   std::deque<ReceivedState> received_states_;  // ascending num; never empty
   Remote last_consumed_;
-  TimePoint last_heard_{};
+  TimePoint last_new_state_at_{};
   TimePoint quench_until_{};
   ReceiverStats receiver_stats_;
-  uint64_t send_errors_ = 0;
+  uint64_t unsplittable_instructions_ = 0;
   Status fatal_error_;
   bool fast_start_ = false;  // SetFastStart
   bool accept_extensions_ = false;

@@ -67,12 +67,12 @@ inline constexpr Millis kEarlyResendSlack{20};
 
 // What the sender needs to know about the link, read fresh at every call.
 struct LinkTiming {
-  Millis rto{1000};             // retransmission timeout (docs/protocol.md §2.3)
-  Millis send_interval{250};    // frame interval (docs/protocol.md §2.3)
-  TimePoint last_heard{};       // when a NEW peer state was last accepted; {} if never
-  bool remote_known = false;    // false: nowhere to send (server before contact)
-  double loss = 0;              // measured loss of the peer's datagrams (0..1)
-  Duration srtt{Millis(1000)};  // smoothed round-trip time
+  Millis rto{1000};               // retransmission timeout (docs/protocol.md §2.3)
+  Millis send_interval{250};      // frame interval (docs/protocol.md §2.3)
+  TimePoint last_new_state_at{};  // when a NEW peer state was last accepted; {} if never
+  bool remote_known = false;      // false: nowhere to send (server before contact)
+  double loss = 0;                // measured loss of the peer's datagrams (0..1)
+  Duration srtt{Millis(1000)};    // smoothed round-trip time
 };
 
 template <SyncState S>
@@ -242,7 +242,7 @@ class TransportSender {
     if (pending_small_data_ack_ && LossAware(link)) t.next_ack = std::min(t.next_ack, now);
 
     const SentState& last = sent_states_.back();
-    const bool heard_recently = link.last_heard + kActiveRetryTimeout > now;
+    const bool heard_recently = link.last_new_state_at + kActiveRetryTimeout > now;
     if (!(current_state_ == last.state)) {
       if (!t.mindelay_clock) t.mindelay_clock = now;
       t.next_send = std::max(*t.mindelay_clock + send_mindelay_, last.time + link.send_interval);

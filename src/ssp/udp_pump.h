@@ -63,7 +63,7 @@ class UdpPump {
     for (const net::OutgoingDatagram& d : transport_->Tick(now)) {
       Status s = endpoint_->Send(d);
       if (s.ok()) continue;
-      ++send_errors_;
+      ++datagram_send_failures_;
       last_send_error_ = s;
       if (s.code() == StatusCode::kOutOfRange) {
         transport_->connection().OnMessageTooBig();
@@ -88,7 +88,7 @@ class UdpPump {
     return static_cast<int>(std::min<int64_t>(ms, cap_ms));
   }
 
-  uint64_t send_errors() const { return send_errors_; }
+  uint64_t datagram_send_failures() const { return datagram_send_failures_; }
   const Status& last_send_error() const { return last_send_error_; }
 
  private:
@@ -96,7 +96,7 @@ class UdpPump {
 
   TransportT* transport_;
   net::UdpEndpoint* endpoint_;
-  uint64_t send_errors_ = 0;
+  uint64_t datagram_send_failures_ = 0;
   Status last_send_error_;
 };
 

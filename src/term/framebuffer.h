@@ -228,10 +228,6 @@ class Framebuffer {
   // modes. (Icon name, tabs, margins, saved cursors are not compared.)
   bool operator==(const Framebuffer& other) const;
 
-  // Ring offset, for code that walks rows_ directly; row r is
-  // rows_[(top_ + r) % height].
-  int ring_top() const { return top_; }
-
  private:
   size_t Index(int r) const {
     int i = top_ + r;

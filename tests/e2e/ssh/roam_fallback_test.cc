@@ -1,5 +1,5 @@
 // `roam` through sshd to a host that has only the stock mosh-server: roam's
-// default remote command (docs/protocol.md §0.2; src/client/ssh_bootstrap.h) finds no
+// default remote command (docs/protocol.md §0.2; src/client/ssh_argv.h) finds no
 // roam-server on the remote PATH, falls back to mosh-server, and roam's
 // client speaks plain Mosh to it. The fixture's remote PATH here is the
 // system one, without this build's directory; the test first checks that

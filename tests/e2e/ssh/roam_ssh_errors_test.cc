@@ -1,7 +1,7 @@
 // What `roam` tells the user when the way to the server fails, through a
 // real sshd: each failure ends roam with a non-zero status and one line,
 // starting "roam: ", that names the problem and what to do about it
-// (src/client/ssh_bootstrap.h BootstrapProblemMessage, and for the UDP
+// (src/client/bootstrap_messages.h BootstrapProblemMessage, and for the UDP
 // case the connect-phase text of src/predict/connect_phase.h).
 //
 //   * ssh cannot connect (the fixture's ssh command aimed at a loopback

@@ -35,13 +35,13 @@ class AdversaryTest : public ::testing::Test {
     const uint64_t num = server.latest_remote_state_num();
     const state::UserStream remote = server.latest_remote_state();
     const net::Address remote_addr = server.connection().remote();
-    const TimePoint heard = server.last_heard();
+    const TimePoint heard = server.last_new_state_at();
     server.Receive(bytes, attacker_, 0, false, session_.Now());
     ASSERT_EQ(server.latest_remote_state_num(), num);
     ASSERT_EQ(server.latest_remote_state(), remote);
     ASSERT_EQ(server.connection().remote(), remote_addr);
     ASSERT_NE(server.connection().remote(), attacker_);
-    ASSERT_EQ(server.last_heard(), heard);
+    ASSERT_EQ(server.last_new_state_at(), heard);
   }
 
   std::string RandomBytes(size_t n) {

@@ -31,8 +31,8 @@
 #include "crypto/key.h"
 #include "net/connection.h"
 #include "ssp/transport.h"
-#include "state/host_bytes_state.h"
 #include "state/user_stream.h"
+#include "support/host_bytes_state.h"
 #include "unit/ssp/fake_link.h"
 
 namespace roam::ssp::testing {

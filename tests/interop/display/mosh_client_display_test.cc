@@ -1,7 +1,7 @@
 // Display-diff correctness through a real, stock mosh-client (Debian's
 // mosh 1.4).
 //
-// roam's server transport (a state::CompleteTerminal, exactly what
+// roam's server transport (a state::ScreenState, exactly what
 // roam-server sends) talks over loopback to a real mosh-client running in an
 // 80x24 tmux pane. A roam emulator on the server side is fed seeded random
 // host output (tests/interop/display/visible_terminal_input.h) in steps;
@@ -63,7 +63,7 @@
 #include "net/udp_endpoint.h"
 #include "ssp/transport.h"
 #include "ssp/udp_pump.h"
-#include "state/complete_terminal.h"
+#include "state/screen_state.h"
 #include "state/user_stream.h"
 #include "support/subprocess.h"
 #include "support/tmux_session.h"
@@ -74,7 +74,7 @@ namespace roam {
 namespace {
 
 using std::chrono::milliseconds;
-using ServerTransport = ssp::Transport<state::CompleteTerminal, state::UserStream>;
+using ServerTransport = ssp::Transport<state::ScreenState, state::UserStream>;
 
 constexpr milliseconds kStepTimeout(20000);
 constexpr int kCols = 80;
@@ -237,7 +237,7 @@ class ClientUnderTest {
     if (!endpoint_.ok()) return endpoint_.status().ToString();
     Result<net::Address> local = endpoint_->LocalAddress();
     if (!local.ok()) return local.status().ToString();
-    server_.emplace(net::Connection::Server(std::move(key_)), state::CompleteTerminal(kCols, kRows),
+    server_.emplace(net::Connection::Server(std::move(key_)), state::ScreenState(kCols, kRows),
                     state::UserStream(), &random_, clock_.Now());
     pump_.emplace(&*server_, &*endpoint_);
     // The pane waits until its output is recorded before it starts the client.

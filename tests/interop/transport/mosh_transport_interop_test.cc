@@ -27,8 +27,8 @@
 #include "net/udp_endpoint.h"
 #include "ssp/transport.h"
 #include "ssp/udp_pump.h"
-#include "state/host_bytes_state.h"
 #include "state/user_stream.h"
+#include "support/host_bytes_state.h"
 #include "support/subprocess.h"
 #include "support/tmux_session.h"
 

@@ -25,10 +25,10 @@ LocalScreenConfig Config(size_t lines = 10000) {
   return c;
 }
 
-state::CompleteTerminal Stock() { return state::CompleteTerminal(80, 24); }
+state::ScreenState Stock() { return state::ScreenState(80, 24); }
 
-state::CompleteTerminal Welcomed(uint64_t features) {
-  state::CompleteTerminal s(80, 24);
+state::ScreenState Welcomed(uint64_t features) {
+  state::ScreenState s(80, 24);
   state::RoamHello welcome;
   welcome.version = 1;
   welcome.features = features;

@@ -218,23 +218,5 @@ TEST(WindowSizeTest, HugeWindowsAreClampedToTheEmulatorsLimit) {
   EXPECT_EQ(*QueryWindowSize(pty.slave()), (WindowSize{0, 0}));
 }
 
-TEST(WinchPipeTest, SignalBecomesReadableByte) {
-  Result<std::unique_ptr<WinchPipe>> pipe = WinchPipe::Install();
-  ASSERT_TRUE(pipe.ok());
-  EXPECT_FALSE((*pipe)->Drain());
-  struct pollfd pfd = {(*pipe)->read_fd(), POLLIN, 0};
-  EXPECT_EQ(poll(&pfd, 1, 0), 0);
-  raise(SIGWINCH);
-  raise(SIGWINCH);
-  EXPECT_EQ(poll(&pfd, 1, 1000), 1);
-  EXPECT_TRUE((*pipe)->Drain());
-  EXPECT_FALSE((*pipe)->Drain());
-  pipe->reset();
-  // Uninstalled: SIGWINCH's default action (ignore) is back.
-  struct sigaction now;
-  sigaction(SIGWINCH, nullptr, &now);
-  EXPECT_EQ(now.sa_handler, SIG_DFL);
-}
-
 }  // namespace
 }  // namespace roam::client

@@ -1,4 +1,8 @@
-#include "client/ssh_bootstrap.h"
+#include "client/bootstrap_messages.h"
+#include "client/bootstrap_outcome.h"
+#include "client/roam_options.h"
+#include "client/shell_words.h"
+#include "client/ssh_argv.h"
 
 #include <gtest/gtest.h>
 
@@ -37,7 +41,7 @@ TEST(RoamOptionsTest, Defaults) {
   EXPECT_EQ(o.ssh, Args{"ssh"});
   EXPECT_FALSE(o.server.has_value());
   EXPECT_EQ(o.port, "");
-  EXPECT_EQ(o.predict, PredictMode::kAdaptive);
+  EXPECT_EQ(o.predict_mode, predict::DisplayMode::kAdaptive);
   EXPECT_EQ(o.family, AddressFamily::kPreferInet);
   EXPECT_EQ(o.bind, BindServer::kSsh);
   EXPECT_TRUE(o.command.empty());
@@ -51,7 +55,7 @@ TEST(RoamOptionsTest, AllOptionsBothSpellings) {
   EXPECT_EQ(o.ssh, (Args{"ssh", "-p", "2222"}));
   EXPECT_EQ(o.server, "/opt/roam-server");
   EXPECT_EQ(o.port, "60100:60200");
-  EXPECT_EQ(o.predict, PredictMode::kNever);
+  EXPECT_EQ(o.predict_mode, predict::DisplayMode::kNever);
   EXPECT_EQ(o.family, AddressFamily::kInet6);
   EXPECT_EQ(o.bind, BindServer::kAny);
   EXPECT_TRUE(o.no_init);
@@ -64,8 +68,8 @@ TEST(RoamOptionsTest, AllOptionsBothSpellings) {
 }
 
 TEST(RoamOptionsTest, ShortFlags) {
-  EXPECT_EQ(ParseOk({"-a", "h"}).predict, PredictMode::kAlways);
-  EXPECT_EQ(ParseOk({"-n", "h"}).predict, PredictMode::kNever);
+  EXPECT_EQ(ParseOk({"-a", "h"}).predict_mode, predict::DisplayMode::kAlways);
+  EXPECT_EQ(ParseOk({"-n", "h"}).predict_mode, predict::DisplayMode::kNever);
   EXPECT_EQ(ParseOk({"-4", "h"}).family, AddressFamily::kInet);
   EXPECT_EQ(ParseOk({"-6", "h"}).family, AddressFamily::kInet6);
   RoamOptions clustered = ParseOk({"-4vp60001", "h"});
@@ -73,7 +77,8 @@ TEST(RoamOptionsTest, ShortFlags) {
   EXPECT_EQ(clustered.verbose, 1);
   EXPECT_EQ(clustered.port, "60001");
   EXPECT_EQ(ParseOk({"--port=0", "h"}).port, "0");
-  EXPECT_EQ(ParseOk({"--predict=experimental", "h"}).predict, PredictMode::kExperimental);
+  EXPECT_EQ(ParseOk({"--predict=experimental", "h"}).predict_mode,
+            predict::DisplayMode::kExperimental);
   EXPECT_EQ(ParseOk({"--family=auto", "h"}).family, AddressFamily::kAuto);
   EXPECT_EQ(ParseOk({"--family=prefer-inet6", "h"}).family, AddressFamily::kPreferInet6);
 }
@@ -486,11 +491,7 @@ TEST(BootstrapProblemTest, Messages) {
             "roam: no reply from 127.0.0.1 on UDP port 9;");
 }
 
-TEST(NamesTest, PredictAndFamily) {
-  EXPECT_EQ(PredictModeName(PredictMode::kAdaptive), "adaptive");
-  EXPECT_EQ(PredictModeName(PredictMode::kAlways), "always");
-  EXPECT_EQ(PredictModeName(PredictMode::kNever), "never");
-  EXPECT_EQ(PredictModeName(PredictMode::kExperimental), "experimental");
+TEST(NamesTest, AddressFamily) {
   EXPECT_EQ(AddressFamilyName(AddressFamily::kInet), "inet");
   EXPECT_EQ(AddressFamilyName(AddressFamily::kInet6), "inet6");
   EXPECT_EQ(AddressFamilyName(AddressFamily::kAuto), "auto");

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "client/ssh_bootstrap.h"
+#include "client/roam_options.h"
 
 namespace roam::client {
 namespace {
@@ -104,7 +104,7 @@ TEST(SshOptionsTest, NInSshStyleMeansStdinFromDevNull) {
   EXPECT_TRUE(Parse({"-x", "-n", "h", "true"}).stdin_null);
   RoamOptions mosh = Parse({"-n", "h"});
   EXPECT_FALSE(mosh.stdin_null);
-  EXPECT_EQ(mosh.predict, PredictMode::kNever);
+  EXPECT_EQ(mosh.predict_mode, predict::DisplayMode::kNever);
 }
 
 TEST(SshOptionsTest, RequestTtyAndAgentSettings) {

@@ -314,7 +314,7 @@ TEST_F(ConnectionTest, TamperedFirstDatagramDoesNotAssociate) {
   bad.back() = static_cast<char>(bad.back() ^ 1);
   EXPECT_FALSE(ServerReceives(bad, client_addr_).has_value());
   EXPECT_FALSE(server_.has_remote());
-  EXPECT_EQ(server_.last_heard(), TimePoint{});
+  EXPECT_EQ(server_.last_datagram_at(), TimePoint{});
 }
 
 TEST_F(ConnectionTest, WrongDirectionIsDroppedAndDoesNotRoam) {
@@ -335,7 +335,7 @@ TEST_F(ConnectionTest, ClientDropsItsOwnReflectedDatagram) {
 
 TEST_F(ConnectionTest, OldSequenceIsHandedUpButChangesNothing) {
   ServerReceives(Forge(Direction::kToServer, 5, /*ts=*/100), client_addr_);
-  const TimePoint heard = server_.last_heard();
+  const TimePoint heard = server_.last_datagram_at();
   AdvanceTime(milliseconds(50));
   std::optional<std::string> got = ServerReceives(
       Forge(Direction::kToServer, 3, /*ts=*/900, /*tsr=*/Timestamp16(now()) - 10, "old payload!"),
@@ -344,9 +344,9 @@ TEST_F(ConnectionTest, OldSequenceIsHandedUpButChangesNothing) {
   EXPECT_EQ(*got, "old payload!");
   EXPECT_EQ(server_.stats().out_of_order, 1u);
   EXPECT_EQ(server_.stats().received, 2u);
-  EXPECT_EQ(server_.remote(), client_addr_);  // no roaming
-  EXPECT_FALSE(server_.rtt().has_sample());   // no RTT
-  EXPECT_EQ(server_.last_heard(), heard);     // no liveness
+  EXPECT_EQ(server_.remote(), client_addr_);     // no roaming
+  EXPECT_FALSE(server_.rtt().has_sample());      // no RTT
+  EXPECT_EQ(server_.last_datagram_at(), heard);  // no liveness
   // The held echo is still the in-order one (ts 100, held 50 ms).
   EXPECT_EQ(PlainOf(ServerSends().bytes).timestamp_reply, 150);
 }
@@ -365,7 +365,7 @@ TEST_F(ConnectionTest, NewerDatagramFromNewAddressRoamsTheServer) {
   ASSERT_TRUE(ServerReceives(Forge(Direction::kToServer, 1), other_addr_).has_value());
   EXPECT_EQ(server_.remote(), other_addr_);
   EXPECT_EQ(server_.stats().roamed, 1u);
-  EXPECT_EQ(server_.last_heard(), now());
+  EXPECT_EQ(server_.last_datagram_at(), now());
   EXPECT_EQ(ServerSends().to, other_addr_);
   // A gap in the sequence is fine: it is still newer.
   ASSERT_TRUE(ServerReceives(Forge(Direction::kToServer, 50), client_addr_).has_value());
@@ -618,10 +618,10 @@ TEST_F(ConnectionTest, KeyUsageLimitEndsSealAndOpen) {
 }
 
 TEST_F(ConnectionTest, LastHeardFollowsInOrderDatagrams) {
-  EXPECT_EQ(client_.last_heard(), TimePoint{});
+  EXPECT_EQ(client_.last_datagram_at(), TimePoint{});
   AdvanceTime(milliseconds(123));
   ClientReceives(Forge(Direction::kToClient, 0));
-  EXPECT_EQ(client_.last_heard(), now());
+  EXPECT_EQ(client_.last_datagram_at(), now());
 }
 
 TEST_F(ConnectionTest, MovedConnectionKeepsItsState) {

@@ -83,7 +83,7 @@ class PredictionEngineTest : public ::testing::Test {
   // A server state arrives with echo_ack `n` and the host's current screen.
   void Ack(uint64_t n) {
     engine_.SetLocalFrameAcked(n);
-    engine_.SetLocalFrameLateAcked(n);
+    engine_.SetEchoAck(n);
     engine_.Cull(host_->fb(), Now());
   }
   // Types, sends, lets the host echo and acknowledges: a confirmed round.
@@ -888,8 +888,8 @@ TEST_F(PredictionEngineTest, DecreasingEchoAckIsIgnored) {
   Type("s");
   uint64_t n = Send();
   HostWrites("s");
-  engine_.SetLocalFrameLateAcked(n);
-  engine_.SetLocalFrameLateAcked(n - 1);  // a broken peer goes backwards
+  engine_.SetEchoAck(n);
+  engine_.SetEchoAck(n - 1);  // a broken peer goes backwards
   engine_.Cull(host_->fb(), Now());
   EXPECT_FALSE(engine_.HasOutstanding()) << "judged against the highest echo_ack seen";
   EXPECT_EQ(engine_.stats().confirmed_correct, 2u);
@@ -968,7 +968,7 @@ TEST_F(PredictionEngineTest, ContinuousTypingAfterAResetIsPredictedAgain) {
     while (!to_client.empty() && to_client.front().at <= Now()) {
       client_fb = to_client.front().fb;
       engine_.SetLocalFrameAcked(to_client.front().echo_ack);
-      engine_.SetLocalFrameLateAcked(to_client.front().echo_ack);
+      engine_.SetEchoAck(to_client.front().echo_ack);
       to_client.pop_front();
     }
     engine_.Cull(client_fb, Now());

@@ -298,7 +298,7 @@ class Simulation {
     while (!to_client_.empty() && to_client_.front().arrive <= now) {
       client_fb_ = to_client_.front().fb;
       engine_.SetLocalFrameAcked(to_client_.front().received);
-      engine_.SetLocalFrameLateAcked(to_client_.front().echo_ack);
+      engine_.SetEchoAck(to_client_.front().echo_ack);
       client_echo_ack_ = to_client_.front().echo_ack;
       if (hints_) engine_.SetTtyHint(to_client_.front().modes);
       to_client_.pop_front();

@@ -319,7 +319,7 @@ TEST(PtyChildPureTest, ChooseLoginShell) {
 }
 
 TEST(PtyChildPureTest, BuildChildEnvironment) {
-  Environment parent{{"TERM", "screen"}, {"STY", "1.x"}, {"LANG", "C"}, {"KEEP", "1"}};
+  bootstrap::Environment parent{{"TERM", "screen"}, {"STY", "1.x"}, {"LANG", "C"}, {"KEEP", "1"}};
   PtyChildOptions options;
   options.colors = 16;
   options.env_unset = {"LANG"};

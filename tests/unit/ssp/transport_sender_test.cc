@@ -29,7 +29,7 @@ class TransportSenderTest : public ::testing::Test {
     sender_.emplace(AppendState(), mindelay, &random_, start_);
     link_.rto = Millis(100);
     link_.send_interval = Millis(50);
-    link_.last_heard = TimePoint{};
+    link_.last_new_state_at = TimePoint{};
     link_.remote_known = true;
   }
 
@@ -40,7 +40,7 @@ class TransportSenderTest : public ::testing::Test {
   int64_t At(TimePoint t) const { return (t - start_) / milliseconds(1); }
 
   void Type(std::string_view text) { sender_->current_state().Append(text); }
-  void HearPeer() { link_.last_heard = Now(); }
+  void HearPeer() { link_.last_new_state_at = Now(); }
   std::optional<TransportBuffers::Instruction> Tick() { return sender_->Tick(link_, Now()); }
   TimePoint NextWakeup() const { return sender_->NextWakeup(link_, Now()); }
   // Advances to the next wake-up and ticks there.

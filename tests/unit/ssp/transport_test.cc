@@ -148,7 +148,7 @@ TEST_F(TransportTest, FirstContactIsAckedAtOnce) {
   PeerSend(0, 1, "R");
   EXPECT_EQ(server_.latest_remote_state_num(), 1u);
   EXPECT_EQ(server_.latest_remote_state().text(), "R");
-  EXPECT_EQ(server_.last_heard(), Now());
+  EXPECT_EQ(server_.last_new_state_at(), Now());
   EXPECT_EQ(server_.NextWakeup(Now()), Now());
   std::vector<TransportBuffers::Instruction> sent = ServerTick();
   ASSERT_EQ(sent.size(), 1u);
@@ -234,7 +234,7 @@ TEST_F(TransportTest, UnknownReferenceIsIgnored) {
   EXPECT_EQ(receiver().unknown_reference, 1u);
   EXPECT_EQ(server_.latest_remote_state_num(), 0u);
   EXPECT_FALSE(server_.has_remote_state());
-  EXPECT_EQ(server_.last_heard(), TimePoint{});
+  EXPECT_EQ(server_.last_new_state_at(), TimePoint{});
 }
 
 TEST_F(TransportTest, ThrowawayDropsOlderStates) {
@@ -255,12 +255,12 @@ TEST_F(TransportTest, OutOfOrderStateIsHeldButNotAcked) {
   ServerTick();
   AdvanceTime(Millis(20));
   PeerSend(1, 3, "bc");
-  const TimePoint heard = server_.last_heard();
+  const TimePoint heard = server_.last_new_state_at();
   AdvanceTime(Millis(20));
   PeerSend(1, 2, "b");
   EXPECT_EQ(receiver().states_out_of_order, 1u);
   EXPECT_EQ(server_.latest_remote_state_num(), 3u);
-  EXPECT_EQ(server_.last_heard(), heard);
+  EXPECT_EQ(server_.last_new_state_at(), heard);
   EXPECT_EQ(server_.received_states_size(), 4u);
   std::optional<TransportBuffers::Instruction> ack = ServerTickAtWakeup();
   ASSERT_TRUE(ack.has_value());

@@ -1,6 +1,6 @@
 // HistoryState: which lines ride in a diff and which are left to the
 // history channel, the numbers a client accepts from a server, and the
-// history's place in CompleteTerminal diffs.
+// history's place in ScreenState diffs.
 
 #include "state/history_state.h"
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "state/complete_terminal.h"
+#include "state/screen_state.h"
 #include "term/scrollback.h"
 #include "wire/instruction_codec.h"
 #include "wire/roam_extensions.pb.h"
@@ -217,11 +217,11 @@ TEST_F(HistoryApplyRefusalTest, LinesThatDoNotDecode) {
   ExpectRefused(m, "empty line");
 }
 
-// ---- In CompleteTerminal ----
+// ---- In ScreenState ----
 
-TEST(CompleteTerminalHistoryTest, HistoryTravelsAfterEverythingElse) {
-  CompleteTerminal old;
-  CompleteTerminal now;
+TEST(ScreenStateHistoryTest, HistoryTravelsAfterEverythingElse) {
+  ScreenState old;
+  ScreenState now;
   now.SetHistory(ServerState(3, 0));
   const std::string diff = now.DiffFrom(old);
   Result<HostBuffers::HostMessage> m = wire::ParseHostMessage(diff);
@@ -229,17 +229,17 @@ TEST(CompleteTerminalHistoryTest, HistoryTravelsAfterEverythingElse) {
   ASSERT_EQ(m->instruction_size(), 1);
   EXPECT_TRUE(m->instruction(0).HasExtension(RoamBuffers::history));
 
-  CompleteTerminal client;
+  ScreenState client;
   ASSERT_TRUE(client.Apply(diff).ok());
   EXPECT_TRUE(client == now);
   ASSERT_TRUE(client.history().recent);
   EXPECT_EQ(client.history().recent->lines.size(), 3u);
 }
 
-TEST(CompleteTerminalHistoryTest, AStateWithoutHistorySendsNone) {
+TEST(ScreenStateHistoryTest, AStateWithoutHistorySendsNone) {
   // A stock client (or one without the feature) never sees extension 67.
-  CompleteTerminal old;
-  CompleteTerminal now;
+  ScreenState old;
+  ScreenState now;
   term::Emulator e(80, 24);
   e.Write("hello\r\n");
   now.SetFramebuffer(e.fb());
@@ -250,12 +250,12 @@ TEST(CompleteTerminalHistoryTest, AStateWithoutHistorySendsNone) {
   }
 }
 
-TEST(CompleteTerminalHistoryTest, AMalformedHistoryLeavesTheStateUnchanged) {
-  CompleteTerminal client;
+TEST(ScreenStateHistoryTest, AMalformedHistoryLeavesTheStateUnchanged) {
+  ScreenState client;
   client.SetHistory(ClientAt(5));
   HostBuffers::HostMessage m;
   m.add_instruction()->MutableExtension(RoamBuffers::history)->set_end(4);
-  const CompleteTerminal before = client;
+  const ScreenState before = client;
   EXPECT_EQ(client.Apply(wire::Serialize(m)).code(), StatusCode::kMalformed);
   EXPECT_TRUE(client == before);
 }

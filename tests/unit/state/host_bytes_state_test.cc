@@ -1,7 +1,7 @@
 // HostBytesState: diffs carry EchoAck, Resize and HostBytes in that order,
 // one extension each; application appends; a decreasing echo ack is refused.
 
-#include "state/host_bytes_state.h"
+#include "support/host_bytes_state.h"
 
 #include <gtest/gtest.h>
 

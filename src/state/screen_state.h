@@ -1,5 +1,6 @@
-// CompleteTerminal: the server → client synced object of docs/protocol.md §7.1 — a
-// terminal screen plus the echo-ack counter.
+// ScreenState: the server → client synced object of docs/protocol.md §7.1 — a
+// terminal screen plus the echo-ack counter (Mosh calls it CompleteTerminal;
+// it holds no emulator on either side, only the screen it synchronizes).
 //
 // On the server the live emulator runs elsewhere (it owns scrollback, the
 // parser and the pty's query replies); each frame its framebuffer is copied
@@ -16,8 +17,8 @@
 // emulator answer a query (Mosh's client aborts on those) are rejected with a
 // Status and the object is left unchanged.
 
-#ifndef ROAM_STATE_COMPLETE_TERMINAL_H_
-#define ROAM_STATE_COMPLETE_TERMINAL_H_
+#ifndef ROAM_STATE_SCREEN_STATE_H_
+#define ROAM_STATE_SCREEN_STATE_H_
 
 #include <cstdint>
 #include <optional>
@@ -33,13 +34,13 @@
 
 namespace roam::state {
 
-class CompleteTerminal {
+class ScreenState {
  public:
   // A blank screen of the given size, echo-ack 0 (state 0 of either side).
   // REQUIRES: 1 <= cols, rows <= term::Emulator::kMaxDimension.
-  CompleteTerminal(int cols, int rows);
+  ScreenState(int cols, int rows);
   // 80x24, the size Mosh assumes when it knows no better.
-  CompleteTerminal() : CompleteTerminal(80, 24) {}
+  ScreenState() : ScreenState(80, 24) {}
 
   const term::Framebuffer& fb() const { return fb_; }
   uint64_t echo_ack() const { return echo_ack_; }
@@ -68,13 +69,13 @@ class CompleteTerminal {
   void SetHistory(HistoryState history) { history_ = std::move(history); }
 
   // SyncState interface (src/ssp/sync_state.h).
-  friend bool operator==(const CompleteTerminal& a, const CompleteTerminal& b) {
+  friend bool operator==(const ScreenState& a, const ScreenState& b) {
     return a.echo_ack_ == b.echo_ack_ && a.welcome_ == b.welcome_ &&
            a.program_exit_ == b.program_exit_ && a.echo_hint_ == b.echo_hint_ &&
            a.history_ == b.history_ && a.fb_ == b.fb_;
   }
-  void Subtract(const CompleteTerminal& /*prefix*/) {}
-  std::string DiffFrom(const CompleteTerminal& old) const;
+  void Subtract(const ScreenState& /*prefix*/) {}
+  std::string DiffFrom(const ScreenState& old) const;
   std::string InitDiff() const;
   Status Apply(std::string_view diff);
 
@@ -89,4 +90,4 @@ class CompleteTerminal {
 
 }  // namespace roam::state
 
-#endif  // ROAM_STATE_COMPLETE_TERMINAL_H_
+#endif  // ROAM_STATE_SCREEN_STATE_H_

@@ -9,8 +9,8 @@
 // characters (ssh -tt turns "\n" into "\r\n", and the server's preamble shows
 // up as "\r\r\n\r\n") and blank lines.
 
-#ifndef ROAM_SESSION_CONNECT_LINE_H_
-#define ROAM_SESSION_CONNECT_LINE_H_
+#ifndef ROAM_BOOTSTRAP_CONNECT_LINE_H_
+#define ROAM_BOOTSTRAP_CONNECT_LINE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace roam::session {
+namespace roam::bootstrap {
 
 // The key text is 22 characters of standard base64 (the 16-byte key without
 // its "==" padding).
@@ -111,6 +111,6 @@ class ConnectLineScanner {
   std::vector<std::string> notes_;
 };
 
-}  // namespace roam::session
+}  // namespace roam::bootstrap
 
-#endif  // ROAM_SESSION_CONNECT_LINE_H_
+#endif  // ROAM_BOOTSTRAP_CONNECT_LINE_H_

@@ -1,6 +1,7 @@
 // HostBytesState: a small server -> client synchronized object for testing
 // the transport: the raw bytes the host application has written so far, the
-// echo-ack number and the last size the server announced.
+// echo-ack number and the last size the server announced. A test stand-in:
+// the real terminal state is state::ScreenState (src/state/screen_state.h).
 //
 // It satisfies ssp::SyncState. Its diff is a HostBuffers.HostMessage with, in
 // this order and one extension per Instruction: EchoAck (if it grew),
@@ -9,8 +10,8 @@
 // The echo ack only grows; Apply rejects a diff that would lower it (a stock
 // Mosh client aborts there, roam reports an error and keeps its state).
 
-#ifndef ROAM_STATE_HOST_BYTES_STATE_H_
-#define ROAM_STATE_HOST_BYTES_STATE_H_
+#ifndef ROAM_TESTS_SUPPORT_HOST_BYTES_STATE_H_
+#define ROAM_TESTS_SUPPORT_HOST_BYTES_STATE_H_
 
 #include <cstdint>
 #include <optional>
@@ -62,4 +63,4 @@ class HostBytesState {
 
 }  // namespace roam::state
 
-#endif  // ROAM_STATE_HOST_BYTES_STATE_H_
+#endif  // ROAM_TESTS_SUPPORT_HOST_BYTES_STATE_H_

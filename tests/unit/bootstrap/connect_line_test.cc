@@ -1,8 +1,8 @@
-#include "session/connect_line.h"
+#include "bootstrap/connect_line.h"
 
 #include <gtest/gtest.h>
 
-namespace roam::session {
+namespace roam::bootstrap {
 namespace {
 
 constexpr std::string_view kKey = "bwDfQBWxAHCQ1r/oYHiRsA";
@@ -127,4 +127,4 @@ TEST(ConnectLineScannerTest, NotesAreBounded) {
 }
 
 }  // namespace
-}  // namespace roam::session
+}  // namespace roam::bootstrap

@@ -1,6 +1,6 @@
 // UTF-8 locale selection with a C.UTF-8 fallback.
 
-#include "session/locale.h"
+#include "bootstrap/locale.h"
 
 #include <langinfo.h>
 #include <locale.h>
@@ -10,7 +10,7 @@
 
 extern char** environ;
 
-namespace roam::session {
+namespace roam::bootstrap {
 
 namespace {
 
@@ -150,4 +150,4 @@ Status ApplyLocaleChoice(const LocaleChoice& choice) {
   return Status::Ok();
 }
 
-}  // namespace roam::session
+}  // namespace roam::bootstrap

@@ -1,6 +1,6 @@
 // HostBytesState diffs and their application (docs/protocol.md §7.1 message shapes).
 
-#include "state/host_bytes_state.h"
+#include "support/host_bytes_state.h"
 
 #include "base/check.h"
 #include "wire/instruction_codec.h"

@@ -1,6 +1,6 @@
-// CompleteTerminal diffs and their application (docs/protocol.md §7.1).
+// ScreenState diffs and their application (docs/protocol.md §7.1).
 
-#include "state/complete_terminal.h"
+#include "state/screen_state.h"
 
 #include <utility>
 
@@ -31,14 +31,14 @@ term::EmulatorOptions ReplicaOptions() {
 
 }  // namespace
 
-CompleteTerminal::CompleteTerminal(int cols, int rows) : fb_(cols, rows) {}
+ScreenState::ScreenState(int cols, int rows) : fb_(cols, rows) {}
 
-void CompleteTerminal::SetEchoAck(uint64_t echo_ack) {
+void ScreenState::SetEchoAck(uint64_t echo_ack) {
   ROAM_CHECK(echo_ack >= echo_ack_);
   echo_ack_ = echo_ack;
 }
 
-std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
+std::string ScreenState::DiffFrom(const ScreenState& old) const {
   HostBuffers::HostMessage message;
   if (echo_ack_ != old.echo_ack_) {
     message.add_instruction()->MutableExtension(HostBuffers::echoack)->set_echo_ack_num(echo_ack_);
@@ -81,11 +81,11 @@ std::string CompleteTerminal::DiffFrom(const CompleteTerminal& old) const {
   return wire::Serialize(message);
 }
 
-std::string CompleteTerminal::InitDiff() const {
-  return DiffFrom(CompleteTerminal(fb_.width(), fb_.height()));
+std::string ScreenState::InitDiff() const {
+  return DiffFrom(ScreenState(fb_.width(), fb_.height()));
 }
 
-Status CompleteTerminal::Apply(std::string_view diff) {
+Status ScreenState::Apply(std::string_view diff) {
   if (diff.empty()) return Status::Ok();
   Result<HostBuffers::HostMessage> message = wire::ParseHostMessage(diff);
   if (!message.ok()) return message.status();

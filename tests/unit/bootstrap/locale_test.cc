@@ -1,10 +1,10 @@
-#include "session/locale.h"
+#include "bootstrap/locale.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace roam::session {
+namespace roam::bootstrap {
 namespace {
 
 using Vars = std::vector<std::string>;
@@ -130,4 +130,4 @@ TEST(LocaleTest, CurrentEnvironmentSeesVariables) {
 }
 
 }  // namespace
-}  // namespace roam::session
+}  // namespace roam::bootstrap

@@ -1,6 +1,6 @@
 // Formatting and scanning of the bootstrap CONNECT line.
 
-#include "session/connect_line.h"
+#include "bootstrap/connect_line.h"
 
 #include <charconv>
 #include <vector>
@@ -8,7 +8,7 @@
 #include "base/check.h"
 #include "crypto/secret_hygiene.h"
 
-namespace roam::session {
+namespace roam::bootstrap {
 
 namespace {
 
@@ -198,4 +198,4 @@ std::string ConnectLineScanner::Finish() {
   return rest;
 }
 
-}  // namespace roam::session
+}  // namespace roam::bootstrap

@@ -20,8 +20,8 @@
 // client side (roam-client and roam, which need UTF-8 for the user's own
 // terminal) uses the same rules without step 2; the app layer calls it.
 
-#ifndef ROAM_SESSION_LOCALE_H_
-#define ROAM_SESSION_LOCALE_H_
+#ifndef ROAM_BOOTSTRAP_LOCALE_H_
+#define ROAM_BOOTSTRAP_LOCALE_H_
 
 #include <functional>
 #include <map>
@@ -32,7 +32,7 @@
 
 #include "base/status.h"
 
-namespace roam::session {
+namespace roam::bootstrap {
 
 using Environment = std::map<std::string, std::string>;
 
@@ -83,6 +83,6 @@ Environment CurrentEnvironment();
 // setlocale(LC_ALL, ""). Errors: IoError if setlocale fails afterwards.
 Status ApplyLocaleChoice(const LocaleChoice& choice);
 
-}  // namespace roam::session
+}  // namespace roam::bootstrap
 
-#endif  // ROAM_SESSION_LOCALE_H_
+#endif  // ROAM_BOOTSTRAP_LOCALE_H_

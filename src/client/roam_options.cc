@@ -1,15 +1,12 @@
-// Options of the `roam` command and the ssh command line that starts the
-// server.
-
-#include "client/ssh_bootstrap.h"
-
-#include "base/check.h"
-#include "client/ssh_options.h"
-#include "state/history_state.h"
+#include "client/roam_options.h"
 
 #include <arpa/inet.h>
 
 #include <charconv>
+
+#include "client/shell_words.h"
+#include "client/ssh_options.h"
+#include "state/history_state.h"
 
 namespace roam::client {
 
@@ -62,13 +59,13 @@ Status ApplyValue(std::string_view name, const std::string& value, RoamOptions* 
     out->port = value;
   } else if (name == "predict") {
     if (value == "adaptive") {
-      out->predict = PredictMode::kAdaptive;
+      out->predict_mode = predict::DisplayMode::kAdaptive;
     } else if (value == "always") {
-      out->predict = PredictMode::kAlways;
+      out->predict_mode = predict::DisplayMode::kAlways;
     } else if (value == "never") {
-      out->predict = PredictMode::kNever;
+      out->predict_mode = predict::DisplayMode::kNever;
     } else if (value == "experimental") {
-      out->predict = PredictMode::kExperimental;
+      out->predict_mode = predict::DisplayMode::kExperimental;
     } else {
       return InvalidArgument("unknown --predict value \"" + value +
                              "\" (use adaptive, always, never or experimental)");
@@ -210,20 +207,6 @@ Status ValidateDestination(std::string_view destination) {
   return ValidateHostName(destination.substr(at + 1));
 }
 
-std::string_view PredictModeName(PredictMode mode) {
-  switch (mode) {
-    case PredictMode::kAdaptive:
-      return "adaptive";
-    case PredictMode::kAlways:
-      return "always";
-    case PredictMode::kNever:
-      return "never";
-    case PredictMode::kExperimental:
-      return "experimental";
-  }
-  return "adaptive";
-}
-
 std::string_view AddressFamilyName(AddressFamily family) {
   switch (family) {
     case AddressFamily::kInet:
@@ -344,10 +327,10 @@ Result<RoamOptions> ParseRoamOptions(const std::vector<std::string>& args) {
         }
         switch (c) {
           case 'a':
-            out.predict = PredictMode::kAlways;
+            out.predict_mode = predict::DisplayMode::kAlways;
             break;
           case 'n':
-            out.predict = PredictMode::kNever;
+            out.predict_mode = predict::DisplayMode::kNever;
             break;
           case '4':
             out.family = AddressFamily::kInet;
@@ -460,293 +443,6 @@ std::string RoamUsage() {
          "  --local                run the server on this machine, without ssh\n"
          "  -v, --verbose          more diagnostics\n"
          "  --help, --version\n";
-}
-
-Result<std::vector<std::string>> SplitShellWords(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  size_t i = 0;
-  while (i < text.size()) {
-    char c = text[i];
-    if (c == ' ' || c == '\t' || c == '\n') {
-      if (in_word) words.push_back(word);
-      word.clear();
-      in_word = false;
-      ++i;
-      continue;
-    }
-    in_word = true;
-    if (c == '\'') {
-      size_t close = text.find('\'', i + 1);
-      if (close == std::string_view::npos) return InvalidArgument("unterminated ' quote");
-      word.append(text.substr(i + 1, close - i - 1));
-      i = close + 1;
-    } else if (c == '"') {
-      ++i;
-      bool closed = false;
-      while (i < text.size()) {
-        char d = text[i];
-        if (d == '"') {
-          closed = true;
-          ++i;
-          break;
-        }
-        if (d == '\\' && i + 1 < text.size() &&
-            (text[i + 1] == '"' || text[i + 1] == '\\' || text[i + 1] == '$' ||
-             text[i + 1] == '`')) {
-          word.push_back(text[i + 1]);
-          i += 2;
-          continue;
-        }
-        if (d == '\\' && i + 1 < text.size() && text[i + 1] == '\n') {
-          i += 2;
-          continue;
-        }
-        word.push_back(d);
-        ++i;
-      }
-      if (!closed) return InvalidArgument("unterminated \" quote");
-    } else if (c == '\\') {
-      if (i + 1 >= text.size()) return InvalidArgument("trailing backslash");
-      if (text[i + 1] != '\n') word.push_back(text[i + 1]);
-      i += 2;
-    } else {
-      word.push_back(c);
-      ++i;
-    }
-  }
-  if (in_word) words.push_back(word);
-  return words;
-}
-
-std::string ShellQuote(std::string_view word) {
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out.push_back(c);
-    }
-  }
-  out += "'";
-  return out;
-}
-
-std::vector<std::string> ServerArguments(const RoamOptions& options, int colors,
-                                         const EnvLookup& env) {
-  std::vector<std::string> args = {"new", "-c", std::to_string(colors)};
-  switch (options.bind) {
-    case BindServer::kSsh:
-      if (options.local) {
-        args.insert(args.end(), {"-i", "127.0.0.1"});
-      } else {
-        args.push_back("-s");
-      }
-      break;
-    case BindServer::kIp:
-      args.insert(args.end(), {"-i", options.bind_ip});
-      break;
-    case BindServer::kAny:
-      break;
-  }
-  if (!options.port.empty()) args.insert(args.end(), {"-p", options.port});
-  for (std::string_view name : kForwardedLocaleVars) {
-    std::optional<std::string> value = env(std::string(name));
-    if (value) args.insert(args.end(), {"-l", std::string(name) + "=" + *value});
-  }
-  if (!options.command.empty()) {
-    args.push_back("--");
-    args.insert(args.end(), options.command.begin(), options.command.end());
-  }
-  return args;
-}
-
-std::vector<std::string> RoamServerOnlyArguments(const RoamOptions& options) {
-  std::vector<std::string> args;
-  if (options.forward_agent) args.push_back("--forward-agent");
-  if (options.scrollback) args.push_back("--scrollback=" + std::to_string(*options.scrollback));
-  if (!options.local) {
-    if (options.transport == TransportMode::kAuto || options.transport == TransportMode::kSsh) {
-      args.push_back("--ssh-stream");
-    } else if (options.transport == TransportMode::kTcp) {
-      args.push_back("--tcp");
-    }
-  } else if (options.transport == TransportMode::kTcp) {
-    args.push_back("--tcp");
-  }
-  return args;
-}
-
-bool KeepsSshStream(const RoamOptions& options) {
-  return !options.local &&
-         (options.transport == TransportMode::kAuto || options.transport == TransportMode::kSsh);
-}
-
-namespace {
-std::string QuotedWords(const std::vector<std::string>& words) {
-  std::string quoted;
-  for (const std::string& w : words) {
-    quoted += ' ';
-    quoted += ShellQuote(w);
-  }
-  return quoted;
-}
-}  // namespace
-
-std::string RemoteCommand(const RoamOptions& options, const std::vector<std::string>& server_args,
-                          const std::vector<std::string>& roam_only) {
-  const std::string quoted = QuotedWords(server_args);
-  if (options.server) {
-    const bool roam = options.server->find("roam") != std::string::npos;
-    return *options.server + (roam ? QuotedWords(roam_only) : "") + quoted;
-  }
-  // The roam-only words are literal option names: no quoting is needed
-  // inside the single-quoted script, but they are checked to be so.
-  std::string extra;
-  for (const std::string& w : roam_only) {
-    ROAM_CHECK(w.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos);
-    extra += " " + w;
-  }
-  return "sh -c 'if command -v roam-server >/dev/null 2>&1; then exec roam-server" + extra +
-         " \"$@\"; fi; exec mosh-server \"$@\"' roam" + quoted;
-}
-
-std::vector<std::string> SshArgv(const RoamOptions& options, std::string_view self_path,
-                                 const std::string& remote_command) {
-  std::vector<std::string> argv = options.ssh;
-  // The ssh that carries the session's stream needs its stdin, and no pty
-  // between it and the binary frames.
-  if (KeepsSshStream(options)) {
-    argv.push_back("-T");
-  } else {
-    argv.push_back("-n");
-    if (!options.no_ssh_pty) argv.push_back("-tt");
-  }
-  argv.insert(argv.end(), {"-S", "none", "-o"});
-  argv.push_back("ProxyCommand=" + ShellQuote(self_path) + " " +
-                 ShellQuote("--family=" + std::string(AddressFamilyName(options.family))) +
-                 " --fake-proxy -- '%h' %p");
-  argv.push_back(options.destination);
-  argv.push_back("--");
-  argv.push_back(remote_command);
-  return argv;
-}
-
-namespace {
-std::string RelayProgram(const RoamOptions& options) {
-  return options.server && options.server->find("roam") != std::string::npos ? *options.server
-                                                                             : "roam-server";
-}
-}  // namespace
-
-std::vector<std::string> RelaySshArgv(const RoamOptions& options, std::string_view self_path,
-                                      uint16_t port) {
-  RoamOptions relay = options;
-  relay.transport = TransportMode::kSsh;  // -T, stdin kept
-  relay.local = false;
-  std::vector<std::string> argv =
-      SshArgv(relay, self_path, RelayProgram(options) + " relay " + std::to_string(port));
-  argv.insert(argv.begin() + static_cast<std::ptrdiff_t>(options.ssh.size()),
-              {"-o", "BatchMode=yes"});
-  return argv;
-}
-
-std::vector<std::string> RelayLocalArgv(const RoamOptions& options, const std::string& ip,
-                                        uint16_t port) {
-  Result<std::vector<std::string>> words = SplitShellWords(RelayProgram(options));
-  std::vector<std::string> argv =
-      words.ok() && !words->empty() ? *words : std::vector<std::string>{"roam-server"};
-  argv.push_back("relay");
-  argv.push_back(ip);
-  argv.push_back(std::to_string(port));
-  return argv;
-}
-
-std::vector<std::pair<std::string, std::optional<std::string>>> SshEnvironmentChanges() {
-  return {{"SHELL", "/bin/sh"}, {"MOSH_PREDICTION_DISPLAY", std::nullopt}};
-}
-
-Result<std::vector<std::string>> LocalServerArgv(const RoamOptions& options,
-                                                 const std::vector<std::string>& server_args,
-                                                 const std::vector<std::string>& roam_only) {
-  std::vector<std::string> argv = {"roam-server"};
-  if (options.server) {
-    Result<std::vector<std::string>> words = SplitShellWords(*options.server);
-    if (!words.ok()) return InvalidArgument("--server: " + words.status().message());
-    if (words->empty()) return InvalidArgument("--server: empty command");
-    argv = *words;
-  }
-  if (!options.server || options.server->find("roam") != std::string::npos) {
-    argv.insert(argv.end(), roam_only.begin(), roam_only.end());
-  }
-  argv.insert(argv.end(), server_args.begin(), server_args.end());
-  return argv;
-}
-
-void AppendBootstrapOutput(BootstrapOutcome* outcome, std::string_view text) {
-  std::string& out = outcome->output;
-  if (text.size() >= kMaxBootstrapOutput) {
-    out.assign(text.substr(text.size() - kMaxBootstrapOutput));
-    return;
-  }
-  out.append(text);
-  // Trim only once twice the limit is held, so appends stay cheap.
-  if (out.size() > 2 * kMaxBootstrapOutput) out.erase(0, out.size() - kMaxBootstrapOutput);
-}
-
-BootstrapProblem ClassifyBootstrap(const BootstrapOutcome& outcome) {
-  if (outcome.saw_connect) return BootstrapProblem::kNone;
-  if (outcome.ssh_exit_status == 255) return BootstrapProblem::kSshFailed;
-  if (outcome.ssh_exit_status == 127 ||
-      outcome.output.find("command not found") != std::string::npos ||
-      outcome.output.find("roam-server: not found") != std::string::npos ||
-      outcome.output.find("mosh-server: not found") != std::string::npos) {
-    return BootstrapProblem::kServerNotFound;
-  }
-  return BootstrapProblem::kNoConnectLine;
-}
-
-std::string BootstrapProblemMessage(BootstrapProblem problem, const BootstrapOutcome& outcome,
-                                    std::string_view host, std::string_view server) {
-  const std::string h(host);
-  switch (problem) {
-    case BootstrapProblem::kNone:
-      return "";
-    case BootstrapProblem::kSshFailed:
-      return "roam: ssh could not connect to " + h + " (exit status 255); check that \"ssh " + h +
-             "\" works on its own";
-    case BootstrapProblem::kServerNotFound:
-      if (!server.empty()) {
-        return "roam: the server command \"" + std::string(server) + "\" was not found on " + h +
-               "; check the --server path";
-      }
-      return "roam: neither roam-server nor mosh-server was found on " + h +
-             "'s PATH; install roam (or mosh) there, or give the server's path with --server=PATH";
-    case BootstrapProblem::kNoConnectLine: {
-      const std::string who = server.empty() ? std::string("the server")
-                                             : "the server command \"" + std::string(server) + "\"";
-      const std::string what = outcome.ssh_exit_status
-                                   ? "exited with status " +
-                                         std::to_string(*outcome.ssh_exit_status) +
-                                         " without printing its \"MOSH CONNECT\" line"
-                                   : std::string("did not print its \"MOSH CONNECT\" line in time");
-      const std::string check = server.empty()
-                                    ? "check that roam-server (or mosh-server) starts there"
-                                    : "check that --server names roam-server or mosh-server";
-      return "roam: " + who + " on " + h + " " + what + " (its output, if any, is above); " + check;
-    }
-  }
-  return "";
-}
-
-std::string UdpUnreachableMessage(std::string_view host, std::string_view ip, uint16_t port) {
-  std::string p = std::to_string(port);
-  const std::string where =
-      host == ip ? std::string(host) : std::string(host) + " (" + std::string(ip) + ")";
-  return "roam: no reply from " + where + " on UDP port " + p + "; check that UDP port " + p +
-         " is not firewalled on the way (the server uses a port in 60001-60999 unless -p picks "
-         "one)";
 }
 
 }  // namespace roam::client

@@ -8,18 +8,18 @@
 #include <string>
 
 #include "base/check.h"
-#include "session/connect_line.h"
+#include "bootstrap/connect_line.h"
 
 namespace {
 
 struct Outcome {
   std::string shown;
-  std::optional<roam::session::ConnectInfo> connect;
+  std::optional<roam::bootstrap::ConnectInfo> connect;
   std::optional<std::string> ip;
 };
 
 Outcome ScanInChunks(std::string_view input, size_t chunk) {
-  roam::session::ConnectLineScanner scanner;
+  roam::bootstrap::ConnectLineScanner scanner;
   Outcome out;
   while (!input.empty()) {
     size_t n = std::min(chunk, input.size());
@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Overlong lines are flushed at a size that depends on chunking only when a
   // line exceeds the limit; inputs here are far below it in practice, but
   // compare only when no line is that long.
-  if (input.size() <= roam::session::ConnectLineScanner::kMaxLineBytes) {
+  if (input.size() <= roam::bootstrap::ConnectLineScanner::kMaxLineBytes) {
     ROAM_CHECK(whole.shown == pieces.shown);
     ROAM_CHECK(whole.connect == pieces.connect);
     ROAM_CHECK(whole.ip == pieces.ip);
@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ROAM_CHECK(whole.shown.size() <= input.size());
   if (whole.connect) {
     ROAM_CHECK(whole.connect->port >= 1);
-    ROAM_CHECK(whole.connect->key.size() == roam::session::kConnectKeyLength);
+    ROAM_CHECK(whole.connect->key.size() == roam::bootstrap::kConnectKeyLength);
     for (char c : whole.connect->key) ROAM_CHECK(IsKeyChar(c));
   }
   return 0;
