@@ -1340,7 +1340,8 @@ def remote_shell_start(net, reps):
     """What every remote command pays before it runs, over ssh and roam
     alike: the user's shell started as sshd starts it (`$SHELL -c true`
     with SSH_CLIENT set, so bash reads ~/.bashrc), on the server's side.
-    The warm rows minus this are what the tools themselves add."""
+    Printed beside the warm rows: where it takes most of a second (a
+    ~/.bashrc that starts tools), it is most of what they measure."""
     shell = pwd.getpwuid(os.getuid()).pw_shell or "/bin/sh"
     # A top-level shell (no SHLVL), as under sshd.
     argv = ["env", "-u", "SHLVL", "SSH_CLIENT=198.18.0.1 50000 22", shell, "-c", "true"]
@@ -1980,9 +1981,6 @@ def build_rows(raw, profiles, systems):
         def ms(v):
             return v * 1000 if isinstance(v, float) else v
 
-        def minus(a, b):
-            return a - b if isinstance(a, float) and isinstance(b, float) else a
-
         return [
             (f"[{profile}] one channel: host -- cat {mb:.0f} MB", "s",
              {"roam": t("cat_roam"), "ssh": t("cat_ssh")}),
@@ -2002,11 +2000,6 @@ def build_rows(raw, profiles, systems):
             (f"[{profile}] the remote shell's own start ($SHELL -c true), in both", "ms",
              {"roam": ms(t("remote_shell_start", "median_s")),
               "ssh": ms(t("remote_shell_start", "median_s"))}),
-            (f"[{profile}] host -- true, warm, minus the remote shell's start", "ms",
-             {"roam": ms(minus(t("true_roam_warm", "median_s"),
-                               t("remote_shell_start", "median_s"))),
-              "ssh": ms(minus(t("true_ssh_persist", "median_s"),
-                              t("remote_shell_start", "median_s")))}),
             (f"[{profile}] host -- true with UDP blocked (falls back)", "s",
              {"roam": t("fallback_true", "median_s"), "ssh": t("true_ssh_cold", "median_s")}),
         ]
