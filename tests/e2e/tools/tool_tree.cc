@@ -1,33 +1,18 @@
 #include "e2e/tools/tool_tree.h"
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <vector>
 
 #include "base/random.h"
 #include "e2e/common/process_probe.h"
+#include "e2e/common/sha256_hex.h"
 #include "support/sshd_fixture.h"
 
 namespace roam::testing {
-
-namespace {
-
-std::string Hex(const unsigned char* digest, unsigned int n) {
-  std::string hex;
-  char b[3];
-  for (unsigned int i = 0; i < n; ++i) {
-    std::snprintf(b, sizeof b, "%02x", digest[i]);
-    hex += b;
-  }
-  return hex;
-}
-
-}  // namespace
 
 void WriteRandomFile(const std::string& path, size_t size, uint64_t seed) {
   SeededRandom random(seed);
@@ -56,21 +41,7 @@ void WriteTree(const std::string& dir, int files, size_t large, uint64_t seed) {
   WriteRandomFile(dir + "/large.bin", large, seed * 7 + 1);
 }
 
-std::string FileDigest(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    EVP_DigestUpdate(ctx, buf, static_cast<size_t>(in.gcount()));
-  }
-  unsigned char digest[32];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(ctx, digest, &n);
-  EVP_MD_CTX_free(ctx);
-  return Hex(digest, n);
-}
+std::string FileDigest(const std::string& path) { return Sha256FileHex(path).value_or(""); }
 
 std::string TreeDigest(const std::string& dir) {
   if (!std::filesystem::is_directory(dir)) return "";
@@ -81,10 +52,7 @@ std::string TreeDigest(const std::string& dir) {
   std::sort(paths.begin(), paths.end());
   std::string all;
   for (const std::string& p : paths) all += p + " " + FileDigest(dir + "/" + p) + "\n";
-  unsigned char digest[32];
-  unsigned int n = 0;
-  EVP_Digest(all.data(), all.size(), digest, &n, EVP_sha256(), nullptr);
-  return std::to_string(paths.size()) + " files " + Hex(digest, n);
+  return std::to_string(paths.size()) + " files " + Sha256Hex(all);
 }
 
 std::string WriteRoamWrapper(const std::string& dir, const std::string& ssh_command,
