@@ -179,6 +179,13 @@ std::string DescribeProcesses(const std::vector<pid_t>& pids) {
   return out;
 }
 
+// Whether `dir` exists and holds anything.
+bool HasEntries(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  return !ec && it != std::filesystem::directory_iterator();
+}
+
 // A push into `bare` has begun: git receive-pack has a quarantine
 // directory (objects/tmp_objdir-incoming-*) or objects already.
 bool GitPushUnderWay(const std::string& bare) {
@@ -189,23 +196,12 @@ bool GitPushUnderWay(const std::string& bare) {
     // not kept as a pack).
     if (name.find("incoming-") != std::string::npos || name.size() == 2) return true;
   }
-  for (const auto& entry : std::filesystem::directory_iterator(bare + "/objects/pack", ec)) {
-    (void)entry;
-    return true;
-  }
-  return false;
+  return HasEntries(bare + "/objects/pack");
 }
 
 // A clone into `dir` is receiving its pack (git creates `dir` itself before
 // it reaches the remote).
-bool GitCloneUnderWay(const std::string& dir) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir + "/.git/objects/pack", ec)) {
-    (void)entry;
-    return true;
-  }
-  return false;
-}
+bool GitCloneUnderWay(const std::string& dir) { return HasEntries(dir + "/.git/objects/pack"); }
 
 class RoamingToolsTest : public ::testing::Test {
  protected:
